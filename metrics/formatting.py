@@ -1,0 +1,60 @@
+"""The one place where a figure's number becomes text (CONVENTIONS 1).
+
+Two forms exist: ``plain_number`` for machines (exports: no separators, no
+trailing zeros) and ``format_figure`` for people (pages and charts: thousands
+separators, 萬/億 as the report writes them, qualifier and unit attached).
+"""
+
+from decimal import Decimal
+
+from metrics.choices import Qualifier, Unit
+
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+#: Units that already carry the report's 萬/億 multiplier; the number is shown as stored.
+SCALED_UNITS = {Unit.WAN_YUAN: ("萬", "元"), Unit.YI_YUAN: ("億", "元")}
+
+APPROX_MARK = "近"
+OVER_MARK = "餘"
+
+
+def plain_number(value: Decimal) -> str:
+    """The value as a plain decimal: '18161', '1275.5', '98.66', '80000' (never '8E+4')."""
+    return format(value.normalize(), "f")
+
+
+def grouped_number(value: Decimal) -> str:
+    """The value with thousands separators and no trailing zeros: '18,161', '1,275.5'."""
+    return format(value.normalize(), ",f")
+
+
+def split_scale(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
+    """Split a value into (number, 萬/億 multiplier, base unit) the way the report writes it.
+
+    Money units keep their own multiplier (790萬元 → 790, 萬, 元). A plain unit
+    takes 萬 or 億 only when the value is a whole multiple of it, as the report's
+    round figures are (80000 噸 → 8, 萬, 噸); 18161 起 stays as it is.
+    """
+    if unit in SCALED_UNITS:
+        scale, base = SCALED_UNITS[unit]
+        return value, scale, base
+    if unit != Unit.PERCENT and value > 0:
+        if value % YI == 0:
+            return value / YI, "億", unit
+        if value % WAN == 0:
+            return value / WAN, "萬", unit
+    return value, "", unit
+
+
+def format_figure(value: Decimal, unit: str, qualifier: str = Qualifier.EXACT) -> str:
+    """Display text of one figure: '18,161起', '近9萬戶', '8萬餘噸', '5億餘元', '98.66%', '2個月餘'."""
+    number, scale, base = split_scale(value, unit)
+    digits = grouped_number(number)
+    if qualifier == Qualifier.APPROX:
+        return f"{APPROX_MARK}{digits}{scale}{base}"
+    if qualifier == Qualifier.OVER:
+        if scale:
+            return f"{digits}{scale}{OVER_MARK}{base}"
+        return f"{digits}{base}{OVER_MARK}"
+    return f"{digits}{scale}{base}"

@@ -1,0 +1,35 @@
+"""Write one report's figures to stdout as CSV or JSON, in the same format as the web export."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from metrics.export import EXPORT_FORMATS
+from metrics.models import Figure
+from reports.models import Report
+
+
+class Command(BaseCommand):
+    help = "Export a report's figures to stdout (CSV with BOM, or JSON)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2021")
+        parser.add_argument("--section", help="only this section (its slug, e.g. mediation)")
+        parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv", help="csv (default) or json")
+
+    def handle(self, *args, year, section, format, **options):
+        report = Report.objects.filter(year=year).first()
+        if report is None:
+            known = ", ".join(str(y) for y in Report.objects.order_by("year").values_list("year", flat=True))
+            raise CommandError(f"No report for year {year}. Reports in the database: {known or 'none'}.")
+        figures = Figure.objects.for_export().filter(report=report)
+        if section is not None:
+            slugs = list(report.sections.order_by("position").values_list("slug", flat=True))
+            if section not in slugs:
+                raise CommandError(f"No section {section!r} in the {year} report. Sections: {', '.join(slugs)}.")
+            figures = figures.filter(section__slug=section)
+
+        stream = self.stdout._out
+        if hasattr(stream, "reconfigure"):
+            # The BOM and the Chinese text must reach the file as UTF-8 whatever the locale says.
+            stream.reconfigure(encoding="utf-8")
+        for chunk in EXPORT_FORMATS[format](figures):
+            self.stdout.write(chunk, ending="")

@@ -1,0 +1,130 @@
+"""The report as a document: the report, its sections, notable cases and named lists.
+
+The numbers live in ``metrics.Figure``; this app holds the text around them.
+Every year's report is data: a 2022 report is entered, not coded.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reports.choices import ListKind, SectionSlug
+
+
+class ReportQuerySet(models.QuerySet):
+    def latest_published(self):
+        """The report with the highest year, or None when there is none."""
+        return self.order_by("-year").first()
+
+
+class Report(models.Model):
+    """One annual work report of the bureau."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("標題"), max_length=200)
+    agency = models.CharField(_("發布機關"), max_length=100)
+    byline = models.CharField(_("署名"), max_length=100, blank=True, help_text=_("報告原文所署作者。"))
+    summary = models.TextField(_("概述"), blank=True, help_text=_("以我們自己的話寫的導言，不照抄原文。"))
+    source_name = models.CharField(
+        _("來源文件"), max_length=200, blank=True, help_text=_("原文檔名或出處，頁面引用來源時顯示。")
+    )
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("工作報告")
+        verbose_name_plural = _("工作報告")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1949) & Q(year__lte=2100), name="report_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("reports:overview", kwargs={"year": self.year})
+
+
+class Section(models.Model):
+    """One of the report's three parts, with the report's own heading."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("報告"))
+    slug = models.SlugField(_("代號"), max_length=20, choices=SectionSlug.choices)
+    position = models.PositiveSmallIntegerField(_("順序"))
+    heading = models.CharField(_("標題"), max_length=200, help_text=_("報告原文的小標題。"))
+    summary = models.TextField(_("摘要"), blank=True, help_text=_("以我們自己的話寫的摘要，不照抄原文。"))
+    source_paragraph = models.PositiveSmallIntegerField(_("標題所在段落"), help_text=_("原文的行號（從 1 起算）。"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position"]
+        verbose_name = _("章節")
+        verbose_name_plural = _("章節")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "slug"], name="section_unique_slug_per_report"),
+            models.UniqueConstraint(fields=["report", "position"], name="section_unique_position_per_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.report.year} {self.heading}"
+
+    def get_absolute_url(self):
+        return reverse("reports:section", kwargs={"year": self.report.year, "slug": self.slug})
+
+
+class NotableCase(models.Model):
+    """A case the report tells as a story, written up in our own words."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="cases", verbose_name=_("章節"))
+    title = models.CharField(_("案例名稱"), max_length=200)
+    month = models.PositiveSmallIntegerField(_("月份"), null=True, blank=True, help_text=_("報告未註明月份時留空。"))
+    summary = models.TextField(_("案情摘要"), help_text=_("以我們自己的話寫的案情，不照抄原文。"))
+    source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)),
+                name="case_month_1_to_12",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.section.get_absolute_url()}#case-{self.pk}"
+
+
+class NamedItem(models.Model):
+    """One entry of a named list the report gives: an event, a key period, a campaign, a patrol force."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="named_items", verbose_name=_("章節"))
+    kind = models.CharField(_("類別"), max_length=20, choices=ListKind.choices)
+    name = models.CharField(_("名稱"), max_length=100, help_text=_("照錄原文名稱。"))
+    source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+
+    class Meta:
+        ordering = ["section", "kind", "position"]
+        verbose_name = _("名錄項目")
+        verbose_name_plural = _("名錄項目")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "kind", "name"], name="named_item_unique_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"

@@ -1,0 +1,54 @@
+"""Shared fixtures: the 2021 report loaded from its fixture, the three roles, logged-in clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from reports.models import Report
+
+
+@pytest.fixture
+def report_2021(db) -> Report:
+    """The 2021 report, loaded from fixtures/wanzhou_2021.json exactly as `make run` loads it."""
+    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    return Report.objects.get(year=2021)
+
+
+@pytest.fixture
+def roles(db) -> None:
+    call_command("setup_roles", verbosity=0)
+
+
+@pytest.fixture
+def make_user(db, roles, django_user_model):
+    """Factory: ``make_user("viewer")`` → a user in that group (editors are also staff)."""
+
+    def make(role: str | None, username: str | None = None, **extra):
+        user = django_user_model.objects.create_user(
+            username=username or f"{role or 'nobody'}-user", password="pw-for-tests", is_staff=role == "editor", **extra
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, make_user):
+    return _client_for(client, make_user("viewer"))
+
+
+@pytest.fixture
+def analyst_client(client, make_user):
+    return _client_for(client, make_user("analyst"))
+
+
+@pytest.fixture
+def editor_client(client, make_user):
+    return _client_for(client, make_user("editor"))
