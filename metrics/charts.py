@@ -26,8 +26,10 @@ MAX_PANEL_RATIO = 20
 BAR_COLOUR = "#1f4e79"
 FUNNEL_COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#bdd7ee")
 APPROX_PATTERN = "/"
-PANEL_HEIGHT = 110
-CHART_MARGIN = {"l": 10, "r": 20, "t": 60, "b": 70}
+PANEL_BASE_HEIGHT = 20
+BAR_HEIGHT = 34
+PANEL_GAP = 70
+CHART_MARGIN = {"l": 10, "r": 24, "t": 50, "b": 90}
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
 
 
@@ -222,7 +224,7 @@ def split_panels(rows: Sequence[ChartRow]) -> list[list[ChartRow]]:
 def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[ChartRow], height: int) -> None:
     note = source_line(rows, source)
     if any(row.is_approximate for row in rows):
-        note += _("；標「近」「餘」及斜線條者為約數")
+        note += "<br>" + _("標「近」「餘」及斜線條者為約數")
     figure.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
@@ -240,7 +242,7 @@ def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[C
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
-                "yshift": -CHART_MARGIN["b"] + 8,
+                "yshift": -CHART_MARGIN["b"] + 4,
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "font": {"size": 11, "color": "#555"},
@@ -263,30 +265,43 @@ def _bar_trace(rows: Sequence[ChartRow]) -> go.Bar:
             "pattern": {
                 "shape": [APPROX_PATTERN if row.is_approximate else "" for row in rows],
                 "fgcolor": "#ffffff",
+                "fillmode": "overlay",
             },
         },
     )
+
+
+def panel_height(panel: Sequence[ChartRow]) -> int:
+    """Pixel height of one small-multiple panel's plot area: room for each bar."""
+    return PANEL_BASE_HEIGHT + BAR_HEIGHT * len(panel)
 
 
 def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
     """Horizontal bars in small multiples (``split_panels``); each panel's x axis names its unit.
 
     Bars carry the formatted value as text; approximate rows are hatched.
+    Panels are stacked with a fixed pixel gap so each axis title has room.
     """
     panels = split_panels(rows)
-    figure = make_subplots(rows=len(panels), cols=1, vertical_spacing=0.25 / max(len(panels), 1))
+    heights = [panel_height(panel) for panel in panels]
+    plot_height = sum(heights) + PANEL_GAP * (len(panels) - 1)
+    figure = make_subplots(
+        rows=len(panels),
+        cols=1,
+        row_heights=heights,
+        vertical_spacing=PANEL_GAP / plot_height if len(panels) > 1 else 0,
+    )
     for index, panel in enumerate(panels, start=1):
         figure.add_trace(_bar_trace(panel), row=index, col=1)
         figure.update_xaxes(
             title_text=_("單位：%(unit)s") % {"unit": panel[0].unit},
+            title_standoff=4,
             rangemode="tozero",
-            automargin=True,
             row=index,
             col=1,
         )
         figure.update_yaxes(automargin=True, autorange="reversed", row=index, col=1)
-    height = CHART_MARGIN["t"] + CHART_MARGIN["b"] + sum(PANEL_HEIGHT + 30 * (len(panel) - 1) for panel in panels)
-    _base_layout(figure, title=title, source=source, rows=rows, height=height)
+    _base_layout(figure, title=title, source=source, rows=rows, height=plot_height + CHART_MARGIN["t"] + CHART_MARGIN["b"])
     return figure
 
 
@@ -312,7 +327,7 @@ def build_funnel_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> 
     )
     figure.update_xaxes(title_text=_("單位：%(unit)s") % {"unit": rows[0].unit}, visible=True, showticklabels=False)
     figure.update_yaxes(automargin=True)
-    height = CHART_MARGIN["t"] + CHART_MARGIN["b"] + 70 * len(rows) + 40
+    height = CHART_MARGIN["t"] + CHART_MARGIN["b"] + 70 * len(rows) + 20
     _base_layout(figure, title=title, source=source, rows=rows, height=height)
     return figure
 

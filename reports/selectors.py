@@ -64,7 +64,11 @@ def report_overview(*, year: int) -> ReportOverview:
     """
     report = _get_report(year)
     sections = list(report.sections.order_by("position"))
-    figures = list(Figure.objects.filter(report=report).select_related("section").order_by("position", "pk"))
+    for section in sections:
+        section.report = report
+    figures = list(
+        Figure.objects.filter(report=report).select_related("section__report").order_by("position", "pk")
+    )
     summaries = []
     for section in sections:
         own = [figure for figure in figures if figure.section_id == section.pk]

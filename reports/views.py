@@ -12,8 +12,6 @@ from reports.roles import BROWSE_PERMISSION
 #: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
 
-FIGURES_PER_PAGE = 200
-
 
 @browse_required
 def home(request):
@@ -44,7 +42,8 @@ def report_overview(request, year: int):
 def section_detail(request, year: int, slug: str):
     page = selectors.section_page(year=year, slug=slug)
     table = SectionFigureTable(page.figures)
-    RequestConfig(request, paginate={"per_page": FIGURES_PER_PAGE}).configure(table)
+    # A section holds at most a few hundred figures: one unpaginated, sortable table.
+    RequestConfig(request, paginate=False).configure(table)
     return render(
         request,
         "reports/section_detail.html",

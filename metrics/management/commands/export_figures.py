@@ -1,5 +1,8 @@
 """Write one report's figures to stdout as CSV or JSON, in the same format as the web export."""
 
+import os
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import EXPORT_FORMATS
@@ -31,5 +34,11 @@ class Command(BaseCommand):
         if hasattr(stream, "reconfigure"):
             # The BOM and the Chinese text must reach the file as UTF-8 whatever the locale says.
             stream.reconfigure(encoding="utf-8")
-        for chunk in EXPORT_FORMATS[format](figures):
-            self.stdout.write(chunk, ending="")
+        try:
+            for chunk in EXPORT_FORMATS[format](figures):
+                self.stdout.write(chunk, ending="")
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): not a failure of the export.
+            # Point stdout at /dev/null so the interpreter's final flush stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
