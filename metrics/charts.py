@@ -29,7 +29,8 @@ APPROX_PATTERN = "/"
 PANEL_BASE_HEIGHT = 20
 BAR_HEIGHT = 34
 PANEL_GAP = 70
-CHART_MARGIN = {"l": 10, "r": 24, "t": 50, "b": 90}
+CHART_MARGIN = {"l": 10, "r": 24, "t": 50, "b": 110}
+NOTE_LINE_CHARS = 16
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
 
 
@@ -221,10 +222,19 @@ def split_panels(rows: Sequence[ChartRow]) -> list[list[ChartRow]]:
     return panels
 
 
+def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
+    """Break text into ``<br>``-separated lines of at most ``width`` characters.
+
+    plotly does not wrap annotations, and on a phone the plot area is narrow;
+    Chinese text may break between any two characters.
+    """
+    return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
+
+
 def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[ChartRow], height: int) -> None:
-    note = source_line(rows, source)
+    note = wrap_lines(source_line(rows, source))
     if any(row.is_approximate for row in rows):
-        note += "<br>" + _("標「近」「餘」及斜線條者為約數")
+        note += "<br>" + wrap_lines(_("標「近」「餘」及斜線條者為約數"))
     figure.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
@@ -245,6 +255,7 @@ def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[C
                 "yshift": -CHART_MARGIN["b"] + 4,
                 "xanchor": "left",
                 "yanchor": "bottom",
+                "align": "left",
                 "font": {"size": 11, "color": "#555"},
             },
         ],
@@ -325,7 +336,12 @@ def build_funnel_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> 
             marker={"color": list(FUNNEL_COLOURS[: len(rows)])},
         )
     )
-    figure.update_xaxes(title_text=_("單位：%(unit)s") % {"unit": rows[0].unit}, visible=True, showticklabels=False)
+    figure.update_xaxes(
+        title_text=_("單位：%(unit)s") % {"unit": rows[0].unit},
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+    )
     figure.update_yaxes(automargin=True)
     height = CHART_MARGIN["t"] + CHART_MARGIN["b"] + 70 * len(rows) + 20
     _base_layout(figure, title=title, source=source, rows=rows, height=height)

@@ -78,14 +78,15 @@ def test_build_bar_chart_hatches_approximate_values_and_labels_them():
     assert list(approx_trace.text) == ["近9萬戶"]
     assert list(approx_trace.marker.pattern.shape) == [APPROX_PATTERN]
     assert list(exact_trace.marker.pattern.shape) == [""]
-    note = figure.layout.annotations[-1].text
+    note = figure.layout.annotations[-1].text.replace("<br>", "")
     assert "第 21 段" in note and "約數" in note
 
 
 def test_build_bar_chart_source_line_names_every_paragraph_and_no_approx_note_when_exact():
     rows = [row("a", "23", paragraph=12), row("b", "1", paragraph=12), row("c", "220", "人", paragraph=13)]
     note = build_bar_chart(rows, title="t", source=SOURCE).layout.annotations[-1].text
-    assert note == f"資料來源：{SOURCE}，第 12、13 段"
+    assert note.replace("<br>", "") == f"資料來源：{SOURCE}，第 12、13 段"
+    assert all(len(line) <= 16 for line in note.split("<br>"))
 
 
 @pytest.mark.django_db
