@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup
+.PHONY: run test install setup serve
 
 # The venv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -21,10 +21,20 @@ setup: install
 	$(PY) manage.py setup_roles
 	$(PY) manage.py ensure_local_admin
 
+# Plain http on the loopback address: production settings otherwise (DEBUG off).
+run: export DJANGO_HTTPS ?= 0
 run: setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn against DATABASE_URL with the settings from the environment (README "Deploy").
+serve: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config wanzhou_police/gunicorn.conf.py
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,10 +1,24 @@
-"""Test settings: the real settings with a fast password hasher and a private cache.
+"""Test settings: the real settings with a fast password hasher, a private cache and plain http.
 
 Everything else, the database included, comes from the environment exactly as
 in production, so `DATABASE_URL=postgres://… make test` runs on PostgreSQL.
+The production security settings are checked by tests/test_deploy.py, which
+runs `check --deploy` on wanzhou_police.settings itself.
 """
 
-from wanzhou_police.settings import *  # noqa: F403
+import os
+
+# The test client and the live server speak plain http, as `make run` does.
+os.environ["DJANGO_HTTPS"] = "0"
+
+from wanzhou_police.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# `{% static %}` without a collectstatic manifest: tests and the live server use the finders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# Django's test Client.login() authenticates without a request, which django-axes's
+# backend refuses; the throttling tests put the backend back with override_settings.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -10,6 +10,7 @@ from wanzhou_police.views import healthz
 urlpatterns = [
     path("", home, name="home"),
     path("reports/", include("reports.urls")),
+    path("metrics/", include("metrics.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),

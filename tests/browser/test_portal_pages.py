@@ -23,15 +23,32 @@ def portal(live_server, django_user_model):
     return live_server
 
 
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`
+  );
+});
+"""
+
+
 class PageWatch:
-    """Collects console errors, page errors and every request a page makes."""
+    """Collects console errors, page errors, Content-Security-Policy violations and every request's host."""
 
     def __init__(self, page):
+        self.page = page
         self.errors: list[str] = []
         self.hosts: set[str] = set()
+        self.csp_violations: list[str] = []
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
         page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self.hosts.add(urlsplit(request.url).netloc))
+
+    def collect_csp_violations(self) -> None:
+        """Call after each page has settled: the record lives in that page's window."""
+        self.csp_violations += self.page.evaluate("window.__cspViolations")
 
 
 def log_in(page, base_url: str) -> None:
@@ -70,6 +87,7 @@ def test_portal_login_form_then_every_page_draws_its_charts(browser, portal, art
     for path in portal_paths(2021):
         page.goto(portal.url + path)
         drawn[path] = assert_every_chart_drawn(page)
+        watch.collect_csp_violations()
         name = path.strip("/").replace("/", "-")
         page.screenshot(path=str(artifacts_dir / f"desktop-{name}.png"), full_page=True)
     context.close()
@@ -77,6 +95,7 @@ def test_portal_login_form_then_every_page_draws_its_charts(browser, portal, art
     assert drawn["/reports/2021/"] == 3
     assert all(count >= 2 for path, count in drawn.items() if path != "/reports/2021/")
     assert watch.errors == []
+    assert watch.csp_violations == []
     assert watch.hosts == {urlsplit(portal.url).netloc}
 
 
@@ -88,8 +107,10 @@ def test_portal_section_page_fits_a_390px_phone(browser, portal, artifacts_dir):
     for path in ("/reports/2021/", "/reports/2021/mediation/"):
         page.goto(portal.url + path)
         assert_every_chart_drawn(page)
+        watch.collect_csp_violations()
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
         page.screenshot(path=str(artifacts_dir / f"phone-{path.strip('/').replace('/', '-')}.png"), full_page=True)
     context.close()
     assert watch.errors == []
+    assert watch.csp_violations == []

@@ -1,0 +1,130 @@
+"""Production settings, Content-Security-Policy and login throttling."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory, override_settings
+
+from wanzhou_police.security import client_ip
+
+pytestmark = pytest.mark.django_db
+
+PROJECT = Path(settings.BASE_DIR)
+WITH_AXES = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+
+def production_env(**extra) -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="wanzhou_police.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="portal.wanzhou.example",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://portal.wanzhou.example",
+        **extra,
+    )
+    return env
+
+
+def run_deploy_check(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_with_zero_warnings():
+    result = run_deploy_check(production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_behind_a_tls_proxy_pass_check_deploy():
+    result = run_deploy_check(production_env(DJANGO_BEHIND_PROXY="1"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_flags_a_switched_off_ssl_redirect():
+    result = run_deploy_check(production_env(DJANGO_SECURE_SSL_REDIRECT="0"))
+    assert result.returncode != 0
+    assert "security.W008" in result.stdout + result.stderr
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_ssl_redirect_trusts_the_proxy_header_for_https(client):
+    assert client.get("/healthz")["Location"] == "https://testserver/healthz"
+    assert client.get("/healthz", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+def test_check_deploy_flags_the_development_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run_deploy_check(env)
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/accounts/login/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
+    )
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["img-src"] == "'self' data: blob:"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
+def test_login_is_refused_after_repeated_failures_for_one_user(client, django_user_model):
+    django_user_model.objects.create_user(username="staff", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post("/accounts/login/", {"username": "staff", "password": "wrong"})
+        assert response.status_code == 200
+        assert "帳號或密碼不正確" in response.content.decode()
+    assert client.post("/accounts/login/", {"username": "staff", "password": "wrong"}).status_code == 429
+    locked = client.post("/accounts/login/", {"username": "staff", "password": "right-password"})
+    assert locked.status_code == 429
+    assert "暫時無法登入" in locked.content.decode()
+    assert "15 分鐘" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
+def test_login_is_refused_after_repeated_failures_from_one_address(client, django_user_model):
+    django_user_model.objects.create_user(username="other", password="right-password")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": f"guess-{attempt}", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "other", "password": "right-password"})
+    assert response.status_code == 429
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
+def test_login_below_the_failure_limit_still_succeeds(client, django_user_model):
+    django_user_model.objects.create_user(username="staff", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/accounts/login/", {"username": "staff", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "staff", "password": "right-password"})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_client_ip_ignores_forwarded_headers_unless_behind_our_proxy():
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "10.0.0.5"
+    with override_settings(BEHIND_PROXY=True):
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9")
+        assert client_ip(request) == "10.0.0.9"
