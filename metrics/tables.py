@@ -1,7 +1,12 @@
-"""django-tables2 tables of figures: ``render_<col>`` for HTML text."""
+"""django-tables2 tables of figures: ``render_<col>`` for HTML text.
+
+Exports do not go through these tables: every exported row comes from
+``metrics/export.py`` (CONVENTIONS 1), so the tables need no ``value_<col>``.
+"""
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from metrics.formatting import format_figure
@@ -10,6 +15,15 @@ from metrics.models import Figure
 
 def _figure_anchor(record) -> str:
     return f"figure-{record.code}"
+
+
+def provenance_html(record) -> str:
+    """The paragraph number and the verbatim clause that state a figure, as HTML."""
+    return format_html(
+        '<span class="paragraph">{}</span> <q lang="zh-Hant">{}</q>',
+        _("第 %(n)s 段") % {"n": record.source_paragraph},
+        record.source_quote,
+    )
 
 
 class SectionFigureTable(tables.Table):
@@ -37,8 +51,56 @@ class SectionFigureTable(tables.Table):
         return record.case.title if record.case_id else ""
 
     def render_provenance(self, record):
-        return format_html(
-            '<span class="paragraph">{}</span> <q lang="zh-Hant">{}</q>',
-            _("第 %(n)s 段") % {"n": record.source_paragraph},
-            record.source_quote,
-        )
+        return provenance_html(record)
+
+
+class FigureExplorerTable(tables.Table):
+    """Figures across reports and sections for the explorer; each name links to its row on the section page.
+
+    Needs ``report``, ``section`` and ``section.report`` joined (the explorer's queryset
+    does), so rendering a page runs no query per row. Every sort ends on ``pk`` so
+    pages never overlap.
+    """
+
+    year = tables.Column(
+        verbose_name=_("年度"),
+        accessor="report__year",
+        order_by=("report__year", "section__position", "position", "pk"),
+    )
+    section = tables.Column(
+        verbose_name=_("章節"), order_by=("section__position", "report__year", "position", "pk")
+    )
+    name = tables.Column(
+        verbose_name=_("指標"), linkify=True, order_by=("name", "pk"), attrs={"td": {"class": "name"}}
+    )
+    code = tables.Column(verbose_name=_("代碼"), order_by=("code", "report__year", "pk"), attrs={"td": {"class": "code"}})
+    value = tables.Column(verbose_name=_("數值"), order_by=("value", "pk"), attrs={"td": {"class": "num"}})
+    provenance = tables.Column(
+        verbose_name=_("出處（段落・原文）"), accessor="source_quote", orderable=False, attrs={"td": {"class": "provenance"}}
+    )
+
+    class Meta:
+        model = Figure
+        fields = ("year", "section", "name", "code", "value", "provenance")
+        template_name = "includes/_table.html"
+        attrs = {"class": "figure-table explorer-table"}
+        empty_text = _("沒有符合篩選條件的數據。")
+
+    def render_section(self, record):
+        return record.section.get_slug_display()
+
+    def render_value(self, record):
+        return format_figure(record.value, record.unit, record.qualifier)
+
+    def render_provenance(self, record):
+        return provenance_html(record)
+
+
+def sort_choices(table_class: type[tables.Table]) -> list[tuple[str, str]]:
+    """The ``?sort=`` values a table accepts: each orderable column ascending, then descending."""
+    choices = []
+    for column in table_class([]).columns:
+        if column.orderable:
+            choices.append((column.name, format_lazy(_("{}（由小到大）"), column.header)))
+            choices.append((f"-{column.name}", format_lazy(_("{}（由大到小）"), column.header)))
+    return choices

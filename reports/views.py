@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
+from metrics.filters import explorer_query
 from metrics.tables import SectionFigureTable
 from reports import selectors
 from reports.models import Report
@@ -47,5 +48,11 @@ def section_detail(request, year: int, slug: str):
     return render(
         request,
         "reports/section_detail.html",
-        {"page": page, "report": page.report, "table": table, "source": selectors.report_source(page.report)},
+        {
+            "page": page,
+            "report": page.report,
+            "table": table,
+            "source": selectors.report_source(page.report),
+            "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
+        },
     )

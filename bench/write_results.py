@@ -1,0 +1,103 @@
+"""Turn bench/run.sh's raw lines into bench/results.md (printed to stdout).
+
+Usage: python bench/write_results.py WORKDIR  (reads load.txt, queries.txt, export.txt there).
+"""
+
+import os
+import re
+import statistics
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+TARGET_SECTION_SHARE = 0.5
+TARGET_EXPORT_RATIO = 3.0
+TARGET_MEMORY_MB = 50
+
+
+def fields(line: str) -> dict[str, str]:
+    return dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def main(work: Path) -> None:
+    loads = []
+    for line in (work / "load.txt").read_text().splitlines():
+        label, path, _, *rest = line.split()
+        loads.append({"label": label, "path": path, **fields(" ".join(rest))})
+    queries = {}
+    for line in (work / "queries.txt").read_text().splitlines():
+        label, _, path, cold, warm = line.split()
+        queries[(label, path)] = (int(cold), int(warm))
+    exports = [fields(line) for line in (work / "export.txt").read_text().splitlines() if line.startswith("EXPORT")]
+    memory = fields(next(line for line in (work / "export.txt").read_text().splitlines() if line.startswith("MEMORY")))
+
+    out = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `bash bench/run.sh` on {os.environ['CORES']} cores"
+        f" ({os.environ.get('CPU', 'unknown CPU')}), gunicorn (config defaults) on PostgreSQL,"
+        f" wrk with {os.environ['CONNECTIONS']} connections for {os.environ['DURATION']} s per URL.",
+        "The load tool runs on the same machine as gunicorn and PostgreSQL, so they share the cores.",
+        "",
+        "## Pages",
+        "",
+        "| data | URL | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries (cold / cached) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    names = {"small": "2021 report (54 figures)", "large": "20 years × 500 per section"}
+    for row in loads:
+        errors = int(row["socket_errors"]) + int(row["status_errors"])
+        cold, warm = queries[(row["label"], row["path"])]
+        out.append(
+            f"| {names[row['label']]} | `{row['path']}` | {float(row['rps']):.0f} | {row['p50']} | {row['p95']} | "
+            f"{row['p99']} | {errors} | {cold} / {warm} |"
+        )
+
+    web = statistics.median(float(e["web_s"]) for e in exports)
+    copy = statistics.median(float(e["copy_s"]) for e in exports)
+    growth_mb = (int(memory["peak_kb"]) - int(memory["idle_kb"])) / 1024
+    out += [
+        "",
+        f"## Export of {int(exports[0]['rows']):,} figures (median of {len(exports)} runs)",
+        "",
+        "| what | wall time s | note |",
+        "| --- | ---: | --- |",
+        f"| `/metrics/?_export=csv` through gunicorn | {web:.2f} | {int(exports[0]['bytes']):,} bytes |",
+        f"| PostgreSQL `COPY (SELECT …) TO STDOUT WITH CSV` | {copy:.2f} | same columns and order |",
+        f"| ratio | {web / copy:.1f}× | target ≤ {TARGET_EXPORT_RATIO:.0f}× |",
+        "",
+        f"gunicorn worker memory: {int(memory['idle_kb']) / 1024:.0f} MB idle, {int(memory['peak_kb']) / 1024:.0f} MB peak"
+        f" during the exports: growth {growth_mb:.1f} MB (target < {TARGET_MEMORY_MB} MB).",
+    ]
+
+    def rps(label, path_start):
+        return next(float(r["rps"]) for r in loads if r["label"] == label and r["path"].startswith(path_start))
+
+    verdicts = []
+    for label in ("small", "large"):
+        health = rps(label, "/healthz")
+        section = next(float(r["rps"]) for r in loads if r["label"] == label and "/mediation/" in r["path"])
+        share = section / health
+        verdicts.append(
+            f"- {names[label]}: the cached section page serves {section:.0f} req/s, {share:.0%} of `/healthz`'s "
+            f"{health:.0f} (target ≥ {TARGET_SECTION_SHARE:.0%}): {'met' if share >= TARGET_SECTION_SHARE else 'missed'}."
+        )
+    total_errors = sum(int(r["socket_errors"]) + int(r["status_errors"]) for r in loads)
+    verdicts.append(f"- Errors across all load runs: {total_errors} (target 0): {'met' if total_errors == 0 else 'missed'}.")
+    same = all(queries[("small", s)][1] == queries[("large", l)][1] for s, l in zip(
+        [p for (lab, p) in queries if lab == "small"], [p for (lab, p) in queries if lab == "large"]))
+    verdicts.append(
+        "- SQL queries per page are the same on both data sizes: "
+        + ("yes." if same else "no, see the table.")
+    )
+    verdicts.append(
+        f"- Export: {web / copy:.1f}× the time of COPY (target ≤ {TARGET_EXPORT_RATIO:.0f}×): "
+        f"{'met' if web / copy <= TARGET_EXPORT_RATIO else 'missed'}; worker memory grew {growth_mb:.1f} MB "
+        f"(target < {TARGET_MEMORY_MB} MB): {'met' if growth_mb < TARGET_MEMORY_MB else 'missed'}."
+    )
+    out += ["", "## Against the targets", "", *verdicts, ""]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

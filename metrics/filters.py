@@ -1,0 +1,136 @@
+"""The explorer's filters: one django-filter FilterSet whose form is the page's GET form.
+
+Every value arrives in the query string, so every field validates it: an unknown
+choice, a non-number, min > max, a NUL byte or an over-long search is a form
+error, never a database error (CONVENTIONS 6).
+"""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from metrics.choices import Qualifier, Unit
+from metrics.formatting import plain_number
+from metrics.models import Figure
+from metrics.tables import FigureExplorerTable, sort_choices
+from reports.choices import SectionSlug
+from reports.models import Report
+
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
+
+#: Long enough for any figure name or code, short enough to keep a hostile URL cheap.
+SEARCH_MAX_LENGTH = 100
+
+#: Same bounds as ``Figure.value``, so a bound never overflows the column.
+VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
+
+KIND_RATES = "rates"
+KIND_COUNTS = "counts"
+
+
+def explorer_query(*, year: int, section: str) -> str:
+    """The explorer's query string for one section of one year's report: ``year=2021&section=mediation``."""
+    return urlencode({"year": year, "section": section})
+
+
+class FigureFilterForm(forms.Form):
+    """Checks what no single field can: the value range must not be upside down."""
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("value_min"), cleaned.get("value_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("value_max", _("數值上限不能小於下限。"))
+        return cleaned
+
+
+class FigureFilter(django_filters.FilterSet):
+    """Filters over ``Figure`` for the explorer and its exports.
+
+    ``sort`` and ``per_page`` ride in the same form so they are validated and kept
+    with the filters, but the table applies them: they leave the rows as they are.
+    """
+
+    year = django_filters.MultipleChoiceFilter(
+        label=_("年度"), field_name="report__year", distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    q = django_filters.CharFilter(
+        label=_("搜尋名稱或代碼"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    section = django_filters.ChoiceFilter(
+        label=_("章節"), field_name="section__slug", choices=SectionSlug.choices, empty_label=_("全部章節")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("類型"),
+        choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看數量"))],
+        empty_label=_("比率與數量"),
+        method="filter_kind",
+    )
+    unit = django_filters.ChoiceFilter(label=_("單位"), choices=Unit.choices, empty_label=_("全部單位"))
+    qualifier = django_filters.ChoiceFilter(label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"))
+    value_min = django_filters.NumberFilter(label=_("數值下限"), field_name="value", lookup_expr="gte", **VALUE_DIGITS)
+    value_max = django_filters.NumberFilter(label=_("數值上限"), field_name="value", lookup_expr="lte", **VALUE_DIGITS)
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"),
+        choices=lambda: sort_choices(FigureExplorerTable),
+        empty_label=_("預設順序"),
+        method="leave_rows",
+    )
+    per_page = django_filters.ChoiceFilter(
+        label=_("每頁筆數"), choices=[(str(n), str(n)) for n in PAGE_SIZES], empty_label=None, method="leave_rows"
+    )
+
+    class Meta:
+        model = Figure
+        fields = ()
+        form = FigureFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Report.objects.order_by("year").values_list("year", flat=True)
+        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.rates() if value == KIND_RATES else queryset.counts()
+
+    def search(self, queryset, name, value):
+        """Substring match on name or code; icontains is plain LIKE for Chinese on SQLite and PostgreSQL."""
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def leave_rows(self, queryset, name, value):
+        return queryset
+
+    def page_size(self) -> int:
+        """Rows a page: the chosen 25/50/100, else 25. Only for an unbound or valid form."""
+        chosen = self.form.cleaned_data.get("per_page") if self.is_bound else None
+        return int(chosen) if chosen else DEFAULT_PAGE_SIZE
+
+    def selected_years(self) -> list[int]:
+        """The years filtered on, ascending; empty for all years. Only for a valid form."""
+        return sorted(int(year) for year in self.form.cleaned_data.get("year") or ())
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The active filters and sort as (label, text) pairs, for citing an export. Only for a valid form."""
+        described = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "per_page" or value in EMPTY_VALUES:
+                continue
+            field = self.form.fields[name]
+            if isinstance(value, Decimal):
+                text = plain_number(value)
+            elif hasattr(field, "choices"):
+                labels = {str(key): str(label) for key, label in field.choices}
+                text = "、".join(labels.get(item, item) for item in (value if isinstance(value, list) else [value]))
+            else:
+                text = value
+            described.append((str(field.label), text))
+        return described
