@@ -1,13 +1,17 @@
 """The numbers of the report: one ``Figure`` per number the report states."""
 
+import re
+from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from metrics.choices import Qualifier, Unit
+from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
+from metrics.formatting import plain_number
 
 #: A code is ``<section slug>.<name>``, the same across years so years compare.
 CODE_PATTERN = r"^[a-z]+\.[a-z0-9_]+$"
@@ -94,6 +98,10 @@ class Figure(models.Model):
     history = HistoricalRecords()
     objects = FigureQuerySet.as_manager()
 
+    #: Set on the rows of an admin formset, which checks linked rates across all its rows
+    #: at once (``metrics.validation.LinkedRatesFormSetMixin``); ``clean()`` then leaves that check to it.
+    rate_check_deferred = False
+
     class Meta:
         ordering = ["report", "section", "position"]
         verbose_name = _("數據")
@@ -133,3 +141,97 @@ class Figure(models.Model):
     @property
     def is_linked_rate(self) -> bool:
         return self.numerator_id is not None and self.denominator_id is not None
+
+    def clean(self):
+        """Explain each broken rule in Chinese with its numbers, keyed by field.
+
+        The database constraints stay the last guard. Unless ``rate_check_deferred``,
+        the rates linked to this figure are checked with its unsaved value against the
+        stored values of the others (``metrics.validation.rate_errors``).
+        """
+        from metrics.validation import rate_errors  # validation imports this module
+
+        errors = defaultdict(list)
+        for problems in (self._value_problems(), self._placement_problems(), self._link_problems()):
+            for field, message in problems:
+                errors[field].append(message)
+        if not errors and not self.rate_check_deferred:
+            if rate_messages := rate_errors([self]):
+                errors["value"] = rate_messages
+        if errors:
+            raise ValidationError(dict(errors))
+
+    def _related(self, name: str):
+        """The object a required foreign key points to, or None while it is unset."""
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
+
+    def _value_problems(self):
+        """(field, message) pairs: counts are non-negative whole numbers, percentages 0–100."""
+        if self.value is None or not self.unit:
+            return
+        value = plain_number(Decimal(self.value))
+        if self.value < 0:
+            yield "value", _("數值不可為負數：填入的是 %(value)s。") % {"value": value}
+        elif self.unit not in FRACTIONAL_UNITS and self.value % 1:
+            yield "value", _("計數須為非負整數：單位「%(unit)s」不可有小數，但填入的是 %(value)s。") % {
+                "unit": self.unit,
+                "value": value,
+            }
+        if self.unit == Unit.PERCENT and self.value > 100:
+            yield "value", _("百分比須介於 0 與 100 之間：填入的是 %(value)s%%。") % {"value": value}
+
+    def _placement_problems(self):
+        """(field, message) pairs: section in the report, case in the section, code well-formed and unique."""
+        section = self._related("section")
+        if section is not None and self.report_id is not None and section.report_id != self.report_id:
+            yield "section", _("章節須屬於數據所屬的報告：章節「%(section)s」不屬於「%(report)s」。") % {
+                "section": section,
+                "report": self.report,
+            }
+        if section is not None and self.case is not None and self.case.section_id != section.pk:
+            yield "case", _("典型案例須屬於數據所屬的章節：「%(case)s」不屬於章節「%(section)s」。") % {
+                "case": self.case.title,
+                "section": section.heading,
+            }
+        if not self.code:
+            return
+        if not re.fullmatch(CODE_PATTERN, self.code):
+            yield "code", _(
+                "指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線），例如 mediation.disputes_resolved：「%(code)s」不符合。"
+            ) % {"code": self.code}
+        elif section is not None and not self.code.startswith(f"{section.slug}."):
+            yield "code", _("指標代碼須以所屬章節的代號「%(slug)s.」開頭：「%(code)s」不符合。") % {
+                "slug": section.slug,
+                "code": self.code,
+            }
+        elif self.report_id is not None:
+            same_code = Figure.objects.filter(report_id=self.report_id, code=self.code).exclude(pk=self.pk).first()
+            if same_code is not None:
+                yield "code", _("指標代碼在同一份報告內不可重複：這份報告已有代碼「%(code)s」（%(name)s）。") % {
+                    "code": self.code,
+                    "name": same_code.name,
+                }
+
+    def _link_problems(self):
+        """(field, message) pairs: a rate links both counts or neither, of its own report, not itself."""
+        numerator, denominator = self.numerator, self.denominator
+        if numerator is None and denominator is None:
+            return
+        if numerator is None or denominator is None:
+            yield ("numerator" if numerator is None else "denominator"), _("比率的分子與分母須同時填寫或同時留空。")
+            return
+        if not self.is_rate:
+            yield "unit", _("只有單位為「%%」的比率可以連結分子與分母；這筆數據的單位是「%(unit)s」。") % {"unit": self.unit}
+        if self.pk is not None and self.pk in (numerator.pk, denominator.pk):
+            yield "numerator", _("比率不可以自己作為分子或分母。")
+        if numerator.pk == denominator.pk:
+            yield "denominator", _("分子與分母不可為同一筆數據：兩者都是「%(name)s」。") % {"name": numerator.name}
+        for field, linked in (("numerator", numerator), ("denominator", denominator)):
+            if self.report_id is not None and linked.report_id != self.report_id:
+                yield field, _("分子與分母須屬於同一份報告：「%(name)s」屬於 %(year)s 年度的報告。") % {
+                    "name": linked.name,
+                    "year": linked.report.year,
+                }

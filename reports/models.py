@@ -4,6 +4,7 @@ The numbers live in ``metrics.Figure``; this app holds the text around them.
 Every year's report is data: a 2022 report is entered, not coded.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.choices import ListKind, SectionSlug
+
+
+#: The years a report may have: the People's Republic's founding to a far horizon.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 class ReportQuerySet(models.QuerySet):
@@ -40,12 +45,22 @@ class Report(models.Model):
         verbose_name_plural = _("工作報告")
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=1949) & Q(year__lte=2100), name="report_year_plausible"
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR), name="report_year_plausible"
             ),
         ]
 
     def __str__(self):
         return f"{self.year} {self.title}"
+
+    def clean(self):
+        """Explain the year rule in Chinese before the database constraint rejects it."""
+        if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValidationError(
+                {
+                    "year": _("年度須介於 %(first)s 與 %(last)s 之間：填入的是 %(year)s。")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR, "year": self.year}
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("reports:overview", kwargs={"year": self.year})
@@ -104,6 +119,11 @@ class NotableCase(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """Explain the month rule in Chinese before the database constraint rejects it."""
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValidationError({"month": _("月份須介於 1 與 12 之間：填入的是 %(month)s。") % {"month": self.month}})
 
     def get_absolute_url(self):
         return f"{self.section.get_absolute_url()}#case-{self.pk}"
