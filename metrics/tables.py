@@ -82,7 +82,6 @@ class FigureExplorerTable(tables.Table):
     class Meta:
         model = Figure
         fields = ("year", "section", "name", "code", "value", "provenance")
-        template_name = "includes/_table.html"
         attrs = {"class": "figure-table explorer-table"}
         empty_text = _("沒有符合篩選條件的數據。")
 

@@ -63,7 +63,7 @@ class AdminLoginRedirectMixin:
 
 
 class AuditedAdmin(AdminLoginRedirectMixin, SimpleHistoryAdmin):
-    """Admin of an audited model; the history pages are in Chinese (templates/admin/simple_history/).
+    """Admin of an audited model, with simple-history's history and revert pages.
 
     The form's 修改原因 becomes the change reason of every history row of the save
     (the object and what is saved inline with it); a row saved from the changelist's
@@ -71,9 +71,6 @@ class AuditedAdmin(AdminLoginRedirectMixin, SimpleHistoryAdmin):
     """
 
     form = ChangeReasonForm
-    object_history_template = "admin/simple_history/object_history.html"
-    object_history_list_template = "admin/simple_history/object_history_list.html"
-    object_history_form_template = "admin/simple_history/object_history_form.html"
 
     @staticmethod
     def reason_for(form) -> str | None:

@@ -3,6 +3,7 @@
 Forms are posted the way a browser would: the page's own form data, with the edit applied.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -253,7 +254,7 @@ def test_figure_history_page_shows_changed_value_user_and_reason(editor_client, 
     editor_client.post(change_url(section), data)
     response = editor_client.get(reverse("admin:metrics_figure_history", args=[figure(RESOLVED).pk]))
     html = response.content.decode()
-    assert "<strong>數值:</strong> 17918 &rarr; 17920</li>" in html
+    assert re.search(r"<strong>數值:</strong>\s*17918\s*(&nbsp;)*&rarr;(&nbsp;)*\s*17920", html)
     assert "修改者" in html
     assert "editor-user" in html
     assert "化解數更正" in html
