@@ -5,6 +5,7 @@ Exports do not go through these tables: every exported row comes from
 """
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,11 @@ def provenance_html(record) -> str:
 
 
 class SectionFigureTable(tables.Table):
-    """A section's figures, grouped by theme (reading order), sortable, with provenance."""
+    """A section's figures, grouped by theme (reading order), sortable, with provenance.
+
+    The ``history`` column links each figure to its admin history; exclude it for
+    users who cannot edit (``SectionFigureTable(data, exclude=("history",))``).
+    """
 
     theme = tables.Column(verbose_name=_("主題"))
     name = tables.Column(verbose_name=_("指標"))
@@ -36,10 +41,11 @@ class SectionFigureTable(tables.Table):
     provenance = tables.Column(
         verbose_name=_("出處（段落・原文）"), accessor="source_quote", orderable=False, attrs={"td": {"class": "provenance"}}
     )
+    history = tables.Column(verbose_name=_("修改紀錄"), accessor="pk", orderable=False, attrs={"td": {"class": "no-print"}})
 
     class Meta:
         model = Figure
-        fields = ("theme", "name", "value", "case", "provenance")
+        fields = ("theme", "name", "value", "case", "provenance", "history")
         row_attrs = {"id": _figure_anchor}
         attrs = {"class": "figure-table"}
         empty_text = _("本章尚無數據。")
@@ -52,6 +58,11 @@ class SectionFigureTable(tables.Table):
 
     def render_provenance(self, record):
         return provenance_html(record)
+
+    def render_history(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:metrics_figure_history", args=[record.pk]), _("檢視、還原")
+        )
 
 
 class FigureExplorerTable(tables.Table):

@@ -2,13 +2,14 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from reports.caching import cached
 from reports.selectors import navigation_reports
 
 
 def report_navigation(request):
     """Expose ``nav_reports`` (every report with its sections) to base.html.
 
-    Lazy and evaluated once per request: the two queries run only when a template
-    reads the value, so the admin and pages without the navigation pay nothing.
+    Lazy and evaluated once per request, only when a template reads it; cached
+    per content revision like the pages (reports.caching).
     """
-    return {"nav_reports": SimpleLazyObject(navigation_reports)}
+    return {"nav_reports": SimpleLazyObject(lambda: cached(("navigation",), navigation_reports))}

@@ -148,3 +148,21 @@ class NamedItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.name}"
+
+
+class ContentRevision(models.Model):
+    """A single row counting changes to published content; every page-cache key includes it.
+
+    It lives in the database, not the cache, so a save in one gunicorn process is seen by
+    every other process on its next request, whatever cache backend each one uses.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("內容版本")
+        verbose_name_plural = _("內容版本")
+
+    def __str__(self):
+        return f"#{self.number}"

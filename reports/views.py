@@ -1,17 +1,29 @@
-"""Portal pages: thin views over ``reports.selectors`` (CONVENTIONS 1)."""
+"""Portal pages: thin views over ``reports.selectors`` (CONVENTIONS 1).
+
+The overview and section bodies are rendered once per content revision and
+variant and then served from the cache (``reports.caching``); only the page
+shell (navigation, login state) is rendered per request.
+"""
+
+import copy
 
 from django.contrib.auth.decorators import permission_required
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
 from metrics.filters import explorer_query
 from metrics.tables import SectionFigureTable
 from reports import selectors
+from reports.caching import cached
 from reports.models import Report
-from reports.roles import BROWSE_PERMISSION
+from reports.roles import BROWSE_PERMISSION, EXPORT_PERMISSION
 
 #: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
+
+EDIT_FIGURE_PERMISSION = "metrics.change_figure"
 
 
 @browse_required
@@ -31,28 +43,57 @@ def report_list(request):
 
 @browse_required
 def report_overview(request, year: int):
-    overview = selectors.report_overview(year=year)
+    def build() -> dict:
+        overview = selectors.report_overview(year=year)
+        context = {"overview": overview, "report": overview.report}
+        return {"body": render_to_string("includes/_overview_body.html", context, request), "report": overview.report}
+
+    content = cached(("overview", year), build)
     return render(
         request,
         "reports/report_overview.html",
-        {"overview": overview, "report": overview.report, "source": selectors.report_source(overview.report)},
+        {**content, "source": selectors.report_source(content["report"])},
     )
+
+
+def section_sort(request) -> str:
+    """The ``?sort=`` of the section table if it names a sortable column (``-`` for descending), else ''."""
+    requested = request.GET.get("sort", "")
+    column = requested.removeprefix("-")
+    # A column's ``orderable`` is None when it follows the table's default (sortable).
+    sortable = {name for name, spec in SectionFigureTable.base_columns.items() if spec.orderable is not False}
+    return requested if column in sortable else ""
 
 
 @browse_required
 def section_detail(request, year: int, slug: str):
-    page = selectors.section_page(year=year, slug=slug)
-    table = SectionFigureTable(page.figures)
-    # A section holds at most a few hundred figures: one unpaginated, sortable table.
-    RequestConfig(request, paginate=False).configure(table)
-    return render(
-        request,
-        "reports/section_detail.html",
-        {
+    sort = section_sort(request)
+    can_export = request.user.has_perm(EXPORT_PERMISSION)
+    can_edit = request.user.is_staff and request.user.has_perm(EDIT_FIGURE_PERMISSION)
+
+    def build() -> dict:
+        page = selectors.section_page(year=year, slug=slug)
+        table = SectionFigureTable(page.figures, exclude=() if can_edit else ("history",))
+        # The table's sort links are built from the query string: give it only the
+        # validated sort, so a cached body never carries another visitor's parameters.
+        clean_request = copy.copy(request)
+        clean_request.GET = QueryDict(mutable=True)
+        if sort:
+            clean_request.GET["sort"] = sort
+        # A section holds at most a few hundred figures: one unpaginated, sortable table.
+        RequestConfig(clean_request, paginate=False).configure(table)
+        context = {
             "page": page,
             "report": page.report,
             "table": table,
-            "source": selectors.report_source(page.report),
             "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
-        },
+        }
+        body = render_to_string("includes/_section_body.html", context, clean_request)
+        return {"body": body, "report": page.report, "section": page.section}
+
+    content = cached(("section", year, slug, sort, can_export, can_edit), build)
+    return render(
+        request,
+        "reports/section_detail.html",
+        {**content, "source": selectors.report_source(content["report"])},
     )

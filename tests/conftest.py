@@ -2,9 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from reports.models import Report
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database rolls back between tests, and with it
+    the content revision that page-cache keys include, so cached pages would otherwise leak."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -246,17 +246,17 @@ def _explorer_queries(client) -> int:
 
 def test_explorer_query_count_does_not_grow_with_the_rows(viewer_client, django_assert_max_num_queries):
     make_report(2030, 1)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         one = _explorer_queries(viewer_client)
     Figure.objects.all().delete()
     Report.objects.all().delete()
     make_report(2031, 300)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         many = _explorer_queries(viewer_client)
     assert many == one
 
 
 def test_explorer_export_links_add_no_queries_per_row(report_2021, analyst_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = analyst_client.get(EXPLORER, {"per_page": "100", "q": "化解"})
     assert len(shown_codes(response)) > 0
