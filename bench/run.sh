@@ -9,6 +9,8 @@
 # 3. A full CSV export of 100,000 figures: wall time and the gunicorn worker's peak
 #    memory, next to PostgreSQL's own COPY of the same columns.
 # It uses its own database (wanzhou_bench, dropped and recreated) and ports 8100/8101.
+# The page runs use gunicorn's configured workers; the export runs one worker with one
+# thread so its memory can be read from /proc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,32 +32,35 @@ export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
 export DJANGO_CONN_MAX_AGE=60
 export GUNICORN_ACCESS_LOG=/dev/null
+# No worker recycling during a 20 s run: a recycled worker closes its keep-alive
+# connections, which wrk counts as read errors (nginx in front would retry them).
+export GUNICORN_MAX_REQUESTS=0
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-echo "== database $DB_NAME"
-psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME" -qc "CREATE DATABASE $DB_NAME"
-$PY manage.py migrate --noinput -v0
-$PY manage.py seed_report wanzhou_2021 >/dev/null
-$PY manage.py setup_roles >/dev/null
-$PY manage.py collectstatic --noinput -v0
-$PY manage.py shell -c "
-from django.contrib.auth.models import Group, User
-user, _ = User.objects.get_or_create(username='bench')
-user.groups.set(Group.objects.filter(name__in=['viewer', 'analyst']))
-"
-SESSION=$($PY manage.py shell -c "
+fresh_database() {  # an empty database with the schema, the roles and a logged-in "bench" analyst
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" -qc "CREATE DATABASE $DB_NAME"
+  $PY manage.py migrate --noinput -v0
+  $PY manage.py setup_roles >/dev/null
+  SESSION=$($PY manage.py shell --no-imports -c "
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.sessions.backends.db import SessionStore
-user = User.objects.get(username='bench')
+user = User.objects.create_user(username='bench')
+user.groups.set(Group.objects.filter(name__in=['viewer', 'analyst']))
 session = SessionStore()
 session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: 'django.contrib.auth.backends.ModelBackend', HASH_SESSION_KEY: user.get_session_auth_hash()})
 session.create()
 print(session.session_key)
 ")
+}
+
+echo "== database $DB_NAME"
+$PY manage.py collectstatic --noinput -v0
+fresh_database
+$PY manage.py seed_report wanzhou_2021 >/dev/null
 
 start_gunicorn() {  # port, extra gunicorn args...
   local port="$1"; shift
@@ -75,7 +80,7 @@ load() {  # label, path
 
 queries() {  # label, paths...
   local label="$1"; shift
-  BENCH_PATHS="$*" $PY manage.py shell < bench/count_queries.py | sed "s/^/$label /" | tee -a "$WORK/queries.txt"
+  BENCH_PATHS="$*" $PY manage.py shell --no-imports < bench/count_queries.py | grep "^QUERIES" | sed "s/^/$label /" | tee -a "$WORK/queries.txt"
 }
 
 pages_for() {  # year -> the four benchmarked paths
@@ -93,12 +98,14 @@ queries large $(pages_for 1989)
 for path in $(pages_for 1989); do load large "$path"; done
 
 echo "== 3. CSV export of 100,000 figures"
-$PY manage.py generate_benchmark_data --years 40 --figures-per-section 834 --force   # 100,080 synthetic
-FIGURES=$($PY manage.py shell -c "from metrics.models import Figure; print(Figure.objects.count())")
+kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true; pids=()
+fresh_database
+$PY manage.py generate_benchmark_data --years 40 --figures-per-section 834   # 100,080 synthetic figures
+FIGURES=$($PY manage.py shell --no-imports -c "from metrics.models import Figure; print(Figure.objects.count())")
 start_gunicorn "$EXPORT_PORT" --workers 1 --threads 1 --max-requests 0
 master=${pids[-1]}
 worker=$(pgrep -P "$master" | head -1)
-curl -sf -o /dev/null -b "sessionid=$SESSION" "http://127.0.0.1:$EXPORT_PORT/metrics/?year=2021&_export=csv"
+curl -sf -o /dev/null -b "sessionid=$SESSION" "http://127.0.0.1:$EXPORT_PORT/metrics/?year=1989&_export=csv"
 idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$worker/status")
 COPY_SQL="COPY (SELECT r.year, r.agency, s.slug, f.code, f.name, f.value, f.unit, f.qualifier, f.source_paragraph, f.source_quote
   FROM metrics_figure f JOIN reports_report r ON r.id = f.report_id JOIN reports_section s ON s.id = f.section_id

@@ -312,7 +312,9 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
             col=1,
         )
         figure.update_yaxes(automargin=True, autorange="reversed", row=index, col=1)
-    _base_layout(figure, title=title, source=source, rows=rows, height=plot_height + CHART_MARGIN["t"] + CHART_MARGIN["b"])
+    _base_layout(
+        figure, title=title, source=source, rows=rows, height=plot_height + CHART_MARGIN["t"] + CHART_MARGIN["b"]
+    )
     return figure
 
 
@@ -364,7 +366,9 @@ def chart_payload(figure: go.Figure, *, filename: str) -> dict:
     return {"data": payload["data"], "layout": payload["layout"], "config": config}
 
 
-def section_charts(slug: str, rows: dict[str, ChartRow], *, source: str, year: int, limit: int | None = None) -> list[dict]:
+def section_charts(
+    slug: str, rows: dict[str, ChartRow], *, source: str, year: int, limit: int | None = None
+) -> list[dict]:
     """The charts of section ``slug`` that have data, as dicts for the template.
 
     Each dict holds ``key``, ``dom_id``, ``payload_id``, ``title``, ``rows`` (the ChartRows shown,

@@ -33,9 +33,7 @@ class Unit(models.TextChoices):
 
 #: Units whose values may carry a fraction. Everything else counts whole things.
 #: 件 is here because the report counts seized fireworks as 1275.5 件.
-FRACTIONAL_UNITS = frozenset(
-    {Unit.JIAN, Unit.DUN, Unit.MONTHS, Unit.YUAN, Unit.WAN_YUAN, Unit.YI_YUAN, Unit.PERCENT}
-)
+FRACTIONAL_UNITS = frozenset({Unit.JIAN, Unit.DUN, Unit.MONTHS, Unit.YUAN, Unit.WAN_YUAN, Unit.YI_YUAN, Unit.PERCENT})
 
 
 class Qualifier(models.TextChoices):

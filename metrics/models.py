@@ -92,7 +92,9 @@ class Figure(models.Model):
         help_text=_("比率的分母（例如排查數）；只用於百分比。"),
     )
     source_paragraph = models.PositiveSmallIntegerField(_("來源段落"), help_text=_("原文的行號（從 1 起算）。"))
-    source_quote = models.CharField(_("原文引句"), max_length=300, help_text=_("原文中陳述此數字的最短分句，逐字照錄。"))
+    source_quote = models.CharField(
+        _("原文引句"), max_length=300, help_text=_("原文中陳述此數字的最短分句，逐字照錄。")
+    )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
 
     history = HistoricalRecords()
@@ -176,10 +178,14 @@ class Figure(models.Model):
         if self.value < 0:
             yield "value", _("數值不可為負數：填入的是 %(value)s。") % {"value": value}
         elif self.unit not in FRACTIONAL_UNITS and self.value % 1:
-            yield "value", _("計數須為非負整數：單位「%(unit)s」不可有小數，但填入的是 %(value)s。") % {
-                "unit": self.unit,
-                "value": value,
-            }
+            yield (
+                "value",
+                _("計數須為非負整數：單位「%(unit)s」不可有小數，但填入的是 %(value)s。")
+                % {
+                    "unit": self.unit,
+                    "value": value,
+                },
+            )
         if self.unit == Unit.PERCENT and self.value > 100:
             yield "value", _("百分比須介於 0 與 100 之間：填入的是 %(value)s%%。") % {"value": value}
 
@@ -187,33 +193,54 @@ class Figure(models.Model):
         """(field, message) pairs: section in the report, case in the section, code well-formed and unique."""
         section = self._related("section")
         if section is not None and self.report_id is not None and section.report_id != self.report_id:
-            yield "section", _("章節須屬於數據所屬的報告：章節「%(section)s」不屬於「%(report)s」。") % {
-                "section": section,
-                "report": self.report,
-            }
+            yield (
+                "section",
+                _("章節須屬於數據所屬的報告：章節「%(section)s」不屬於「%(report)s」。")
+                % {
+                    "section": section,
+                    "report": self.report,
+                },
+            )
         if section is not None and self.case is not None and self.case.section_id != section.pk:
-            yield "case", _("典型案例須屬於數據所屬的章節：「%(case)s」不屬於章節「%(section)s」。") % {
-                "case": self.case.title,
-                "section": section.heading,
-            }
+            yield (
+                "case",
+                _("典型案例須屬於數據所屬的章節：「%(case)s」不屬於章節「%(section)s」。")
+                % {
+                    "case": self.case.title,
+                    "section": section.heading,
+                },
+            )
         if not self.code:
             return
         if not re.fullmatch(CODE_PATTERN, self.code):
-            yield "code", _(
-                "指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線），例如 mediation.disputes_resolved：「%(code)s」不符合。"
-            ) % {"code": self.code}
+            yield (
+                "code",
+                _(
+                    "指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線），"
+                    "例如 mediation.disputes_resolved：「%(code)s」不符合。"
+                )
+                % {"code": self.code},
+            )
         elif section is not None and not self.code.startswith(f"{section.slug}."):
-            yield "code", _("指標代碼須以所屬章節的代號「%(slug)s.」開頭：「%(code)s」不符合。") % {
-                "slug": section.slug,
-                "code": self.code,
-            }
+            yield (
+                "code",
+                _("指標代碼須以所屬章節的代號「%(slug)s.」開頭：「%(code)s」不符合。")
+                % {
+                    "slug": section.slug,
+                    "code": self.code,
+                },
+            )
         elif self.report_id is not None:
             same_code = Figure.objects.filter(report_id=self.report_id, code=self.code).exclude(pk=self.pk).first()
             if same_code is not None:
-                yield "code", _("指標代碼在同一份報告內不可重複：這份報告已有代碼「%(code)s」（%(name)s）。") % {
-                    "code": self.code,
-                    "name": same_code.name,
-                }
+                yield (
+                    "code",
+                    _("指標代碼在同一份報告內不可重複：這份報告已有代碼「%(code)s」（%(name)s）。")
+                    % {
+                        "code": self.code,
+                        "name": same_code.name,
+                    },
+                )
 
     def _link_problems(self):
         """(field, message) pairs: a rate links both counts or neither, of its own report, not itself."""
@@ -224,14 +251,21 @@ class Figure(models.Model):
             yield ("numerator" if numerator is None else "denominator"), _("比率的分子與分母須同時填寫或同時留空。")
             return
         if not self.is_rate:
-            yield "unit", _("只有單位為「%%」的比率可以連結分子與分母；這筆數據的單位是「%(unit)s」。") % {"unit": self.unit}
+            yield (
+                "unit",
+                _("只有單位為「%%」的比率可以連結分子與分母；這筆數據的單位是「%(unit)s」。") % {"unit": self.unit},
+            )
         if self.pk is not None and self.pk in (numerator.pk, denominator.pk):
             yield "numerator", _("比率不可以自己作為分子或分母。")
         if numerator.pk == denominator.pk:
             yield "denominator", _("分子與分母不可為同一筆數據：兩者都是「%(name)s」。") % {"name": numerator.name}
         for field, linked in (("numerator", numerator), ("denominator", denominator)):
             if self.report_id is not None and linked.report_id != self.report_id:
-                yield field, _("分子與分母須屬於同一份報告：「%(name)s」屬於 %(year)s 年度的報告。") % {
-                    "name": linked.name,
-                    "year": linked.report.year,
-                }
+                yield (
+                    field,
+                    _("分子與分母須屬於同一份報告：「%(name)s」屬於 %(year)s 年度的報告。")
+                    % {
+                        "name": linked.name,
+                        "year": linked.report.year,
+                    },
+                )

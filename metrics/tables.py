@@ -39,9 +39,14 @@ class SectionFigureTable(tables.Table):
     value = tables.Column(verbose_name=_("數值"), attrs={"td": {"class": "num"}})
     case = tables.Column(verbose_name=_("典型案例"), default="")
     provenance = tables.Column(
-        verbose_name=_("出處（段落・原文）"), accessor="source_quote", orderable=False, attrs={"td": {"class": "provenance"}}
+        verbose_name=_("出處（段落・原文）"),
+        accessor="source_quote",
+        orderable=False,
+        attrs={"td": {"class": "provenance"}},
     )
-    history = tables.Column(verbose_name=_("修改紀錄"), accessor="pk", orderable=False, attrs={"td": {"class": "no-print"}})
+    history = tables.Column(
+        verbose_name=_("修改紀錄"), accessor="pk", orderable=False, attrs={"td": {"class": "no-print"}}
+    )
 
     class Meta:
         model = Figure
@@ -78,16 +83,17 @@ class FigureExplorerTable(tables.Table):
         accessor="report__year",
         order_by=("report__year", "section__position", "position", "pk"),
     )
-    section = tables.Column(
-        verbose_name=_("章節"), order_by=("section__position", "report__year", "position", "pk")
+    section = tables.Column(verbose_name=_("章節"), order_by=("section__position", "report__year", "position", "pk"))
+    name = tables.Column(verbose_name=_("指標"), linkify=True, order_by=("name", "pk"), attrs={"td": {"class": "name"}})
+    code = tables.Column(
+        verbose_name=_("代碼"), order_by=("code", "report__year", "pk"), attrs={"td": {"class": "code"}}
     )
-    name = tables.Column(
-        verbose_name=_("指標"), linkify=True, order_by=("name", "pk"), attrs={"td": {"class": "name"}}
-    )
-    code = tables.Column(verbose_name=_("代碼"), order_by=("code", "report__year", "pk"), attrs={"td": {"class": "code"}})
     value = tables.Column(verbose_name=_("數值"), order_by=("value", "pk"), attrs={"td": {"class": "num"}})
     provenance = tables.Column(
-        verbose_name=_("出處（段落・原文）"), accessor="source_quote", orderable=False, attrs={"td": {"class": "provenance"}}
+        verbose_name=_("出處（段落・原文）"),
+        accessor="source_quote",
+        orderable=False,
+        attrs={"td": {"class": "provenance"}},
     )
 
     class Meta:

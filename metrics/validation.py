@@ -65,9 +65,7 @@ def rate_status(figure: Figure) -> str:
         return str(_("✓ 一致"))
     expected = expected_rate(numerator, denominator)
     computed = "—" if expected is None else f"{percent_text(expected)}%"
-    return (
-        f"✗ {plain_number(numerator)}/{plain_number(denominator)} = {computed} ≠ {percent_text(figure.value)}%"
-    )
+    return f"✗ {plain_number(numerator)}/{plain_number(denominator)} = {computed} ≠ {percent_text(figure.value)}%"
 
 
 def rate_errors(edited: Iterable[Figure], *, deleted: Collection[int] = ()) -> list[str]:
@@ -150,9 +148,7 @@ class LinkedRatesFormSetMixin:
         super().clean()
         deleting = [form for form in self.forms if self.can_delete and self._should_delete_form(form)]
         changed = [
-            form.instance
-            for form in self.forms
-            if form not in deleting and form.has_changed() and form.is_valid()
+            form.instance for form in self.forms if form not in deleting and form.has_changed() and form.is_valid()
         ]
         errors = rate_errors(changed, deleted={form.instance.pk for form in deleting if form.instance.pk})
         if errors:

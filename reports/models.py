@@ -13,7 +13,6 @@ from simple_history.models import HistoricalRecords
 
 from reports.choices import ListKind, SectionSlug
 
-
 #: The years a report may have: the People's Republic's founding to a far horizon.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -151,13 +150,16 @@ class NamedItem(models.Model):
 
 
 class ContentRevision(models.Model):
-    """A single row counting changes to published content; every page-cache key includes it.
+    """A single row counting changes: ``number`` to published content (every page-cache key
+    includes it), ``access_number`` to accounts, groups and permissions (every cached
+    permission set includes it).
 
     It lives in the database, not the cache, so a save in one gunicorn process is seen by
     every other process on its next request, whatever cache backend each one uses.
     """
 
     number = models.PositiveBigIntegerField(default=0)
+    access_number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -66,15 +66,11 @@ def report_overview(*, year: int) -> ReportOverview:
     sections = list(report.sections.order_by("position"))
     for section in sections:
         section.report = report
-    figures = list(
-        Figure.objects.filter(report=report).select_related("section__report").order_by("position", "pk")
-    )
+    figures = list(Figure.objects.filter(report=report).select_related("section__report").order_by("position", "pk"))
     summaries = []
     for section in sections:
         own = [figure for figure in figures if figure.section_id == section.pk]
-        charts = section_charts(
-            section.slug, chart_rows(own), source=report_source(report), year=report.year, limit=1
-        )
+        charts = section_charts(section.slug, chart_rows(own), source=report_source(report), year=report.year, limit=1)
         summaries.append(
             SectionSummary(
                 section=section,
@@ -112,5 +108,3 @@ def section_page(*, year: int, slug: str) -> SectionPage:
         named_lists=list(named_lists.items()),
         charts=section_charts(section.slug, chart_rows(figures), source=report_source(report), year=report.year),
     )
-
-

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from metrics.filters import explorer_query
 from metrics.tables import SectionFigureTable
 from reports import selectors
-from reports.caching import cached
+from reports.caching import cached, current_revision
 from reports.models import Report
 from reports.roles import BROWSE_PERMISSION, EXPORT_PERMISSION
 
@@ -41,17 +41,27 @@ def report_list(request):
     return render(request, "reports/report_list.html", {"reports": reports})
 
 
+def report_navigation(report: Report, section=None) -> str:
+    """The year switch and section links for a page of ``report``, as HTML for the page cache."""
+    context = {"nav_reports": selectors.navigation_reports(), "report": report, "section": section}
+    return render_to_string("includes/_report_nav.html", context)
+
+
 @browse_required
 def report_overview(request, year: int):
     def build() -> dict:
         overview = selectors.report_overview(year=year)
         context = {"overview": overview, "report": overview.report}
-        return {"body": render_to_string("includes/_overview_body.html", context, request), "report": overview.report}
+        return {
+            "body": render_to_string("includes/_overview_body.html", context, request),
+            "report_nav": report_navigation(overview.report),
+            "report": overview.report,
+        }
 
-    content = cached(("overview", year), build)
+    content = cached(("overview", year), build, revision=current_revision())
     return render(
         request,
-        "reports/report_overview.html",
+        "reports/report_page.html",
         {**content, "source": selectors.report_source(content["report"])},
     )
 
@@ -88,12 +98,16 @@ def section_detail(request, year: int, slug: str):
             "table": table,
             "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
         }
-        body = render_to_string("includes/_section_body.html", context, clean_request)
-        return {"body": body, "report": page.report, "section": page.section}
+        return {
+            "body": render_to_string("includes/_section_body.html", context, clean_request),
+            "report_nav": report_navigation(page.report, page.section),
+            "report": page.report,
+            "section": page.section,
+        }
 
-    content = cached(("section", year, slug, sort, can_export, can_edit), build)
+    content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=current_revision())
     return render(
         request,
-        "reports/section_detail.html",
+        "reports/report_page.html",
         {**content, "source": selectors.report_source(content["report"])},
     )

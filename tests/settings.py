@@ -21,4 +21,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Django's test Client.login() authenticates without a request, which django-axes's
 # backend refuses; the throttling tests put the backend back with override_settings.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["reports.permissions.CachedPermissionBackend"]

@@ -73,9 +73,10 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Refuses logins while a user name or address is locked out, then defers to ModelBackend.
+    # Refuses logins while a user name or address is locked out; the next backend logs in.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with each user's permission set cached between requests.
+    "reports.permissions.CachedPermissionBackend",
 ]
 
 ROOT_URLCONF = "wanzhou_police.urls"

@@ -26,9 +26,8 @@ def portal(live_server, django_user_model):
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`
-  );
+  const where = `${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI || "inline"} at ${where}`);
 });
 """
 
@@ -90,6 +89,12 @@ def test_portal_login_form_then_every_page_draws_its_charts(browser, portal, art
         watch.collect_csp_violations()
         name = path.strip("/").replace("/", "-")
         page.screenshot(path=str(artifacts_dir / f"desktop-{name}.png"), full_page=True)
+
+    page.goto(portal.url + "/metrics/?section=mediation&kind=rates")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table tbody tr").count() == 6
+    watch.collect_csp_violations()
+    page.screenshot(path=str(artifacts_dir / "desktop-metrics-explorer.png"), full_page=True)
     context.close()
 
     assert drawn["/reports/2021/"] == 3
@@ -99,7 +104,7 @@ def test_portal_login_form_then_every_page_draws_its_charts(browser, portal, art
     assert watch.hosts == {urlsplit(portal.url).netloc}
 
 
-def test_portal_section_page_fits_a_390px_phone(browser, portal, artifacts_dir):
+def test_portal_pages_fit_a_390px_phone(browser, portal, artifacts_dir):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     watch = PageWatch(page)
@@ -111,6 +116,10 @@ def test_portal_section_page_fits_a_390px_phone(browser, portal, artifacts_dir):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
         page.screenshot(path=str(artifacts_dir / f"phone-{path.strip('/').replace('/', '-')}.png"), full_page=True)
+    page.goto(portal.url + "/metrics/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "explorer overflows"
+    page.screenshot(path=str(artifacts_dir / "phone-metrics-explorer.png"), full_page=True)
     context.close()
     assert watch.errors == []
     assert watch.csp_violations == []

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from metrics.choices import Qualifier, Unit
+from metrics.choices import Unit
 from metrics.models import Figure
 from reports.models import Report, Section
 
@@ -40,7 +40,9 @@ def all_codes(client, query: str) -> list[str]:
 
 def make_report(year: int, figures: int, *, slug: str = "mediation") -> Report:
     """A synthetic report with one section holding ``figures`` plain counts (values 1..n)."""
-    report = Report.objects.create(year=year, title=f"{year}年工作綜述", agency="萬州區公安局", source_name=f"{year}.txt")
+    report = Report.objects.create(
+        year=year, title=f"{year}年工作綜述", agency="萬州區公安局", source_name=f"{year}.txt"
+    )
     section = Section.objects.create(report=report, slug=slug, position=1, heading="測試章節", source_paragraph=1)
     Figure.objects.bulk_create(
         Figure(
@@ -238,22 +240,22 @@ def test_section_page_links_to_the_explorer_filtered_to_that_section(report_2021
 
 
 def _explorer_queries(client) -> int:
+    """Queries of an explorer page once the caches (permissions, navigation) are warm."""
+    client.get(EXPLORER, {"per_page": "100"})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(EXPLORER, {"per_page": "100"})
     assert response.status_code == 200
     return len(queries)
 
 
-def test_explorer_query_count_does_not_grow_with_the_rows(viewer_client, django_assert_max_num_queries):
+def test_explorer_query_count_does_not_grow_with_the_rows(viewer_client):
     make_report(2030, 1)
-    with django_assert_max_num_queries(10):
-        one = _explorer_queries(viewer_client)
+    one = _explorer_queries(viewer_client)
     Figure.objects.all().delete()
     Report.objects.all().delete()
     make_report(2031, 300)
-    with django_assert_max_num_queries(10):
-        many = _explorer_queries(viewer_client)
-    assert many == one
+    many = _explorer_queries(viewer_client)
+    assert many == one <= 8
 
 
 def test_explorer_export_links_add_no_queries_per_row(report_2021, analyst_client, django_assert_max_num_queries):

@@ -18,7 +18,20 @@ pytestmark = pytest.mark.django_db
 
 EXPLORER = reverse("metrics:explorer")
 
-PARAMS = ("year", "section", "unit", "qualifier", "kind", "q", "value_min", "value_max", "sort", "per_page", "page", "_export")
+PARAMS = (
+    "year",
+    "section",
+    "unit",
+    "qualifier",
+    "kind",
+    "q",
+    "value_min",
+    "value_max",
+    "sort",
+    "per_page",
+    "page",
+    "_export",
+)
 GOOD_VALUES = (
     "2021", "2022", "mediation", "stability", "%", "起", "over", "approx", "rates", "counts", "化解", "=", "90", "100",
     "-1", "0", "0.5", "1e400", "NaN", "value", "-value", "name", "-year", "25", "50", "100", "99999",
@@ -32,7 +45,9 @@ text_values = st.one_of(
     st.text(alphabet=st.sampled_from("\x00\x01\t\r\n=+-@'\"%_\\化解率"), max_size=20),
     st.builds(lambda char, times: char * times, st.characters(), st.integers(min_value=500, max_value=10_000)),
 )
-encoded_values = st.one_of(text_values.map(lambda value: quote(value, safe="")), st.binary(max_size=16).map(quote_from_bytes))
+encoded_values = st.one_of(
+    text_values.map(lambda value: quote(value, safe="")), st.binary(max_size=16).map(quote_from_bytes)
+)
 query_strings = st.lists(st.tuples(keys.map(lambda key: quote(key, safe="")), encoded_values), max_size=8).map(
     lambda pairs: "&".join(f"{key}={value}" for key, value in pairs)
 )

@@ -93,7 +93,8 @@ def test_export_figures_escapes_formula_cells_in_csv_and_json(report_2021):
     figure.source_quote = "-1+2"
     figure.save()
     row = next(
-        r for r in csv.DictReader(io.StringIO(export(year=2021).removeprefix("\ufeff")))
+        r
+        for r in csv.DictReader(io.StringIO(export(year=2021).removeprefix("\ufeff")))
         if r["metric_code"] == figure.code
     )
     assert row["metric_name"] == "'" + figure.name

@@ -39,7 +39,14 @@ def test_format_figure_never_scales_a_percentage():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("18161.00", "18161"), ("1275.50", "1275.5"), ("98.66", "98.66"), ("80000.00", "80000"), ("100.00", "100"), ("0.00", "0")],
+    [
+        ("18161.00", "18161"),
+        ("1275.50", "1275.5"),
+        ("98.66", "98.66"),
+        ("80000.00", "80000"),
+        ("100.00", "100"),
+        ("0.00", "0"),
+    ],
 )
 def test_plain_number_has_no_separators_exponents_or_trailing_zeros(value, expected):
     assert plain_number(Decimal(value)) == expected

@@ -58,7 +58,9 @@ def mediation(report_2021) -> Section:
 @pytest.fixture
 def report_2022(db) -> Report:
     report = Report.objects.create(year=2022, title="2022年工作綜述", agency="萬州區公安局")
-    Section.objects.create(report=report, slug=SectionSlug.MEDIATION, position=3, heading="矛盾化解", source_paragraph=1)
+    Section.objects.create(
+        report=report, slug=SectionSlug.MEDIATION, position=3, heading="矛盾化解", source_paragraph=1
+    )
     return report
 
 

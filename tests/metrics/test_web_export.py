@@ -131,11 +131,14 @@ def test_xlsx_export_has_numbers_as_numbers_and_a_frozen_header(report_2021, ana
 def test_xlsx_export_cites_the_source_and_the_filters(report_2021, analyst_client):
     before = timezone.now().astimezone(EXPORT_TIMEZONE)
     workbook = read_xlsx(
-        download(analyst_client, {"year": "2021", "section": "mediation", "q": "化解", "sort": "-value", "_export": "xlsx"})
+        download(
+            analyst_client, {"year": "2021", "section": "mediation", "q": "化解", "sort": "-value", "_export": "xlsx"}
+        )
     )
     after = timezone.now().astimezone(EXPORT_TIMEZONE)
     about = "\n".join(
-        " ".join(str(cell) for cell in row if cell is not None) for row in workbook.worksheets[1].iter_rows(values_only=True)
+        " ".join(str(cell) for cell in row if cell is not None)
+        for row in workbook.worksheets[1].iter_rows(values_only=True)
     )
     assert "萬州區公安局" in about
     assert "2021年工作綜述" in about
@@ -185,13 +188,13 @@ def test_export_filename_names_the_years_and_the_shanghai_date(report_2021, anal
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; ")
     names = {f"wanzhou-figures-2021_2022-{day}.csv" for day in (before, after)}
-    assert any(f'filename="{name}"; filename*=UTF-8\'\'{name}' in disposition for name in names)
+    assert any(f"filename=\"{name}\"; filename*=UTF-8''{name}" in disposition for name in names)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_export_filename_says_all_without_a_year_filter(report_2021, analyst_client):
     response = analyst_client.get(EXPLORER, {"section": "mediation", "_export": "xlsx"})
-    assert "filename=\"wanzhou-figures-all-" in response["Content-Disposition"]
+    assert 'filename="wanzhou-figures-all-' in response["Content-Disposition"]
     assert response["Content-Disposition"].count(".xlsx") == 2
 
 

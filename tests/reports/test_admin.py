@@ -283,7 +283,9 @@ def test_figure_history_revert_that_breaks_rate_is_rejected(editor_client, audit
     revert_url = reverse("admin:metrics_figure_simple_history", args=[baseline.id, baseline.history_id])
     response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
     assert response.status_code == 200
-    assert "「化解矛盾糾紛」改為 17918 後，「矛盾糾紛化解率」應為 98.66%，但報告所載為 99.11%" in response.content.decode()
+    assert (
+        "「化解矛盾糾紛」改為 17918 後，「矛盾糾紛化解率」應為 98.66%，但報告所載為 99.11%" in response.content.decode()
+    )
     assert figure(RESOLVED).value == Decimal("18000")
 
 

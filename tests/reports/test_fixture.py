@@ -124,9 +124,7 @@ def occurrences(text: str, snippet: str):
 @pytest.fixture(scope="module")
 def paragraphs() -> dict[int, str]:
     """The source text as {1-based line number: paragraph}; skips when the file is absent."""
-    path = Path(
-        os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME
-    )
+    path = Path(os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME)
     if not path.is_file():
         pytest.skip(f"source text not found at {path}; set WANZHOU_SOURCE_TEXT to run the provenance checks")
     lines = path.read_text(encoding="utf-8").removesuffix("\n").split("\n")

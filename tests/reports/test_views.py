@@ -17,7 +17,14 @@ from reports.models import Report, Section
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/reports/", "/reports/2021/", "/reports/2021/stability/", "/reports/2021/crackdown/", "/reports/2021/mediation/"]
+PAGES = [
+    "/",
+    "/reports/",
+    "/reports/2021/",
+    "/reports/2021/stability/",
+    "/reports/2021/crackdown/",
+    "/reports/2021/mediation/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -109,9 +116,16 @@ def table_part(html: str) -> str:
 
 def test_section_page_table_sorts_by_value_both_ways(viewer_client, report_2021):
     ascending = table_part(viewer_client.get("/reports/2021/mediation/?sort=value").content.decode())
-    assert ascending.index("19起") < ascending.index("87.75%") < ascending.index("3,312起") < ascending.index("18,161起")
+    assert (
+        ascending.index("19起") < ascending.index("87.75%") < ascending.index("3,312起") < ascending.index("18,161起")
+    )
     descending = table_part(viewer_client.get("/reports/2021/mediation/?sort=-value").content.decode())
-    assert descending.index("18,161起") < descending.index("3,312起") < descending.index("87.75%") < descending.index("19起")
+    assert (
+        descending.index("18,161起")
+        < descending.index("3,312起")
+        < descending.index("87.75%")
+        < descending.index("19起")
+    )
 
 
 @pytest.mark.parametrize("query", ["?sort=nonsense", "?page=999", "?page=abc", "?sort=%00", "?per_page=-1"])

@@ -15,7 +15,7 @@ from wanzhou_police.security import client_ip
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(settings.BASE_DIR)
-WITH_AXES = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+WITH_AXES = ["axes.backends.AxesStandaloneBackend", "reports.permissions.CachedPermissionBackend"]
 
 
 def production_env(**extra) -> dict:
@@ -75,9 +75,7 @@ def test_check_deploy_flags_the_development_secret_key():
 
 def test_pages_carry_a_strict_content_security_policy(client):
     response = client.get("/accounts/login/")
-    policy = dict(
-        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
-    )
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self'"

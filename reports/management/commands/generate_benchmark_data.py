@@ -57,11 +57,17 @@ def synthetic_figures(report: Report, section: Section, count: int):
 
 
 class Command(BaseCommand):
-    help = "Create synthetic reports (clearly marked) for benchmarks. Refuses a database with real reports unless --force."
+    help = (
+        "Create synthetic reports (clearly marked) for benchmarks. Refuses a database with real reports unless --force."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--years", type=int, required=True, help=f"how many synthetic years (1–{LAST_YEAR - FIRST_YEAR + 1})")
-        parser.add_argument("--figures-per-section", type=int, required=True, help="figures in each of the three sections")
+        parser.add_argument(
+            "--years", type=int, required=True, help=f"how many synthetic years (1–{LAST_YEAR - FIRST_YEAR + 1})"
+        )
+        parser.add_argument(
+            "--figures-per-section", type=int, required=True, help="figures in each of the three sections"
+        )
         parser.add_argument("--force", action="store_true", help="run even though the database holds a real report")
 
     def handle(self, *args, years, figures_per_section, force, **options):
@@ -91,6 +97,10 @@ class Command(BaseCommand):
         )
         for position, (slug, label) in enumerate(SectionSlug.choices, start=1):
             section = Section.objects.create(
-                report=report, slug=slug, position=position, heading=f"{label}{SYNTHETIC_MARK}", source_paragraph=position
+                report=report,
+                slug=slug,
+                position=position,
+                heading=f"{label}{SYNTHETIC_MARK}",
+                source_paragraph=position,
             )
             Figure.objects.bulk_create(synthetic_figures(report, section, figures_per_section), batch_size=BATCH_SIZE)
