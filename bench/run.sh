@@ -47,11 +47,12 @@ fresh_database() {  # an empty database with the schema, the roles and a logged-
   SESSION=$($PY manage.py shell --no-imports -c "
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group, User
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 user = User.objects.create_user(username='bench')
 user.groups.set(Group.objects.filter(name__in=['viewer', 'analyst']))
 session = SessionStore()
-session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: 'django.contrib.auth.backends.ModelBackend', HASH_SESSION_KEY: user.get_session_auth_hash()})
+session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1], HASH_SESSION_KEY: user.get_session_auth_hash()})
 session.create()
 print(session.session_key)
 ")
@@ -71,8 +72,10 @@ start_gunicorn() {  # port, extra gunicorn args...
 }
 
 load() {  # label, path
-  local url="http://127.0.0.1:$PORT$2"
-  curl -sf -o /dev/null -b "sessionid=$SESSION" "$url"   # warm the cache
+  local url="http://127.0.0.1:$PORT$2" status
+  # Warm the cache, and make sure the session works: a redirect to the login page would be fast and meaningless.
+  status=$(curl -s -o /dev/null -w '%{http_code}' -b "sessionid=$SESSION" "$url")
+  [ "$status" = 200 ] || { echo "GET $2 answered $status, not 200" >&2; exit 1; }
   local line
   line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: sessionid=$SESSION" -s bench/wrk_report.lua "$url" | grep '^RESULT')
   echo "$1 $2 $line" | tee -a "$WORK/load.txt"
@@ -105,7 +108,8 @@ FIGURES=$($PY manage.py shell --no-imports -c "from metrics.models import Figure
 start_gunicorn "$EXPORT_PORT" --workers 1 --threads 1 --max-requests 0
 master=${pids[-1]}
 worker=$(pgrep -P "$master" | head -1)
-curl -sf -o /dev/null -b "sessionid=$SESSION" "http://127.0.0.1:$EXPORT_PORT/metrics/?year=1989&_export=csv"
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "sessionid=$SESSION" "http://127.0.0.1:$EXPORT_PORT/metrics/?year=1989&_export=csv")
+[ "$status" = 200 ] || { echo "export answered $status, not 200" >&2; exit 1; }
 idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$worker/status")
 COPY_SQL="COPY (SELECT r.year, r.agency, s.slug, f.code, f.name, f.value, f.unit, f.qualifier, f.source_paragraph, f.source_quote
   FROM metrics_figure f JOIN reports_report r ON r.id = f.report_id JOIN reports_section s ON s.id = f.section_id

@@ -1,8 +1,10 @@
 """gunicorn settings for production (`make serve`); every value can be overridden from the environment.
 
-Sized for the machine: 2 processes per core plus one, 4 threads each (the portal
-waits on PostgreSQL more than it computes). The timeout is long enough for a
-full streaming export of a large data set.
+Sized for the machine: 2 processes per core plus one. One thread each by default:
+the portal's requests are short and CPU-bound, and in bench/run.sh on 2 cores
+4 threads per process left some keep-alive requests waiting past wrk's 2 s
+timeout under load, where 1 thread gave none and more requests per second.
+The timeout is long enough for a full streaming export of a large data set.
 """
 
 import multiprocessing
@@ -10,7 +12,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread"
 # Streaming exports of 100,000 figures take seconds; leave generous headroom.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))

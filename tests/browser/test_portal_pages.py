@@ -72,6 +72,7 @@ def assert_every_chart_drawn(page) -> int:
         container = containers.nth(index)
         container.locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
         assert container.locator(".main-svg").count() >= 1, f"chart {index} on {page.url} drew no SVG"
+        assert container.locator('.modebar-btn[data-title*="png" i]').count() == 1, f"chart {index}: no PNG button"
     return count
 
 

@@ -1,0 +1,85 @@
+"""The set-up commands `make run` calls: seed_report, setup_roles, ensure_local_admin."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from metrics.models import Figure
+from reports.models import Report
+from reports.roles import ROLE_PERMISSIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command: str, *args, **options) -> str:
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seed_report_loads_the_fixture_and_records_one_baseline_per_object():
+    run("seed_report", "wanzhou_2021")
+    assert Report.objects.get().year == 2021
+    assert Figure.objects.count() == 54
+    assert Figure.history.filter(history_type="+").count() == 54
+    assert Figure.history.first().history_change_reason == "fixture baseline"
+
+
+def test_seed_report_again_keeps_editors_changes_and_adds_no_history():
+    run("seed_report", "wanzhou_2021")
+    figure = Figure.objects.get(code="crackdown.guns_seized")
+    figure.value = Decimal("21")
+    figure.save()
+    history_rows = Figure.history.count()
+    output = run("seed_report", "wanzhou_2021")
+    assert "already loaded" in output
+    assert Figure.objects.get(code="crackdown.guns_seized").value == Decimal("21")
+    assert Figure.history.count() == history_rows
+
+
+def test_seed_report_unknown_fixture_is_a_clear_error():
+    with pytest.raises(CommandError, match="wanzhou_1999.json"):
+        run("seed_report", "wanzhou_1999")
+
+
+def test_setup_roles_is_idempotent_and_gives_each_group_exactly_its_permissions():
+    run("setup_roles")
+    run("setup_roles")
+    assert Group.objects.count() == 3
+    for role, names in ROLE_PERMISSIONS.items():
+        granted = {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(name=role).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert granted == set(names)
+
+
+def test_setup_roles_removes_a_permission_added_by_hand():
+    run("setup_roles")
+    viewer = Group.objects.get(name="viewer")
+    viewer.permissions.add(*Group.objects.get(name="editor").permissions.all())
+    run("setup_roles")
+    assert viewer.permissions.count() == len(ROLE_PERMISSIONS["viewer"])
+
+
+def test_ensure_local_admin_uses_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WANZHOU_ADMIN_PASSWORD", "a-chosen-password")
+    output = run("ensure_local_admin")
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("a-chosen-password")
+    assert "a-chosen-password" not in output
+
+
+def test_ensure_local_admin_prints_a_generated_password_once(monkeypatch):
+    monkeypatch.delenv("WANZHOU_ADMIN_PASSWORD", raising=False)
+    first = run("ensure_local_admin")
+    password = first.split("password: ", 1)[1].split()[0]
+    assert get_user_model().objects.get(username="admin").check_password(password)
+    second = run("ensure_local_admin")
+    assert password not in second and "already exists" in second
