@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import strip_spaces_between_tags
+from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from metrics.filters import explorer_query
@@ -41,6 +43,17 @@ def report_list(request):
     return render(request, "reports/report_list.html", {"reports": reports})
 
 
+def render_body(template_name: str, context: dict, request) -> str:
+    """Render a cached page body without the whitespace between tags.
+
+    Done once per cache fill, it more than halves a large section's bytes, which
+    every later request would otherwise copy and send.
+    """
+    html = render_to_string(template_name, context, request)
+    # The template output is already escaped; removing whitespace between tags keeps it so.
+    return mark_safe(strip_spaces_between_tags(html))
+
+
 def report_navigation(report: Report, section=None) -> str:
     """The year switch and section links for a page of ``report``, as HTML for the page cache."""
     context = {"nav_reports": selectors.navigation_reports(), "report": report, "section": section}
@@ -53,7 +66,7 @@ def report_overview(request, year: int):
         overview = selectors.report_overview(year=year)
         context = {"overview": overview, "report": overview.report}
         return {
-            "body": render_to_string("includes/_overview_body.html", context, request),
+            "body": render_body("includes/_overview_body.html", context, request),
             "report_nav": report_navigation(overview.report),
             "report": overview.report,
         }
@@ -99,7 +112,7 @@ def section_detail(request, year: int, slug: str):
             "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
         }
         return {
-            "body": render_to_string("includes/_section_body.html", context, clean_request),
+            "body": render_body("includes/_section_body.html", context, clean_request),
             "report_nav": report_navigation(page.report, page.section),
             "report": page.report,
             "section": page.section,
