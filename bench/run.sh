@@ -21,7 +21,8 @@ PG="postgres://postgres@127.0.0.1:5432"
 PORT=8100
 EXPORT_PORT=8101
 OUT=bench/results.md
-WORK="$(mktemp -d)"
+WORK=bench/raw   # the raw lines, kept so results.md can be rebuilt: python bench/write_results.py bench/raw
+rm -rf "$WORK" && mkdir -p "$WORK"
 PY=.venv/bin/python
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -37,7 +38,7 @@ export GUNICORN_ACCESS_LOG=/dev/null
 export GUNICORN_MAX_REQUESTS=0
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -f "$WORK"/*.csv; }
 trap cleanup EXIT
 
 fresh_database() {  # an empty database with the schema, the roles and a logged-in "bench" analyst
@@ -126,7 +127,12 @@ done
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$worker/status")
 echo "MEMORY idle_kb=$idle_kb peak_kb=$peak_kb figures=$FIGURES" | tee -a "$WORK/export.txt"
 
-CORES=$(nproc) CPU="$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')" \
-  DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" \
-  $PY bench/write_results.py "$WORK" > "$OUT"
+{
+  echo "cores=$(nproc)"
+  echo "cpu=$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+  echo "duration=$DURATION"
+  echo "connections=$CONNECTIONS"
+  echo "measured=$(date -u '+%Y-%m-%d %H:%M')"
+} > "$WORK/machine.txt"
+$PY bench/write_results.py "$WORK" > "$OUT"
 echo "== wrote $OUT"

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from plotly.subplots import make_subplots
 
 from metrics.choices import Qualifier
@@ -56,7 +57,7 @@ class ChartSpec:
     """A chart of one section: its key, title, kind (``bars`` or ``funnel``) and figure codes in order."""
 
     key: str
-    title: str
+    title: str  # a lazy translation; str() it where text is needed
     kind: str
     codes: tuple[str, ...]
 
@@ -65,7 +66,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
     "stability": (
         ChartSpec(
             "security-plans",
-            "重大活動安保方案與勤務模式啟動",
+            _lazy("重大活動安保方案與勤務模式啟動"),
             "bars",
             (
                 "stability.permitted_event_plans",
@@ -76,13 +77,13 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "patrol-network",
-            "社會面巡防網路",
+            _lazy("社會面巡防網路"),
             "bars",
             ("stability.must_patrol_points", "stability.joint_road_checkpoints", "stability.must_patrol_lines"),
         ),
         ChartSpec(
             "communities",
-            "智慧安防小區與老舊小區治理",
+            _lazy("智慧安防小區與老舊小區治理"),
             "bars",
             (
                 "stability.smart_security_communities",
@@ -94,7 +95,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "inspections",
-            "集中整治行動的警力與檢查",
+            _lazy("集中整治行動的警力與檢查"),
             "bars",
             ("stability.police_deployed", "stability.premises_inspected"),
         ),
@@ -102,7 +103,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
     "crackdown": (
         ChartSpec(
             "environment-pipeline",
-            "環保類刑事案件：立案、破案到移送起訴",
+            _lazy("環保類刑事案件：立案、破案到移送起訴"),
             "bars",
             (
                 "crackdown.env_cases_filed",
@@ -113,7 +114,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "weapons-seized",
-            "收繳槍支、彈藥、刀具與煙花爆竹",
+            _lazy("收繳槍支、彈藥、刀具與煙花爆竹"),
             "bars",
             (
                 "crackdown.guns_seized",
@@ -124,7 +125,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "firearms-cases",
-            "涉槍涉爆案件",
+            _lazy("涉槍涉爆案件"),
             "bars",
             (
                 "crackdown.explosives_public_order_cases",
@@ -134,7 +135,7 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "vice-gambling",
-            "打擊黃賭與跨境賭博的處理人數",
+            _lazy("打擊黃賭與跨境賭博的處理人數"),
             "bars",
             (
                 "crackdown.vice_admin_detentions",
@@ -146,13 +147,13 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
     "mediation": (
         ChartSpec(
             "disputes-funnel",
-            "矛盾糾紛：排查到化解",
+            _lazy("矛盾糾紛：排查到化解"),
             "funnel",
             ("mediation.disputes_screened", "mediation.disputes_resolved"),
         ),
         ChartSpec(
             "resolution-rates",
-            "各類矛盾糾紛化解率",
+            _lazy("各類矛盾糾紛化解率"),
             "bars",
             (
                 "mediation.resolution_rate",
@@ -163,13 +164,13 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "lawyer-mediation",
-            "律師駐所調解：受理到化解",
+            _lazy("律師駐所調解：受理到化解"),
             "funnel",
             ("mediation.lawyer_disputes_accepted", "mediation.lawyer_disputes_resolved"),
         ),
         ChartSpec(
             "household-visits",
-            "「百萬警進千萬家」走訪與查處",
+            _lazy("「百萬警進千萬家」走訪與查處"),
             "bars",
             (
                 "mediation.special_group_households_visited",
@@ -382,14 +383,15 @@ def section_charts(
         if not shown:
             continue
         kind = spec.kind if len({row.unit for row in shown}) == 1 else "bars"
-        figure = BUILDERS[kind](shown, title=spec.title, source=source)
+        title = str(spec.title)
+        figure = BUILDERS[kind](shown, title=title, source=source)
         dom_id = f"chart-{slug}-{spec.key}"
         charts.append(
             {
                 "key": spec.key,
                 "dom_id": dom_id,
                 "payload_id": f"{dom_id}-data",
-                "title": spec.title,
+                "title": title,
                 "rows": shown,
                 "source": source_line(shown, source),
                 "payload": chart_payload(figure, filename=f"wanzhou-{year}-{slug}-{spec.key}"),

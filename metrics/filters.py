@@ -71,7 +71,7 @@ class FigureFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(
         label=_("類型"),
-        choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看數量"))],
+        choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))],
         empty_label=_("比率與數量"),
         method="filter_kind",
     )

@@ -37,7 +37,7 @@ class SectionFigureTable(tables.Table):
     theme = tables.Column(verbose_name=_("主題"))
     name = tables.Column(verbose_name=_("指標"))
     value = tables.Column(verbose_name=_("數值"), attrs={"td": {"class": "num"}})
-    case = tables.Column(verbose_name=_("典型案例"), default="")
+    case = tables.Column(verbose_name=_("典型案例"), default="", order_by=("case__title",))
     provenance = tables.Column(
         verbose_name=_("出處（段落・原文）"),
         accessor="source_quote",

@@ -112,10 +112,11 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
         return self.object_list.select_related("section__report")
 
     def get_table_pagination(self, table):
-        """Rows a page from the validated form, so a raw ``?per_page=`` never reaches the paginator.
+        """Rows a page from the validated form.
 
-        An invalid form's table is empty and needs no pages; a valid form holds
-        25, 50 or 100, the same number RequestConfig reads from the query string.
+        RequestConfig also reads ``?per_page=`` from the query string, which is safe
+        only because the form has already checked it is 25, 50 or 100; an invalid
+        form's table is empty and needs no pages.
         """
         if self.filterset.is_bound and not self.filterset.is_valid():
             return False

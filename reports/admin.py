@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.forms import BaseInlineFormSet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -187,3 +189,17 @@ class NamedItemAdmin(AdminLoginRedirectMixin, admin.ModelAdmin):
     list_filter = ("kind", "section__report", "section__slug")
     list_select_related = ("section__report",)
     search_fields = ("name",)
+
+
+class PortalUserAdmin(AdminLoginRedirectMixin, UserAdmin):
+    """Django's user admin (superusers only), with the admin login for anonymous visitors."""
+
+
+class PortalGroupAdmin(AdminLoginRedirectMixin, GroupAdmin):
+    """Django's group admin (superusers only), with the admin login for anonymous visitors."""
+
+
+admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)

@@ -52,6 +52,7 @@ def forget_revisions(**signal_kwargs) -> None:
 
 
 def _bump(field: str) -> None:
+    # Migration 0002 creates the row; a database flushed since (tests) gets it back here.
     if ContentRevision.objects.filter(pk=REVISION_ROW).update(**{field: F(field) + 1}) == 0:
         ContentRevision.objects.get_or_create(pk=REVISION_ROW, defaults={field: 1})
     forget_revisions()

@@ -89,6 +89,25 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.report.year} {self.heading}"
 
+    def clean(self):
+        """Refuse moving a section that holds figures to another report.
+
+        A figure records its report as well as its section (so codes are unique per
+        report); moving the section alone would split the two.
+        """
+        if self.pk is None or self.report_id is None:
+            return
+        stored_report_id = Section.objects.filter(pk=self.pk).values_list("report_id", flat=True).first()
+        if stored_report_id not in (None, self.report_id) and self.figures.exists():
+            raise ValidationError(
+                {
+                    "report": _(
+                        "這一章已有數據，不能移到另一份報告：數據記錄了所屬報告。"
+                        "請在新報告中新增章節，再把數據逐筆移過去。"
+                    )
+                }
+            )
+
     def get_absolute_url(self):
         return reverse("reports:section", kwargs={"year": self.report.year, "slug": self.slug})
 
@@ -160,7 +179,6 @@ class ContentRevision(models.Model):
 
     number = models.PositiveBigIntegerField(default=0)
     access_number = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("內容版本")

@@ -84,7 +84,7 @@ def report_overview(*, year: int) -> ReportOverview:
 def section_page(*, year: int, slug: str) -> SectionPage:
     """One section with its figures (context joined), cases (figures prefetched), named lists and charts.
 
-    Raises Http404 for an unknown year or slug. Runs 5 queries whatever the number of figures.
+    Raises Http404 for an unknown year or slug. Runs 6 queries (5 without cases) whatever the number of figures.
     """
     report = _get_report(year)
     section = report.sections.filter(slug=slug).first()

@@ -2,7 +2,7 @@
 
 Everything else, the database included, comes from the environment exactly as
 in production, so `DATABASE_URL=postgres://… make test` runs on PostgreSQL.
-The production security settings are checked by tests/test_deploy.py, which
+The production security settings are checked by tests/wanzhou_police/test_security.py, which
 runs `check --deploy` on wanzhou_police.settings itself.
 """
 

@@ -1,11 +1,4 @@
-"""
-ASGI config for wanzhou_police project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""The ASGI application, for an ASGI server; the same secret-key guard as wsgi.py."""
 
 import os
 
@@ -14,3 +7,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wanzhou_police.settings")
 
 application = get_asgi_application()
+
+from wanzhou_police.security import require_own_secret_key  # noqa: E402  (needs settings loaded)
+
+require_own_secret_key()

@@ -30,8 +30,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# The fallback key is only fit for a laptop: `check --deploy` flags it (security.W009)
-# because of its "django-insecure-" prefix, so a production start-up cannot miss it.
+# The fallback key is only fit for a laptop over plain http (`make run`, the tests):
+# `check --deploy` flags it (security.W009) and wsgi.py refuses to serve with it
+# while HTTPS is on (production). Management commands still run without a key.
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY",
     "django-insecure-local-development-key-do-not-use-in-production",
@@ -115,7 +116,10 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     # Sessions read from the shared cache, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every user's permission set and every page variant of several reports.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}}
+    }
     # Database sessions: a per-process cache would let a logout in one worker go unseen in another.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -111,3 +111,16 @@ def test_export_figures_unknown_year_is_a_clear_error(report_2021):
 def test_export_figures_unknown_section_lists_the_real_ones(report_2021):
     with pytest.raises(CommandError, match="stability, crackdown, mediation"):
         export(year=2021, section="traffic")
+
+
+def test_export_rows_escape_exactly_like_escape_formula(report_2021):
+    """export_rows inlines escape_formula for speed; the two must never disagree."""
+    from metrics.export import FORMULA_TRIGGERS, export_rows
+
+    figures = list(Figure.objects.filter(report=report_2021).order_by("pk")[: len(FORMULA_TRIGGERS) + 1])
+    names = [f"{trigger}1+1" for trigger in FORMULA_TRIGGERS] + ["化解率"]
+    for figure, name in zip(figures, names, strict=True):
+        Figure.objects.filter(pk=figure.pk).update(name=name)
+    exported = {row[3]: row[4] for row in export_rows(Figure.objects.for_export())}
+    for figure, name in zip(figures, names, strict=True):
+        assert exported[figure.code] == escape_formula(name)

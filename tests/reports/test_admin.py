@@ -408,3 +408,15 @@ def test_report_change_form_rejects_implausible_year(editor_client, audited_repo
     response = post_change_form(editor_client, audited_report, year="1900")
     assert "年度須介於 1949 與 2100 之間：填入的是 1900。" in response.content.decode()
     assert Report.objects.filter(year=2021).exists()
+
+
+def test_section_with_figures_cannot_move_to_another_report(editor_client, audited_report):
+    other = Report.objects.create(year=2022, title="2022年工作綜述", agency="萬州區公安局")
+    section = audited_report.sections.get(slug=SectionSlug.MEDIATION)
+    data = admin_form_data(editor_client.get(change_url(section))) | {"report": str(other.pk)}
+    response = editor_client.post(change_url(section), data)
+    assert response.status_code == 200
+    assert "不能移到另一份報告" in response.content.decode()
+    section.refresh_from_db()
+    assert section.report_id == audited_report.pk
+    assert Figure.objects.filter(section=section, report=audited_report).count() == 17

@@ -41,7 +41,9 @@ def test_deactivating_an_account_applies_on_the_next_request(client, make_user, 
     assert client.get(SECTION).status_code == 200
     user.is_active = False
     user.save()
-    assert client.get(SECTION).status_code in {302, 403}
+    response = client.get(SECTION)
+    assert response.status_code == 302, "an inactive account is logged out, then asked to log in"
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_a_login_does_not_invalidate_everyones_permissions(client, django_user_model, roles):

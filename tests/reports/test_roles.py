@@ -43,7 +43,7 @@ def test_admin_audits_the_audited_models_with_simple_history():
 
 def test_admin_anonymous_is_redirected_to_admin_login(client, report_2021):
     login = reverse("admin:login")
-    for url in [reverse("admin:index"), *changelists()]:
+    for url in [reverse("admin:index"), *changelists(), reverse("admin:auth_user_changelist")]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url == f"{login}?next={url}"

@@ -213,3 +213,11 @@ def test_page_query_count_does_not_grow_with_figures_or_reports(
         response = viewer_client.get(path_for(2005))
     assert response.status_code == 200
     assert "測試" in response.content.decode()
+
+
+def test_section_page_table_sorts_by_case_title(viewer_client, report_2021):
+    table = table_part(viewer_client.get("/reports/2021/crackdown/?sort=-case").content.decode())
+    table = table[: table.index("</table>")]
+    cases = list(Section.objects.get(report=report_2021, slug="crackdown").cases.order_by("-title"))
+    first, second = (table.index(case.title) for case in cases)
+    assert first < second

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
-from wanzhou_police.security import client_ip
+from wanzhou_police.security import client_ip, require_own_secret_key
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,26 @@ def test_client_ip_ignores_forwarded_headers_unless_behind_our_proxy():
     with override_settings(BEHIND_PROXY=True):
         request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9")
         assert client_ip(request) == "10.0.0.9"
+
+
+@pytest.mark.parametrize(
+    ("https", "key", "refused"),
+    [
+        (True, "django-insecure-local", True),
+        (True, "a-long-random-production-key", False),
+        (False, "django-insecure-x", False),
+    ],
+)
+def test_wsgi_guard_refuses_the_development_key_only_in_production(https, key, refused):
+    with override_settings(HTTPS=https, SECRET_KEY=key, DEBUG=False):
+        if refused:
+            with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+                require_own_secret_key()
+        else:
+            require_own_secret_key()
+
+
+def test_client_ip_warns_when_a_proxy_header_arrives_without_proxy_mode(caplog):
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.7")
+    assert client_ip(request) == "127.0.0.1"
+    assert "DJANGO_BEHIND_PROXY is off" in caplog.text
