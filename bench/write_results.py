@@ -115,9 +115,9 @@ def main(work: Path) -> None:
         "fall on either side of it from one run to the next.",
         "- **Cached pages.** After the first request an overview or section page costs 3 SQL queries (session, "
         "user, and the two revision numbers in one row) and the rendering of the page shell around the cached "
-        "body. The cold build (10 queries, charts, table) happens once per process and content revision. The "
-        "large data set's section page is slower than the overview because its body carries a 500-row table "
-        "(about 150 KB after whitespace removal) that every response copies and sends.",
+        "body. The cold build (10 queries, charts, table) happens once per process and content revision. A "
+        "section of the large data set carries a 500-row table in its body (about 150 KB after whitespace "
+        "removal), which every response copies and sends: that page is the one closest to its target.",
         f"- **Explorer.** It is not cached: every request renders the filter form and a 25-row table, which keeps it "
         f"near {statistics.mean(explorer):.0f} req/s. It is an analyst's tool, not a page the whole department opens.",
         f"- **Export.** The web export takes {web - copy:.2f} s more than COPY for the same rows: Python turns each "
