@@ -49,13 +49,15 @@ BOM = "\ufeff"
 #: Leading characters that make Excel/LibreOffice treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
+
 #: Rows fetched per database round trip when streaming.
 CHUNK_SIZE = 2000
 
 
 def escape_formula(text: str) -> str:
     """Prefix ``'`` to text a spreadsheet would evaluate; other text is returned unchanged."""
-    if text.startswith(FORMULA_TRIGGERS):
+    if text[:1] in _TRIGGER_SET:
         return "'" + text
     return text
 
@@ -82,25 +84,31 @@ TEXT_INDEXES = tuple(
 ROWS_PER_CHUNK = 500
 
 
-def export_rows(figures: QuerySet) -> Iterator[list]:
-    """Each figure as a list of cells in ``EXPORT_COLUMNS`` order, in the queryset's order.
+def export_rows(figures: QuerySet) -> Iterator[tuple]:
+    """Each figure as a tuple of cells in ``EXPORT_COLUMNS`` order, in the queryset's order.
 
     Text cells are formula-escaped, ``value`` is a plain-number string, year and
     paragraph are ints. Reads plain tuples (``values_list``) in chunks through a
     server-side cursor on PostgreSQL, so no model instance is built per row.
     """
-    triggers = frozenset(FORMULA_TRIGGERS)
-    for row in figures.values_list(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE):
-        cells = list(row)
-        for index in TEXT_INDEXES:
-            # escape_formula, inlined: this loop runs for every cell of every exported row.
-            if cells[index][:1] in triggers:
-                cells[index] = "'" + cells[index]
-        cells[VALUE_INDEX] = plain_number(cells[VALUE_INDEX])
-        yield cells
+    for year, agency, slug, code, name, value, unit, qualifier, paragraph, clause in figures.values_list(
+        *EXPORT_FIELDS
+    ).iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            year,
+            escape_formula(agency),
+            escape_formula(slug),
+            escape_formula(code),
+            escape_formula(name),
+            plain_number(value),
+            escape_formula(unit),
+            escape_formula(qualifier),
+            paragraph,
+            escape_formula(clause),
+        )
 
 
-def batched(rows: Iterator[list], size: int = ROWS_PER_CHUNK) -> Iterator[list[list]]:
+def batched(rows: Iterator[tuple], size: int = ROWS_PER_CHUNK) -> Iterator[list[tuple]]:
     """Consecutive lists of at most ``size`` rows."""
     batch = []
     for row in rows:
@@ -125,7 +133,7 @@ def csv_chunks(figures: QuerySet) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _json_object(cells: list) -> str:
+def _json_object(cells: tuple) -> str:
     parts = []
     for index, column in enumerate(EXPORT_COLUMNS):
         encoded = cells[index] if index == VALUE_INDEX else json.dumps(cells[index], ensure_ascii=False)
@@ -176,7 +184,7 @@ def sheet_text(text: str) -> str:
     return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
-def xlsx_row(cells: list) -> list:
+def xlsx_row(cells: tuple) -> list:
     """An ``export_rows`` row as a data-sheet row: numbers as numbers, text safe for XML and formulas."""
     return [
         Decimal(cell) if index == VALUE_INDEX else sheet_text(cell) if index in TEXT_INDEXES else cell

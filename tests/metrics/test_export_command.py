@@ -114,7 +114,7 @@ def test_export_figures_unknown_section_lists_the_real_ones(report_2021):
 
 
 def test_export_rows_escape_exactly_like_escape_formula(report_2021):
-    """export_rows inlines escape_formula for speed; the two must never disagree."""
+    """Every text column of an exported row goes through escape_formula."""
     from metrics.export import FORMULA_TRIGGERS, export_rows
 
     figures = list(Figure.objects.filter(report=report_2021).order_by("pk")[: len(FORMULA_TRIGGERS) + 1])
