@@ -70,10 +70,6 @@ def bump_access_revision(**signal_kwargs) -> None:
     _bump("access_number")
 
 
-def current_revision() -> int:
-    return revisions().content
-
-
 def cache_key(parts: tuple, revision: int) -> str:
     """A short key for ``parts`` (any printable values) in the current language and revision."""
     raw = "\x1f".join(str(part) for part in (*parts, get_language(), revision))
@@ -86,7 +82,7 @@ def cached(parts: tuple, build: Callable[[], T], *, revision: int | None = None)
     On a miss ``build()`` makes the value, which is stored; if it raises (e.g.
     Http404) nothing is stored.
     """
-    key = cache_key(parts, current_revision() if revision is None else revision)
+    key = cache_key(parts, revisions().content if revision is None else revision)
     value = cache.get(key)
     if value is None:
         value = build()

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 from metrics.filters import explorer_query
 from metrics.tables import SectionFigureTable
 from reports import selectors
-from reports.caching import cached, current_revision
+from reports.caching import cached
 from reports.models import Report
 from reports.roles import BROWSE_PERMISSION, EXPORT_PERMISSION
 
@@ -71,7 +71,7 @@ def report_overview(request, year: int):
             "report": overview.report,
         }
 
-    content = cached(("overview", year), build, revision=current_revision())
+    content = cached(("overview", year), build)
     return render(
         request,
         "reports/report_page.html",
@@ -118,7 +118,7 @@ def section_detail(request, year: int, slug: str):
             "section": page.section,
         }
 
-    content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=current_revision())
+    content = cached(("section", year, slug, sort, can_export, can_edit), build)
     return render(
         request,
         "reports/report_page.html",
