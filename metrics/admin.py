@@ -1,19 +1,33 @@
-"""The figure admin: find, correct and audit the report's numbers.
+"""The admin of the numbers: the figure list and form, and the section form with its figures inline.
 
 The changelist edits values in place; linked rates are checked across every row
-of one save (``metrics.validation``), so a count and its rate can change together.
+of one save (``metrics.forms``), so a count and its rate can change together.
+The section admin lives here rather than in ``reports.admin`` because its form
+edits the section's figures, and ``reports`` never imports ``metrics``.
 """
 
-from django.contrib import admin
-from django.forms import BaseModelFormSet
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from decimal import Decimal
 
-from metrics.formatting import format_figure
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from common.admin import AuditedAdmin
+from metrics.formatting import format_figure, plain_number
+from metrics.forms import FigureChangelistFormSet, SectionFiguresFormSet
 from metrics.models import Figure
-from metrics.validation import LinkedRatesFormSetMixin, rate_status
-from reports.admin import AuditedAdmin
-from reports.models import Section
+from metrics.rates import rate_status
+from metrics.tables import provenance_html
+from reports.models import NamedItem, NotableCase, Section
+
+
+class PlainNumberHistoryHelper(HistoricalRecordContextHelper):
+    """History diffs show numbers as exports do: 17918 → 17920, not 17918.00 → 17920.00."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, Decimal):
+            return plain_number(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class SectionListFilter(admin.RelatedFieldListFilter):
@@ -21,10 +35,6 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         return [(section.pk, str(section)) for section in Section.objects.select_related("report")]
-
-
-class FigureChangelistFormSet(LinkedRatesFormSetMixin, BaseModelFormSet):
-    """The changelist's editable rows, with linked rates checked across all rows of the save."""
 
 
 @admin.register(Figure)
@@ -45,6 +55,7 @@ class FigureAdmin(AuditedAdmin):
     list_filter = ("report", ("section", SectionListFilter), "unit", "qualifier")
     # The rate column reads numerator and denominator: joined, so no query per row.
     list_select_related = ("report", "section", "numerator", "denominator")
+    ordering = ("report__year", "section__position", "position", "pk")
     search_fields = ("code", "name", "theme", "source_quote")
     autocomplete_fields = ("case", "numerator", "denominator")
     fieldsets = (
@@ -56,6 +67,9 @@ class FigureAdmin(AuditedAdmin):
 
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PlainNumberHistoryHelper(self.model, historical_record)
 
     @admin.display(description=_("年度"), ordering="report__year")
     def report_year(self, figure):
@@ -71,12 +85,57 @@ class FigureAdmin(AuditedAdmin):
 
     @admin.display(description=_("出處（段落・原文）"))
     def provenance(self, figure):
-        return format_html(
-            '{}<br><q lang="zh-Hant">{}</q>',
-            _("第 %(n)s 段") % {"n": figure.source_paragraph},
-            figure.source_quote,
-        )
+        return provenance_html(figure)
 
     @admin.display(description=_("比率核對"))
     def rate_consistency(self, figure):
         return rate_status(figure)
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    formset = SectionFiguresFormSet
+    fields = (
+        "position",
+        "code",
+        "name",
+        "theme",
+        "value",
+        "unit",
+        "qualifier",
+        "numerator",
+        "denominator",
+        "case",
+        "headline",
+        "source_paragraph",
+        "source_quote",
+    )
+    autocomplete_fields = ("numerator", "denominator", "case")
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        """Rows are labelled with ``Figure.__str__``, which reads the report."""
+        return super().get_queryset(request).select_related("report")
+
+
+class NotableCaseInline(admin.StackedInline):
+    model = NotableCase
+    fields = ("position", "title", "month", "summary", "source_paragraph")
+    extra = 0
+    show_change_link = True
+
+
+class NamedItemInline(admin.TabularInline):
+    model = NamedItem
+    fields = ("kind", "position", "name", "source_paragraph")
+    extra = 0
+
+
+@admin.register(Section)
+class SectionAdmin(AuditedAdmin):
+    list_display = ("heading", "report", "slug", "position", "source_paragraph")
+    list_filter = ("report", "slug")
+    list_select_related = ("report",)
+    search_fields = ("heading", "summary")
+    inlines = [FigureInline, NotableCaseInline, NamedItemInline]

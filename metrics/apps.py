@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class MetricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "metrics"
     verbose_name = _("數據")
+
+    def ready(self):
+        """Any save or delete of a figure makes every cached page stale."""
+        from metrics.models import Figure
+        from reports.models import ContentRevision
+
+        post_save.connect(ContentRevision.bump, sender=Figure, dispatch_uid="bump-revision-save-Figure")
+        post_delete.connect(ContentRevision.bump, sender=Figure, dispatch_uid="bump-revision-delete-Figure")

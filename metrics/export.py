@@ -29,7 +29,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from metrics.formatting import plain_number
 from reports.models import Report
-from reports.selectors import report_source
 
 EXPORT_COLUMNS = (
     "report_year",
@@ -217,7 +216,7 @@ def write_xlsx(
     about = workbook.create_sheet(_("來源與篩選"))
     about.append([_("項目"), _("內容")])
     for report in sources:
-        about.append([_("資料來源"), sheet_text(report_source(report))])
+        about.append([_("資料來源"), sheet_text(report.citation)])
         about.append([_("發布機關"), sheet_text(report.agency)])
         about.append([_("報告"), sheet_text(f"{report.year} {report.title}")])
         about.append([_("來源文件"), sheet_text(report.source_name)])

@@ -2,6 +2,7 @@
 
 import re
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -12,12 +13,10 @@ from simple_history.models import HistoricalRecords
 
 from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
 from metrics.formatting import plain_number
+from metrics.rates import rate_error
 
 #: A code is ``<section slug>.<name>``, the same across years so years compare.
 CODE_PATTERN = r"^[a-z]+\.[a-z0-9_]+$"
-
-#: How far a stated rate may sit from numerator ÷ denominator, in percentage points.
-RATE_TOLERANCE = Decimal("0.01")
 
 
 class FigureQuerySet(models.QuerySet):
@@ -101,11 +100,10 @@ class Figure(models.Model):
     objects = FigureQuerySet.as_manager()
 
     #: Set on the rows of an admin formset, which checks linked rates across all its rows
-    #: at once (``metrics.validation.LinkedRatesFormSetMixin``); ``clean()`` then leaves that check to it.
+    #: at once (``metrics.forms.LinkedRatesFormSetMixin``); ``clean()`` then leaves that check to it.
     rate_check_deferred = False
 
     class Meta:
-        ordering = ["report", "section", "position"]
         verbose_name = _("數據")
         verbose_name_plural = _("數據")
         permissions = [("export_figure", _("可匯出數據"))]
@@ -149,16 +147,14 @@ class Figure(models.Model):
 
         The database constraints stay the last guard. Unless ``rate_check_deferred``,
         the rates linked to this figure are checked with its unsaved value against the
-        stored values of the others (``metrics.validation.rate_errors``).
+        stored values of the others (``linked_rate_errors``).
         """
-        from metrics.validation import rate_errors  # validation imports this module
-
         errors = defaultdict(list)
         for problems in (self._value_problems(), self._placement_problems(), self._link_problems()):
             for field, message in problems:
                 errors[field].append(message)
         if not errors and not self.rate_check_deferred:
-            if rate_messages := rate_errors([self]):
+            if rate_messages := linked_rate_errors([self]):
                 errors["value"] = rate_messages
         if errors:
             raise ValidationError(dict(errors))
@@ -269,3 +265,34 @@ class Figure(models.Model):
                         "year": linked.report.year,
                     },
                 )
+
+
+def linked_rate_errors(edited: Iterable[Figure], *, deleted: Collection[int] = ()) -> list[str]:
+    """Messages for every linked rate that the edited figures, with their unsaved values, break.
+
+    ``edited`` are the figures changed in one save. Their current values win over the
+    stored ones, so a count and its rate edited together are checked together. Checked
+    are the edited figures that are linked rates and the stored rates (except ``deleted``
+    pks) linked to an edited figure. A rate that was not edited gets the message naming
+    the counts that changed; an edited rate gets the message naming its stated value.
+    """
+    edited = list(edited)
+    by_pk = {figure.pk: figure for figure in edited if figure.pk is not None}
+    to_check = [(figure, True) for figure in edited if figure.is_linked_rate]
+    if by_pk:
+        linked_to_edited = Figure.objects.filter(Q(numerator__in=by_pk) | Q(denominator__in=by_pk)).exclude(
+            pk__in=[*by_pk, *deleted]
+        )
+        to_check += [(rate, False) for rate in linked_to_edited]
+    linked_pks = {pk for rate, _rate_edited in to_check for pk in (rate.numerator_id, rate.denominator_id)}
+    figures = {**Figure.objects.in_bulk(linked_pks - by_pk.keys()), **by_pk}
+
+    errors = []
+    for rate, rate_edited in to_check:
+        numerator, denominator = figures.get(rate.numerator_id), figures.get(rate.denominator_id)
+        if numerator is None or denominator is None:
+            continue
+        changed_counts = [] if rate_edited else [count for count in (numerator, denominator) if count.pk in by_pk]
+        if message := rate_error(rate, numerator, denominator, changed_counts):
+            errors.append(message)
+    return errors

@@ -1,10 +1,11 @@
 """django-tables2 tables of figures: ``render_<col>`` for HTML text.
 
 Exports do not go through these tables: every exported row comes from
-``metrics/export.py`` (CONVENTIONS 1), so the tables need no ``value_<col>``.
+``metrics/export.py``, so the tables need no ``value_<col>``.
 """
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -18,13 +19,9 @@ def _figure_anchor(record) -> str:
     return f"figure-{record.code}"
 
 
-def provenance_html(record) -> str:
-    """The paragraph number and the verbatim clause that state a figure, as HTML."""
-    return format_html(
-        '<span class="paragraph">{}</span> <q lang="zh-Hant">{}</q>',
-        _("第 %(n)s 段") % {"n": record.source_paragraph},
-        record.source_quote,
-    )
+def provenance_html(figure) -> str:
+    """The paragraph number and the verbatim clause that state a figure (includes/_provenance.html)."""
+    return render_to_string("includes/_provenance.html", {"figure": figure})
 
 
 class SectionFigureTable(tables.Table):
@@ -53,6 +50,7 @@ class SectionFigureTable(tables.Table):
         fields = ("theme", "name", "value", "case", "provenance", "history")
         row_attrs = {"id": _figure_anchor}
         attrs = {"class": "figure-table"}
+        template_name = "metrics/section_table.html"
         empty_text = _("本章尚無數據。")
 
     def render_value(self, record):
@@ -68,6 +66,15 @@ class SectionFigureTable(tables.Table):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:metrics_figure_history", args=[record.pk]), _("檢視、還原")
         )
+
+
+def section_sort(requested: str) -> str:
+    """``requested`` if it names a sortable column of the section table (``-`` for descending), else ''.
+
+    The table validates an ``order_by`` itself and drops what it cannot sort by.
+    """
+    accepted = SectionFigureTable([], order_by=requested or None).order_by
+    return ",".join(accepted) if accepted else ""
 
 
 class FigureExplorerTable(tables.Table):

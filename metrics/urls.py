@@ -5,5 +5,7 @@ from metrics import views
 app_name = "metrics"
 
 urlpatterns = [
-    path("", views.FigureExplorerView.as_view(), name="explorer"),
+    path("metrics/", views.FigureExplorerView.as_view(), name="explorer"),
+    path("reports/<int:year>/", views.report_overview, name="overview"),
+    path("reports/<int:year>/<slug:slug>/", views.section_detail, name="section"),
 ]

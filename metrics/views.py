@@ -1,14 +1,29 @@
-"""The figure explorer: every figure, filtered and sorted from the query string, and its exports."""
+"""The pages that show figures: a report's overview, a section, and the explorer with its exports.
+
+The overview and section bodies are rendered once per content revision and
+variant and then served from the cache (``common.caching``); only the page
+shell (navigation, login state) is rendered per request.
+"""
 
 import tempfile
 
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_spaces_between_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
+
+from common.caching import cached
+from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
+from metrics import selectors
+from metrics.charts import chart_rows, section_charts
 
 from metrics.export import (
     CONTENT_TYPES,
@@ -17,11 +32,76 @@ from metrics.export import (
     export_filename,
     write_xlsx,
 )
-from metrics.filters import FigureFilter
+from metrics.filters import FigureFilter, explorer_query
 from metrics.models import Figure
-from metrics.tables import FigureExplorerTable
-from reports.models import Report
-from reports.roles import BROWSE_PERMISSION, EXPORT_PERMISSION
+from metrics.tables import FigureExplorerTable, SectionFigureTable, section_sort
+from reports.models import ContentRevision, Report
+
+browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
+
+
+def render_body(template_name: str, context: dict) -> str:
+    """Render a cached page body without the whitespace between tags.
+
+    Done once per cache fill, it more than halves a large section's bytes, which
+    every later request would otherwise copy and send.
+    """
+    html = render_to_string(template_name, context)
+    # The template output is already escaped; removing whitespace between tags keeps it so.
+    return mark_safe(strip_spaces_between_tags(html))
+
+
+def charts_for(section, figures, *, limit: int | None = None) -> list[dict]:
+    """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report."""
+    report = section.report
+    return section_charts(section.slug, chart_rows(figures), source=report.citation, year=report.year, limit=limit)
+
+
+@browse_required
+def report_overview(request, year: int):
+    def build() -> dict:
+        overview = selectors.report_overview(year=year)
+        sections = [
+            {
+                "section": part.section,
+                "headline_figures": part.headline_figures,
+                "chart": next(iter(charts_for(part.section, part.figures, limit=1)), None),
+            }
+            for part in overview.sections
+        ]
+        context = {"report": overview.report, "sections": sections}
+        return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
+
+    content = cached(("overview", year), build, revision=ContentRevision.current())
+    return render(request, "reports/report_page.html", content)
+
+
+@browse_required
+def section_detail(request, year: int, slug: str):
+    sort = section_sort(request.GET.get("sort", ""))
+    can_export = request.user.has_perm(EXPORT_PERMISSION)
+    can_edit = request.user.is_staff and request.user.has_perm(EDIT_FIGURE_PERMISSION)
+
+    def build() -> dict:
+        page = selectors.section_page(year=year, slug=slug)
+        # A section holds at most a few hundred figures: one unpaginated, sortable table.
+        table = SectionFigureTable(page.figures, order_by=sort or None, exclude=() if can_edit else ("history",))
+        context = {
+            "page": page,
+            "report": page.report,
+            "table": table,
+            "charts": charts_for(page.section, page.figures),
+            "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
+            "can_export": can_export,
+        }
+        return {
+            "body": render_body("includes/_section_body.html", context),
+            "report": page.report,
+            "section": page.section,
+        }
+
+    content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=ContentRevision.current())
+    return render(request, "reports/report_page.html", content)
 
 #: Query parameters that select a page or a download rather than the rows.
 NOT_FILTERS = ("page", "_export")
@@ -128,4 +208,5 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
         for name in NOT_FILTERS:
             query.pop(name, None)
         context["export_query"] = query.urlencode()
+        context["can_export"] = self.request.user.has_perm(EXPORT_PERMISSION)
         return context

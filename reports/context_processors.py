@@ -2,14 +2,19 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from reports.caching import cached
+from common.caching import cached
+from reports.models import ContentRevision
 from reports.selectors import navigation_reports
 
 
 def report_navigation(request):
-    """Expose ``nav_reports`` (every report with its sections) to base.html.
+    """Expose ``nav_reports`` (every report with its sections) to the navigation include.
 
-    Lazy and evaluated once per request, only when a template reads it; cached
-    per content revision like the pages (reports.caching).
+    Lazy: read only when a template shows the navigation, then cached per content
+    revision like the pages. The one path by which any page gets its navigation.
     """
-    return {"nav_reports": SimpleLazyObject(lambda: cached(("navigation",), navigation_reports))}
+    return {
+        "nav_reports": SimpleLazyObject(
+            lambda: cached(("navigation",), navigation_reports, revision=ContentRevision.current())
+        )
+    }

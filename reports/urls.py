@@ -6,6 +6,4 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
-    path("<int:year>/", views.report_overview, name="overview"),
-    path("<int:year>/<slug:slug>/", views.section_detail, name="section"),
 ]

@@ -21,7 +21,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Django's test Client.login() authenticates without a request, which django-axes's
 # backend refuses; the throttling tests put the backend back with override_settings.
-AUTHENTICATION_BACKENDS = ["reports.permissions.CachedPermissionBackend"]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 # No collectstatic in tests: WhiteNoise serves from the finders and does not look for STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True

@@ -41,7 +41,7 @@ SECRET_KEY = os.environ.get(
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wanzhou_police.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,8 +76,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while a user name or address is locked out; the next backend logs in.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend with each user's permission set cached between requests.
-    "reports.permissions.CachedPermissionBackend",
+    # Django's ModelBackend: permission sets are cached on the user object for one request.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "wanzhou_police.urls"

@@ -1,4 +1,4 @@
-"""Top-level URLs: the portal (reports), the figure explorer (metrics), accounts, admin, health."""
+"""Top-level URLs: the report list (reports), the report pages and explorer (metrics), accounts, admin, health."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -10,7 +10,7 @@ from wanzhou_police.views import healthz
 urlpatterns = [
     path("", home, name="home"),
     path("reports/", include("reports.urls")),
-    path("metrics/", include("metrics.urls")),
+    path("", include("metrics.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),

@@ -235,7 +235,7 @@ def test_explorer_needs_a_login(report_2021, client):
 
 
 def test_section_page_links_to_the_explorer_filtered_to_that_section(report_2021, viewer_client):
-    page = viewer_client.get(reverse("reports:section", kwargs={"year": 2021, "slug": "mediation"})).content.decode()
+    page = viewer_client.get(reverse("metrics:section", kwargs={"year": 2021, "slug": "mediation"})).content.decode()
     assert 'href="/metrics/?year=2021&amp;section=mediation"' in page
 
 

@@ -211,7 +211,7 @@ def test_export_is_forbidden_without_the_export_permission(report_2021, viewer_c
 
 
 def test_viewers_see_no_export_links_and_analysts_do(report_2021, viewer_client, client, make_user):
-    section_url = reverse("reports:section", kwargs={"year": 2021, "slug": "mediation"})
+    section_url = reverse("metrics:section", kwargs={"year": 2021, "slug": "mediation"})
     for url in (EXPLORER, section_url):
         assert "_export=" not in viewer_client.get(url).content.decode()
     client.force_login(make_user("analyst", username="analyst-2"))

@@ -21,7 +21,7 @@ def test_section_page_is_served_from_the_cache_until_the_revision_changes(viewer
     assert "17,918起" in viewer_client.get(MEDIATION).content.decode()
     Figure.objects.filter(pk=resolved().pk).update(value=Decimal("17920"))  # bypasses signals, like raw SQL
     assert "17,918起" in viewer_client.get(MEDIATION).content.decode(), "expected the cached body"
-    ContentRevision.objects.filter(pk=1).update(number=F("number") + 1)  # as another process's save would
+    ContentRevision.objects.filter(pk=1).update(edits=F("edits") + 1)  # as another process's save would
     assert "17,920起" in viewer_client.get(MEDIATION).content.decode()
 
 

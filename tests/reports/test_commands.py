@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from metrics.models import Figure
 from reports.models import Report
-from reports.roles import ROLE_PERMISSIONS
+from common.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from metrics.choices import Qualifier, Unit
-from metrics.models import RATE_TOLERANCE, Figure
+from metrics.models import Figure
+from metrics.rates import RATE_TOLERANCE
 from reports.models import NamedItem, NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from metrics.models import Figure
-from reports.management.commands.generate_benchmark_data import SYNTHETIC_MARK
+from metrics.management.commands.generate_benchmark_data import SYNTHETIC_MARK
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db

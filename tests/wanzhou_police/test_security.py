@@ -16,7 +16,7 @@ from wanzhou_police.security import client_ip, require_own_secret_key
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(settings.BASE_DIR)
-WITH_AXES = ["axes.backends.AxesStandaloneBackend", "reports.permissions.CachedPermissionBackend"]
+WITH_AXES = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 
 def production_env(**extra) -> dict:

@@ -30,10 +30,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No section {section!r} in the {year} report. Sections: {', '.join(slugs)}.")
             figures = figures.filter(section__slug=section)
 
-        stream = self.stdout._out
-        if hasattr(stream, "reconfigure"):
+        if hasattr(sys.stdout, "reconfigure"):
             # The BOM and the Chinese text must reach the file as UTF-8 whatever the locale says.
-            stream.reconfigure(encoding="utf-8")
+            sys.stdout.reconfigure(encoding="utf-8")
         try:
             for chunk in EXPORT_FORMATS[format](figures):
                 self.stdout.write(chunk, ending="")

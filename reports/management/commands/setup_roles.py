@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.roles import ROLE_PERMISSIONS
+from common.roles import ROLE_PERMISSIONS
 
 
 def permissions_for(names: tuple[str, ...]) -> list[Permission]:

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from metrics.choices import Unit
 from metrics.models import Figure
-from metrics.validation import expected_rate, rate_errors, rate_matches, rate_status
+from metrics.models import linked_rate_errors as rate_errors
+from metrics.rates import expected_rate, rate_matches, rate_status
 from reports.choices import SectionSlug
 from reports.models import NotableCase, Report, Section
 

@@ -1,23 +1,21 @@
-"""Linked rates: the one place their arithmetic and their cross-figure rules live.
+"""The arithmetic of linked rates and its messages; a leaf module that reads no database.
 
 A linked rate states ``value`` % and links the two counts it was computed from
 (``numerator``, ``denominator``). It is consistent when ``value`` equals
 numerator ÷ denominator × 100 within ``RATE_TOLERANCE`` percentage points, and
-the numerator is never above the denominator. ``Figure.clean()`` checks one
-figure against the stored values of the others; admin formsets check all rows
-of one save together (``LinkedRatesFormSetMixin``); the admin's status column
-shows ``rate_status``.
+the numerator is never above the denominator. The functions take anything with
+``name`` and ``value`` (figures, saved or not); ``metrics.models.linked_rate_errors``
+finds which rates a save touches.
 """
 
-from collections.abc import Collection, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metrics.formatting import plain_number
-from metrics.models import RATE_TOLERANCE, Figure
+
+#: How far a stated rate may sit from numerator ÷ denominator, in percentage points.
+RATE_TOLERANCE = Decimal("0.01")
 
 HUNDREDTH = Decimal("0.01")
 
@@ -52,7 +50,7 @@ def percent_text(value: Decimal) -> str:
     return str(Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
-def rate_status(figure: Figure) -> str:
+def rate_status(figure) -> str:
     """'✓ 一致', '✗ 17918/18161 = 98.66% ≠ 95.00%', or '—' when the figure is not a linked rate.
 
     Reads ``figure.numerator`` and ``figure.denominator``: join them (select_related)
@@ -68,38 +66,7 @@ def rate_status(figure: Figure) -> str:
     return f"✗ {plain_number(numerator)}/{plain_number(denominator)} = {computed} ≠ {percent_text(figure.value)}%"
 
 
-def rate_errors(edited: Iterable[Figure], *, deleted: Collection[int] = ()) -> list[str]:
-    """Messages for every linked rate that the edited figures, with their unsaved values, break.
-
-    ``edited`` are the figures changed in one save. Their current values win over the
-    stored ones, so a count and its rate edited together are checked together. Checked
-    are the edited figures that are linked rates and the stored rates (except ``deleted``
-    pks) linked to an edited figure. A rate that was not edited gets the message naming
-    the counts that changed; an edited rate gets the message naming its stated value.
-    """
-    edited = list(edited)
-    by_pk = {figure.pk: figure for figure in edited if figure.pk is not None}
-    to_check = [(figure, True) for figure in edited if figure.is_linked_rate]
-    if by_pk:
-        linked_to_edited = Figure.objects.filter(Q(numerator__in=by_pk) | Q(denominator__in=by_pk)).exclude(
-            pk__in=[*by_pk, *deleted]
-        )
-        to_check += [(rate, False) for rate in linked_to_edited]
-    linked_pks = {pk for rate, _rate_edited in to_check for pk in (rate.numerator_id, rate.denominator_id)}
-    figures = {**Figure.objects.in_bulk(linked_pks - by_pk.keys()), **by_pk}
-
-    errors = []
-    for rate, rate_edited in to_check:
-        numerator, denominator = figures.get(rate.numerator_id), figures.get(rate.denominator_id)
-        if numerator is None or denominator is None:
-            continue
-        changed_counts = [] if rate_edited else [count for count in (numerator, denominator) if count.pk in by_pk]
-        if message := _rate_error(rate, numerator, denominator, changed_counts):
-            errors.append(message)
-    return errors
-
-
-def _rate_error(rate: Figure, numerator: Figure, denominator: Figure, changed_counts: list[Figure]) -> str | None:
+def rate_error(rate, numerator, denominator, changed_counts: list) -> str | None:
     """The message for one linked rate, or None when it is consistent.
 
     ``changed_counts`` are the edited counts of a rate that was not edited itself
@@ -128,28 +95,3 @@ def _rate_error(rate: Figure, numerator: Figure, denominator: Figure, changed_co
         "d": plain_number(d),
         "tolerance": plain_number(RATE_TOLERANCE),
     }
-
-
-class LinkedRatesFormSetMixin:
-    """For model formsets of figures: check linked rates across every row of one save.
-
-    A count and its rate edited in the same save are consistent only together, so
-    each row's ``Figure.clean()`` skips the rate check (``rate_check_deferred``) and
-    ``clean()`` runs ``rate_errors`` over the changed rows with their submitted values;
-    its messages become the formset's non-form errors and nothing is saved.
-    """
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.instance.rate_check_deferred = True
-        return form
-
-    def clean(self):
-        super().clean()
-        deleting = [form for form in self.forms if self.can_delete and self._should_delete_form(form)]
-        changed = [
-            form.instance for form in self.forms if form not in deleting and form.has_changed() and form.is_valid()
-        ]
-        errors = rate_errors(changed, deleted={form.instance.pk for form in deleting if form.instance.pk})
-        if errors:
-            raise ValidationError(errors)

@@ -1,18 +1,23 @@
-"""The portal's roles: which permissions each group holds (applied by ``setup_roles``).
+"""The portal's roles and the permission names every view, template and command uses.
 
 Browsing needs ``reports.view_report``; exporting needs ``metrics.export_figure``;
 the admin needs the change permissions and ``is_staff`` on the account. No role
-holds any ``auth`` permission: only superusers manage users.
+holds any ``auth`` permission: only superusers manage users. ``setup_roles``
+applies ``ROLE_PERMISSIONS`` to the groups of the same names.
 """
 
+BROWSE_PERMISSION = "reports.view_report"
+EXPORT_PERMISSION = "metrics.export_figure"
+EDIT_FIGURE_PERMISSION = "metrics.change_figure"
+
 BROWSE = (
-    "reports.view_report",
+    BROWSE_PERMISSION,
     "reports.view_section",
     "reports.view_notablecase",
     "reports.view_nameditem",
     "metrics.view_figure",
 )
-EXPORT = ("metrics.export_figure",)
+EXPORT = (EXPORT_PERMISSION,)
 EDIT = tuple(
     f"{app}.{action}_{model}"
     for app, model in (
@@ -30,7 +35,3 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "analyst": BROWSE + EXPORT,
     "editor": BROWSE + EXPORT + EDIT,
 }
-
-#: The permission every portal page checks.
-BROWSE_PERMISSION = "reports.view_report"
-EXPORT_PERMISSION = "metrics.export_figure"

@@ -1,0 +1,86 @@
+"""Read-side functions for the pages that show a report's figures; each returns data and states its query count."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from metrics.models import Figure
+from reports.models import NamedItem, NotableCase, Report, Section
+
+
+@dataclass
+class SectionFigures:
+    """A section with its figures in reading order."""
+
+    section: Section
+    figures: list[Figure]
+
+    @property
+    def headline_figures(self) -> list[Figure]:
+        return [figure for figure in self.figures if figure.headline]
+
+
+@dataclass
+class ReportOverview:
+    report: Report
+    sections: list[SectionFigures]
+
+
+@dataclass
+class SectionPage:
+    report: Report
+    section: Section
+    figures: list[Figure]
+    cases: list[NotableCase]
+    named_lists: list[tuple[str, list[NamedItem]]]
+
+
+def _report_or_404(year: int) -> Report:
+    report = Report.objects.for_year(year)
+    if report is None:
+        raise Http404(_("沒有 %(year)s 年度的工作報告。") % {"year": year})
+    return report
+
+
+def report_overview(*, year: int) -> ReportOverview:
+    """The report of ``year`` and each section's figures in order.
+
+    Raises Http404 for an unknown year. 3 queries whatever the number of figures.
+    """
+    report = _report_or_404(year)
+    sections = list(report.sections.order_by("position"))
+    figures = list(Figure.objects.filter(report=report).order_by("position", "pk"))
+    for section in sections:
+        section.report = report
+    by_section = {section.pk: SectionFigures(section=section, figures=[]) for section in sections}
+    for figure in figures:
+        figure.report = report
+        by_section[figure.section_id].figures.append(figure)
+        figure.section = by_section[figure.section_id].section
+    return ReportOverview(report=report, sections=list(by_section.values()))
+
+
+def section_page(*, year: int, slug: str) -> SectionPage:
+    """One section with its figures (context joined), cases (figures prefetched) and named lists.
+
+    Raises Http404 for an unknown year or slug. 6 queries (5 without cases) whatever the number of figures.
+    """
+    report = _report_or_404(year)
+    section = report.sections.filter(slug=slug).first()
+    if section is None:
+        raise Http404(_("%(year)s 年度報告沒有「%(slug)s」這一章。") % {"year": year, "slug": slug})
+    section.report = report
+    figures = list(Figure.objects.for_section(section))
+    cases = list(
+        section.cases.order_by("position").prefetch_related(
+            Prefetch("figures", queryset=Figure.objects.order_by("position"), to_attr="ordered_figures")
+        )
+    )
+    named_lists: dict[str, list[NamedItem]] = {}
+    for item in section.named_items.order_by("kind", "position"):
+        named_lists.setdefault(item.get_kind_display(), []).append(item)
+    return SectionPage(
+        report=report, section=section, figures=figures, cases=cases, named_lists=list(named_lists.items())
+    )
