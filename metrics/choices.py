@@ -1,4 +1,4 @@
-"""Units and qualifiers of reported figures, kept as data (see CONVENTIONS 2)."""
+"""Units and qualifiers of reported figures: data, stored with every figure."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

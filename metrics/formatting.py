@@ -1,4 +1,4 @@
-"""The one place where a figure's number becomes text (CONVENTIONS 1).
+"""The one place where a figure's number becomes text.
 
 Two forms exist: ``plain_number`` for machines (exports: no separators, no
 trailing zeros) and ``format_figure`` for people (pages and charts: thousands

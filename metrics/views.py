@@ -24,7 +24,6 @@ from common.caching import cached
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
 from metrics import selectors
 from metrics.charts import chart_rows, section_charts
-
 from metrics.export import (
     CONTENT_TYPES,
     EXPORT_FORMATS,
@@ -102,6 +101,7 @@ def section_detail(request, year: int, slug: str):
 
     content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=ContentRevision.current())
     return render(request, "reports/report_page.html", content)
+
 
 #: Query parameters that select a page or a download rather than the rows.
 NOT_FILTERS = ("page", "_export")

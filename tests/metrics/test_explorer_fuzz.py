@@ -1,4 +1,4 @@
-"""Property: no query string makes the explorer or its exports fail (CONVENTIONS 6).
+"""Property: no query string makes the explorer or its exports fail.
 
 Random keys (the explorer's own parameters and junk) with random values (valid
 ones, any Unicode, NUL bytes, very long strings, invalid UTF-8) must give 200,
@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 EXPLORER = reverse("metrics:explorer")
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from metrics.admin import FigureAdmin
 from metrics.choices import Unit
+from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
 from reports.choices import SectionSlug
-from metrics.management.commands.seed_report import record_history_baseline
 from reports.models import NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db

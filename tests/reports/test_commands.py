@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from common.roles import ROLE_PERMISSIONS
 from metrics.models import Figure
 from reports.models import Report
-from common.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 

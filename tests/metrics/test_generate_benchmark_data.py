@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from metrics.models import Figure
 from metrics.management.commands.generate_benchmark_data import SYNTHETIC_MARK
+from metrics.models import Figure
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db

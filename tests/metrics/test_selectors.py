@@ -1,0 +1,63 @@
+"""The read side of the report pages: what each selector returns and its exact query count."""
+
+import pytest
+from django.http import Http404
+
+from metrics import selectors
+from tests.factories import make_figure, make_report, make_report_with_figures, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_report_overview_groups_figures_by_section_in_reading_order(django_assert_num_queries):
+    report = make_report_with_figures(2019, figures_per_section=3, headlines=1)
+    with django_assert_num_queries(3):
+        overview = selectors.report_overview(year=2019)
+        codes = [[figure.code for figure in part.figures] for part in overview.sections]
+        headline = [[figure.code for figure in part.headline_figures] for part in overview.sections]
+        citations = {figure.section.report.citation for part in overview.sections for figure in part.figures}
+    assert overview.report == report
+    assert [part.section.slug for part in overview.sections] == ["stability", "crackdown", "mediation"]
+    assert codes[2] == ["mediation.test_1", "mediation.test_2", "mediation.test_3"]
+    assert headline == [["stability.test_1"], ["crackdown.test_1"], ["mediation.test_1"]]
+    assert citations == {"萬州區公安局《2019年工作綜述（測試數據）》"}
+
+
+def test_report_overview_costs_three_queries_for_many_figures(django_assert_num_queries):
+    make_report_with_figures(2019, figures_per_section=300)
+    with django_assert_num_queries(3):
+        overview = selectors.report_overview(year=2019)
+    assert sum(len(part.figures) for part in overview.sections) == 900
+
+
+def test_report_overview_of_an_unknown_year_is_a_404():
+    with pytest.raises(Http404):
+        selectors.report_overview(year=1999)
+
+
+def test_section_page_returns_figures_cases_and_named_lists(report_2021, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        page = selectors.section_page(year=2021, slug="crackdown")
+        case_figures = {case.title: [figure.code for figure in case.ordered_figures] for case in page.cases}
+        contexts = {(figure.report.year, figure.section.slug) for figure in page.figures}
+    assert page.section.slug == "crackdown" and page.report.year == 2021
+    assert [figure.position for figure in page.figures] == sorted(figure.position for figure in page.figures)
+    assert contexts == {(2021, "crackdown")}
+    assert len(page.cases) == 2 and all(case_figures.values())
+    assert page.named_lists, "the crackdown section names its campaigns"
+
+
+def test_section_page_without_cases_costs_five_queries(django_assert_num_queries):
+    report = make_report(2019)
+    section = make_section(report, "mediation")
+    for index in range(1, 51):
+        make_figure(section, index)
+    with django_assert_num_queries(5):
+        page = selectors.section_page(year=2019, slug="mediation")
+    assert len(page.figures) == 50 and page.cases == [] and page.named_lists == []
+
+
+@pytest.mark.parametrize("year, slug", [(1999, "mediation"), (2021, "traffic")])
+def test_section_page_of_an_unknown_year_or_slug_is_a_404(report_2021, year, slug):
+    with pytest.raises(Http404):
+        selectors.section_page(year=year, slug=slug)
