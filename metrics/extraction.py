@@ -18,7 +18,8 @@ The contract of ``extract_figures``:
   “昆侖-2022”, 《…》), list markers (一、 (一) 1.), a lone 一 before a counter, which is
   the indefinite article (一個團夥, 一支隊伍), and slogans and idioms built on a counter
   (兩個維護, 八項規定, 四處, 三番五次).
-- Numbers: Arabic digits with decimals and thousands commas (18,161), Chinese numerals
+- Numbers: Arabic digits with decimals, thousands commas (18,161) or an inner 萬/千
+  (2萬2,807, 3千700), Chinese numerals
   (七十二, 一百, 十九, 兩/两, 一千二百, 三萬五千). 萬/億 multiply a plain unit out
   (8萬餘噸 → 80000 噸) but stay in a money unit (790萬元 → 790 萬元, 3.2亿元 → 3.2 億元).
 - ``qualifier``: "approx" for 近/約/约/大約/將近 before or 左右/上下 after the number;
@@ -89,7 +90,21 @@ ARABIC = r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A Chinese numeral must open with a digit word from 一 or with 十: a bare 百/千/萬 is nearly
 # always part of a word or an idiom (百姓, 千家萬戶, 萬無一失), and 零 a slogan (零發案).
 CHINESE = r"[一二三四五六七八九十兩两][〇零一二三四五六七八九十百千萬万億亿兩两]*"
-NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC})|(?P<chinese>{CHINESE}))")
+# Digits may carry 萬 or 千 inside, as in 2萬2,807件 or 3千700多件.
+ARABIC_MIXED = rf"(?:\d+[萬万](?=\d))?(?:\d千(?=\d))?(?:{ARABIC})"
+NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC_MIXED})|(?P<chinese>{CHINESE}))")
+INNER_SCALES = {"萬": WAN, "万": WAN, "千": 1000}
+
+
+def arabic_number(text: str) -> Decimal:
+    """Value of digits as written, with thousands commas and inner 萬/千 (18,161; 2萬2,807 → 22807; 3千700)."""
+    value = Decimal(0)
+    for mark, scale in INNER_SCALES.items():
+        high, found, low = text.partition(mark)
+        if found:
+            value += Decimal(high) * scale
+            text = low
+    return value + Decimal(text.replace(",", ""))
 
 
 def _below_wan(text: str) -> int | None:
@@ -203,16 +218,20 @@ RANGE_BEFORE = re.compile(r"(?:\d|[〇零一二三四五六七八九十百千萬
 LEADING_FILLER = re.compile(
     r"[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．](?!\d)|[一二三四五六七八九十]是"
     r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:度|底|初|末|內|内|以來|以来)?"
-    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:\s*[至到\-~～－—]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))?月(?:份|底|初|末)?"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:月?\s*[至到\-~～－—]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))?月(?:份|底|初|末)?"
     r"|\d{1,2}[日號号]"
-    r"|全年度|全年|年內|年内|今年以來|今年以来|同期|期間|期间|截至|至今|以來|以来"
+    r"|全年度|全年|年內|年内|今年以來|今年以来|去年|今年|上年|本年|當年|当年|上半年|下半年|目前|同期|期間|期间|截至|至今|以來|以来"
     r"|累計|累计|共計|共计|合計|合计|總計|总计|總共|总共|共(?![青享同建治產产])|其中|先後|先后|分別|分别|此外|另外|同時|同时"
     r"|全區|全区|全市|全縣|全县|全省|全局|全國|全国|全面|落實|落实|依法|並且|并且|並|并|還|还|又|均|已|\s"
 )
 #: A clause ends its subject here: 許可活動安全監管方案以及… → 許可活動安全監管方案.
 TAIL_END = re.compile(r"以及|等")
-#: After a number, these start a comment on it rather than the thing counted, so the words before it are the subject.
-COMMENT_AFTER = re.compile(r"的|同比|環比|环比|較|较|比|歸案|归案|之")
+#: After a number, these start a comment on it rather than the thing counted, so the words before it are the subject
+#: (從41%上升至64.6%: 41% is what rose, not a count of 上升).
+COMMENT_AFTER = re.compile(
+    r"的|同比|環比|环比|較|较|比|歸案|归案|之|上升|下降|增長|增长|增加|減少|减少|提高|提升|降低|回落"
+    r"|最高|最低|最多|最少|次之|居次|居首"
+)
 
 
 @dataclass(frozen=True)
@@ -245,7 +264,7 @@ def _read_token(line: str, match: re.Match) -> _Token | None:
     start, pos = match.start(), match.end()
     qualifier = Qualifier.EXACT
     if match["arabic"]:
-        value = Decimal(match["arabic"].replace(",", ""))
+        value = arabic_number(match["arabic"])
         scale_mark = ""
     else:
         number = chinese_number(match["chinese"])
@@ -382,23 +401,39 @@ def _tokens(line: str) -> list[_Token]:
     return tokens
 
 
+def _continues_series(line: str, tokens: list[_Token], index: int, bounds: tuple[int, int]) -> bool:
+    """Whether ``tokens[index]`` stands bare after a 、 that ends the number before it (下降8.37%、28.30%)."""
+    token = tokens[index]
+    if bounds != (token.start, token.end) or not index:
+        return False
+    previous = tokens[index - 1]
+    return previous.value is not None and previous.end == token.start - 1 and line[previous.end] == "、"
+
+
 def _line_proposals(paragraph: int, line: str) -> list[Proposal]:
     tokens = _tokens(line)
     proposals = []
+    starts: list[int] = []
+    changes: list[str | None] = []
     for index, token in enumerate(tokens):
-        if token.value is None:
-            continue
         start, end = _quote_bounds(line, tokens, index)
-        proposals.append(
-            Proposal(
-                paragraph=paragraph,
-                quote=line[start:end].strip(),
-                value=token.value,
-                unit=token.unit,
-                qualifier=token.qualifier,
-                change=_change(line, token),
+        change = _change(line, token)
+        if _continues_series(line, tokens, index, (start, end)):
+            # A bare number in a series shares the clause and the change of the first: 同比分別下降8.37%、28.30%.
+            start, change = starts[index - 1], change or changes[index - 1]
+        starts.append(start)
+        changes.append(change)
+        if token.value is not None:
+            proposals.append(
+                Proposal(
+                    paragraph=paragraph,
+                    quote=line[start:end].strip(),
+                    value=token.value,
+                    unit=token.unit,
+                    qualifier=token.qualifier,
+                    change=change,
+                )
             )
-        )
     return proposals
 
 

@@ -56,6 +56,19 @@ def test_extract_figures_reads_arabic_digits_decimals_and_thousands_commas(text,
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全般刑案發生數為2萬2,807件。", ("22807", "件", "exact")),
+        ("動員警力87萬5,766人次。", ("875766", "人次", "exact")),
+        ("竊盜案件減少了3千700多件。", ("3700", "件", "over")),
+        ("查獲毒品3千克。", ("3", "千克", "exact")),
+    ],
+)
+def test_extract_figures_reads_digits_with_an_inner_wan_or_qian(text, expected):
+    assert [row[:3] for row in stated(text)] == [expected]
+
+
+@pytest.mark.parametrize(
     ("numeral", "value"),
     [
         ("兩", 2),
@@ -203,6 +216,15 @@ def test_extract_figures_reads_a_new_level_as_no_change():
     assert stated("交通事故死亡人數下降至48人，破案率提升到95%。") == [
         ("48", "人", "exact", None),
         ("95", "%", "exact", None),
+    ]
+
+
+def test_extract_figures_gives_a_series_the_change_and_clause_of_its_first_number():
+    proposals = extract_figures("全市刑事、治安案件同比分別下降8.37%、28.30%，破案率達90%。")
+    assert [(proposal.quote, proposal.change) for proposal in proposals] == [
+        ("治安案件同比分別下降8.37%", "down"),
+        ("治安案件同比分別下降8.37%、28.30%", "down"),
+        ("破案率達90%", None),
     ]
 
 
@@ -395,6 +417,11 @@ def test_extract_figures_numbers_paragraphs_by_line_counting_blank_lines():
         ("成功摧毀一個涉案金額達5億余元的犯罪團夥。", ["涉案金額達5億余元"]),
         # A comment after the number is not its subject.
         ("破獲刑事案件1200起同比上升5%。", ["破獲刑事案件1200起", "同比上升5%"]),
+        ("今年1月至7月刑事案件破獲數為2萬3188件。", ["刑事案件破獲數為2萬3188件"]),
+        ("去年偵破拐賣兒童積案89起。", ["偵破拐賣兒童積案89起"]),
+        # A change or a comparison after the number: the words before it are its subject.
+        ("破案率從41%上升至64.6%。", ["破案率從41%", "上升至64.6%"]),
+        ("發生率以甲區每10萬人1550.2件最高。", ["發生率以甲區每10萬人1550.2件"]),
         # Scope words alone are kept rather than leave the number bare.
         ("全年共29件。", ["全年共29件"]),
     ],
