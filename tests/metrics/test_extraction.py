@@ -168,6 +168,7 @@ def test_extract_figures_reads_a_percentage_in_chinese_numerals():
         ("走訪群眾900多戶。", "over"),
         ("走訪群眾900戶以上。", "over"),
         ("走訪群眾逾900戶。", "over"),
+        ("走訪群眾超900戶。", "over"),
         ("走訪群眾超過900戶。", "over"),
         ("走訪群眾900戶。", "exact"),
     ],
@@ -225,6 +226,15 @@ def test_extract_figures_gives_a_series_the_change_and_clause_of_its_first_numbe
         ("治安案件同比分別下降8.37%", "down"),
         ("治安案件同比分別下降8.37%、28.30%", "down"),
         ("破案率達90%", None),
+    ]
+
+
+def test_extract_figures_links_a_series_joined_by_and():
+    proposals = extract_figures("事故起數、死亡人數和受傷人數分別下降4.4%、9.8%和5.6%。")
+    assert [(proposal.quote, proposal.change) for proposal in proposals] == [
+        ("死亡人數和受傷人數分別下降4.4%", "down"),
+        ("死亡人數和受傷人數分別下降4.4%、9.8%", "down"),
+        ("死亡人數和受傷人數分別下降4.4%、9.8%和5.6%", "down"),
     ]
 
 
@@ -323,6 +333,7 @@ def test_extract_figures_leaves_out_list_markers(text, quote):
         "民警四處奔走，三番五次上門調解。",
         "實現轄區零發案。",
         "涉案人數在3至5人之間。",
+        "嚴防一次死亡3人以上事故。",
     ],
 )
 def test_extract_figures_leaves_out_names_idioms_and_indefinite_articles(text):
@@ -415,6 +426,7 @@ def test_extract_figures_numbers_paragraphs_by_line_counting_blank_lines():
         # A neighbouring number is the subject; an indefinite 一個 ends the clause before it.
         ("物業建設智慧安防小區257個1782單元。", ["物業建設智慧安防小區257個", "257個1782單元"]),
         ("成功摧毀一個涉案金額達5億余元的犯罪團夥。", ["涉案金額達5億余元"]),
+        ("發生一次死亡10人以上道路交通事故4起。", ["死亡10人以上道路交通事故4起"]),
         # A comment after the number is not its subject.
         ("破獲刑事案件1200起同比上升5%。", ["破獲刑事案件1200起", "同比上升5%"]),
         ("今年1月至7月刑事案件破獲數為2萬3188件。", ["刑事案件破獲數為2萬3188件"]),
