@@ -212,7 +212,7 @@ MONTHS_FRAME_AFTER = re.compile(r"來|来|以來|以来|內|内|裡|里|中")
 #: Quotation and title marks; a number inside them belongs to a name (“1、3、5”分鐘, 《…》).
 QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|《[^》]*》|〈[^〉]*〉|\"[^\"]*\"")
 #: Clause punctuation. A comma between digits (18,161) is a thousands separator, not a break.
-CLAUSE_BREAK = re.compile(r"[，。；、：！？;:!?（）()【】\[\]]|,(?!\d{3}(?!\d))|(?<!\d),")
+CLAUSE_BREAK = re.compile(r"[，。；、：！？;:!?（）()【】\[\]]|…+|——|,(?!\d{3}(?!\d))|(?<!\d),")
 RANGE_BEFORE = re.compile(r"(?:\d|[〇零一二三四五六七八九十百千萬万])\s*[至到\-~～－—]+\s*$")
 
 #: Words at the start of a clause that set the scope or time, not the subject: 全年共排查… → 排查….
@@ -336,12 +336,20 @@ def _is_excluded(line: str, match: re.Match, token: _Token, masked: list[tuple[i
     return bool(SLOGAN_AFTER.match(line, match.end()))
 
 
-def _clause_bounds(line: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) of the clause holding the text at [start, end): between the nearest clause breaks."""
-    clause_start = 0
-    for brk in CLAUSE_BREAK.finditer(line, 0, start):
-        clause_start = brk.end()
-    following = CLAUSE_BREAK.search(line, end)
+def _clause_bounds(line: str, tokens: list[_Token], token: _Token) -> tuple[int, int]:
+    """[start, end) of the clause holding ``token``: between the nearest clause breaks.
+
+    A 、 joining words without a number does not end the clause: 回訪關注類、重點類矛盾糾紛1087次 is one
+    subject with two modifiers, where 下降8.37%、28.30% and 1631個、經營困難企業168家 are two clauses.
+    """
+    breaks = list(CLAUSE_BREAK.finditer(line, 0, token.start))
+    clause_start = breaks[-1].end() if breaks else 0
+    for position in range(len(breaks) - 1, -1, -1):
+        piece_start = breaks[position - 1].end() if position else 0
+        if breaks[position].group() != "、" or any(piece_start <= other.start < clause_start for other in tokens):
+            break
+        clause_start = piece_start
+    following = CLAUSE_BREAK.search(line, token.end)
     return clause_start, following.start() if following else len(line)
 
 
@@ -355,7 +363,7 @@ def _strip_leading(line: str, start: int, end: int) -> int:
 def _quote_bounds(line: str, tokens: list[_Token], index: int) -> tuple[int, int]:
     """[start, end) of the shortest clause stating ``tokens[index]``: the number with its subject."""
     token = tokens[index]
-    clause_start, clause_end = _clause_bounds(line, token.start, token.end)
+    clause_start, clause_end = _clause_bounds(line, tokens, token)
     previous = tokens[index - 1] if index and tokens[index - 1].end > clause_start else None
     following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index + 1].start < clause_end else None
     head_start = previous.end if previous else clause_start

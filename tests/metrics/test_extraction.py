@@ -23,7 +23,7 @@ SOURCE_NAME = "wanzhou-police-2021-work-report.zh-Hant.txt"
 
 #: Fixture figures whose proposed quote equals the fixture's clause exactly; the others must
 #: contain it or lie inside it. Raise it when the quotes get closer, never lower it silently.
-MIN_EXACT_QUOTES_2021 = 46
+MIN_EXACT_QUOTES_2021 = 47
 
 
 def stated(text: str) -> list[tuple[str, str, str, str | None]]:
@@ -223,8 +223,8 @@ def test_extract_figures_reads_a_new_level_as_no_change():
 def test_extract_figures_gives_a_series_the_change_and_clause_of_its_first_number():
     proposals = extract_figures("全市刑事、治安案件同比分別下降8.37%、28.30%，破案率達90%。")
     assert [(proposal.quote, proposal.change) for proposal in proposals] == [
-        ("治安案件同比分別下降8.37%", "down"),
-        ("治安案件同比分別下降8.37%、28.30%", "down"),
+        ("刑事、治安案件同比分別下降8.37%", "down"),
+        ("刑事、治安案件同比分別下降8.37%、28.30%", "down"),
         ("破案率達90%", None),
     ]
 
@@ -232,9 +232,9 @@ def test_extract_figures_gives_a_series_the_change_and_clause_of_its_first_numbe
 def test_extract_figures_links_a_series_joined_by_and():
     proposals = extract_figures("事故起數、死亡人數和受傷人數分別下降4.4%、9.8%和5.6%。")
     assert [(proposal.quote, proposal.change) for proposal in proposals] == [
-        ("死亡人數和受傷人數分別下降4.4%", "down"),
-        ("死亡人數和受傷人數分別下降4.4%、9.8%", "down"),
-        ("死亡人數和受傷人數分別下降4.4%、9.8%和5.6%", "down"),
+        ("事故起數、死亡人數和受傷人數分別下降4.4%", "down"),
+        ("事故起數、死亡人數和受傷人數分別下降4.4%、9.8%", "down"),
+        ("事故起數、死亡人數和受傷人數分別下降4.4%、9.8%和5.6%", "down"),
     ]
 
 
@@ -425,6 +425,10 @@ def test_extract_figures_numbers_paragraphs_by_line_counting_blank_lines():
         ("全年出動警力 7006人次。", ["出動警力 7006人次"]),
         # A neighbouring number is the subject; an indefinite 一個 ends the clause before it.
         ("物業建設智慧安防小區257個1782單元。", ["物業建設智慧安防小區257個", "257個1782單元"]),
+        # A 、 between words without a number joins modifiers of one subject; one after a number ends a clause.
+        ("回訪關注類、重點類矛盾糾紛1087次。", ["回訪關注類、重點類矛盾糾紛1087次"]),
+        ("走訪重點部位1631個、經營困難企業168家。", ["走訪重點部位1631個", "經營困難企業168家"]),
+        ("辦理證件15.9萬餘件……在寒冬時節。", ["辦理證件15.9萬餘件"]),
         ("成功摧毀一個涉案金額達5億余元的犯罪團夥。", ["涉案金額達5億余元"]),
         ("發生一次死亡10人以上道路交通事故4起。", ["死亡10人以上道路交通事故4起"]),
         # A comment after the number is not its subject.
