@@ -13,27 +13,31 @@ The contract of ``extract_figures``:
   years (2021年, 2021全年, 二〇二一年, 民國110年), months (6月, 1至6月), days (15日/號),
   clock times and durations in hours or minutes, levels (二級), and names such as
   建黨100週年, 十九屆六中全會, 兩會, 五必進 and 三峽.
-- Also left out: ordinals and ranks (第一, 第33個, 前3名), rate bases (每10萬人), the end
-  of a range (3至5人), numbers inside quotation or title marks (“1、3、5”分鐘,
-  “昆侖-2022”, 《…》), list markers (一、 (一) 1.), a lone 一 before a counter, which is
-  the indefinite article (一個團夥, 一支隊伍), and slogans and idioms built on a counter
-  (兩個維護, 八項規定, 四處, 三番五次).
+- Also left out: ordinals and ranks (第一, 第33個, 前3名); rate bases (每10萬人); the end
+  of a range (3至5人); vague counts (數十起); limits and thresholds (500元以下,
+  死亡3人以上事故); numbers inside quotation or title marks (“1、3、5”分鐘, “昆侖-2022”,
+  《…》); list markers (一、 (一) 1.); a lone 一 before a counter, which is the indefinite
+  article (一個團夥, 一支隊伍); slogans and idioms built on a counter (兩個維護, 八項規定,
+  四處, 三番五次).
 - Numbers: Arabic digits with decimals, thousands commas (18,161) or an inner 萬/千
-  (2萬2,807, 3千700), Chinese numerals
-  (七十二, 一百, 十九, 兩/两, 一千二百, 三萬五千). 萬/億 multiply a plain unit out
-  (8萬餘噸 → 80000 噸) but stay in a money unit (790萬元 → 790 萬元, 3.2亿元 → 3.2 億元).
+  (2萬2,807, 3千700); Chinese numerals (七十二, 一百, 十九, 兩/两, 一千二百, 三萬五千).
+  萬/億 multiply a plain unit out (8萬餘噸 → 80000 噸) but stay in a money unit
+  (790萬元 → 790 萬元, 3.2亿元 → 3.2 億元).
 - ``qualifier``: "approx" for 近/約/约/大約/將近 before or 左右/上下 after the number;
-  "over" for 餘/余/多 (8萬餘噸, 兩個多月), 以上, 逾 or 超過; else "exact".
+  "over" for 餘/余/多 (8萬餘噸, 兩個多月), 以上, 逾 or 超/超過; else "exact".
 - ``change``: "up" or "down" when the number is the size of a change, i.e. a change word
   (同比上升, 增長/增长, 增加, 提高, 增幅 / 下降, 減少/减少, 降低, 降幅, 同比降 …) comes
-  right before it; "下降至/到" names the new level, not the change, so it gives None.
+  right before it, or before the first number of its series (分別下降8.37%、28.30%);
+  "下降至/到" names the new level, not the change, so it gives None.
 - ``unit`` is normalised to Traditional script (万元 → 萬元, 亿元 → 億元, 个 → 個, 条 → 條,
   处 → 處, 场 → 場, 发 → 發, 户 → 戶, 吨 → 噸, 单元 → 單元, 个月 → 個月, 辆 → 輛 …) so
-  proposals from either script compare with the portal's units; ``quote`` stays verbatim.
-- ``quote`` is the shortest clause that states the number: a substring of the paragraph,
-  never crossing clause punctuation (，。；、：,;（）), cut to the number with its subject:
-  the noun after it (14場許可活動安全監管方案) or else the words before it
-  (化解率達98.66%), less leading scope words such as 全年, 共, 累計, 其中 and dates.
+  proposals from either script compare with the portal's units; 名 and 位, which count
+  people, become 人. ``quote`` stays verbatim.
+- ``quote`` is the shortest clause that states the number: a substring of the paragraph
+  that does not cross clause punctuation (，。；：,;（）…, and 、 after a number), cut to the
+  number with its subject: the noun after it (14場許可活動安全監管方案) or else the words
+  before it (化解率達98.66%), less leading scope words such as 全年, 共, 累計, 其中 and dates.
+  A bare number in a series keeps the clause from its first number (下降8.37%、28.30%).
 """
 
 import re
@@ -231,6 +235,10 @@ TAIL_END = re.compile(r"以及|等")
 SERIES_LINKS = ("、", "和", "及", "與", "与")
 #: 以上 straight before a noun or verb makes the number a category's threshold, not a figure: 死亡3人以上事故.
 THRESHOLD = re.compile(r"以上(?![的，。；、：,;:!?！？（）()\s]|$)")
+#: A number then these is a limit (罰款500元以下, 控制在5%以內), not a count of work.
+LIMIT_AFTER = re.compile(r"以下|以內|以内")
+#: Before a numeral these make it vague (數十起 "dozens", 幾百人 "some hundreds").
+VAGUE_BEFORE = ("數", "数", "幾", "几")
 #: After a number, these start a comment on it rather than the thing counted, so the words before it are the subject
 #: (從41%上升至64.6%: 41% is what rose, not a count of 上升).
 COMMENT_AFTER = re.compile(
@@ -324,6 +332,10 @@ def _is_excluded(line: str, match: re.Match, token: _Token, masked: list[tuple[i
     if any(low <= match.start() < high for low, high in masked):
         return True
     if before.endswith(("第", "每")) or RANGE_BEFORE.search(before):
+        return True
+    if match["chinese"] and before.endswith(VAGUE_BEFORE):
+        return True
+    if LIMIT_AFTER.match(line, token.end):
         return True
     if before.endswith("前") and line.startswith(("名", "位"), match.end()):
         return True

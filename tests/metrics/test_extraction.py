@@ -334,6 +334,10 @@ def test_extract_figures_leaves_out_list_markers(text, quote):
         "實現轄區零發案。",
         "涉案人數在3至5人之間。",
         "嚴防一次死亡3人以上事故。",
+        "對違法行為處500元以下罰款。",
+        "發案率控制在5%以內。",
+        "查處違法行為數十起。",
+        "勸離群眾幾百人。",
     ],
 )
 def test_extract_figures_leaves_out_names_idioms_and_indefinite_articles(text):
