@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from metrics.extraction import PROPOSAL_KEYS, Proposal, chinese_number, extract_figures
 
@@ -511,6 +513,25 @@ def test_extract_figures_quotes_are_verbatim_in_their_paragraph(name):
     lines = (TEXTS / name).read_text("utf-8").split("\n")
     for proposal in extract_figures("\n".join(lines)):
         assert proposal.quote in lines[proposal.paragraph - 1], proposal
+
+
+#: Characters the rules react to, so random text reaches every branch.
+ALPHABET = (
+    "0123456789.,，、。；：“”（）()\n 一二兩两三十百千萬万億亿〇零"
+    "第每近約余餘多以上下左右元起人名個个月年%﹪同比下降增長至案件破獲…"
+)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_extract_figures_never_fails_and_always_quotes_its_paragraph(text):
+    lines = text.split("\n")
+    for proposal in extract_figures(text):
+        line = lines[proposal.paragraph - 1]
+        assert proposal.quote and proposal.quote in line
+        assert proposal.value >= 0
+        assert proposal.qualifier in {"exact", "approx", "over"}
+        assert proposal.change in {None, "up", "down"}
+        assert "E" not in proposal.as_dict()["value"]
 
 
 def test_proposal_as_dict_has_exact_keys_and_plain_decimal_value():
