@@ -128,3 +128,9 @@ def test_figure_history_page_shows_the_baseline_reason_in_chinese(editor_client,
 def test_english_words_ignores_identifiers_but_not_interface_words():
     html = '<p>mediation.disputes_resolved editor-user CSV</p><img alt="Search"><p>fixture baseline</p>'
     assert english_words(html) == {"Search", "fixture", "baseline"}
+
+
+def test_admin_login_page_shows_no_english_interface_words(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert english_words(response.content.decode()) == set()
