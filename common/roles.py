@@ -6,6 +6,8 @@ holds any ``auth`` permission: only superusers manage users. ``setup_roles``
 applies ``ROLE_PERMISSIONS`` to the groups of the same names.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 BROWSE_PERMISSION = "reports.view_report"
 EXPORT_PERMISSION = "metrics.export_figure"
 EDIT_FIGURE_PERMISSION = "metrics.change_figure"
@@ -35,3 +37,6 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "analyst": BROWSE + EXPORT,
     "editor": BROWSE + EXPORT + EDIT,
 }
+
+#: What the interface calls each role, lowest first; the admin shows the group names (the keys).
+ROLE_LABELS = {"viewer": _("瀏覽者"), "analyst": _("分析員"), "editor": _("編輯")}

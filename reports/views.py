@@ -1,17 +1,22 @@
-"""The entry pages: the newest report and the list of every year.
+"""The entry pages (the newest report, the list of every year) and the page a refusal shows.
 
 The report pages themselves show figures, so they are ``metrics`` views.
 """
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from common.roles import BROWSE_PERMISSION
+from common.roles import BROWSE_PERMISSION, EXPORT_PERMISSION, ROLE_LABELS
 from reports import selectors
 from reports.models import Report
 
 #: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
+
+#: The query parameter that turns a figure table into a download (metrics' FigureExportMixin);
+#: named here because reports never imports metrics.
+EXPORT_PARAMETER = "_export"
 
 
 @browse_required
@@ -26,3 +31,45 @@ def home(request):
 @browse_required
 def report_list(request):
     return render(request, "reports/report_list.html", {"reports": selectors.report_list()})
+
+
+def role_needed(request) -> str | None:
+    """The lowest role (a ``ROLE_LABELS`` key) that opens what ``request`` asks for; None if it does not tell.
+
+    Browsing anything needs a viewer; a download (``?_export=``) an analyst; an
+    admin page an editor.
+    """
+    user = request.user
+    if not user.has_perm(BROWSE_PERMISSION):
+        return "viewer"
+    if EXPORT_PARAMETER in request.GET and not user.has_perm(EXPORT_PERMISSION):
+        return "analyst"
+    if request.path.startswith(reverse("admin:index")):
+        return "editor"
+    return None
+
+
+def permission_denied(request, exception=None):
+    """``handler403``: a 403 that names the role the page needs, who grants it, and a way back.
+
+    A logged-in account that may not even browse (no role yet, or its role was
+    taken away) gets the "no role yet" page instead, also with status 403.
+    """
+    user = request.user
+    context = {"username": user.get_username(), "roles": ROLE_LABELS}
+    if user.is_authenticated and not user.has_perm(BROWSE_PERMISSION):
+        return render(request, "reports/no_role.html", context, status=403)
+    role = role_needed(request)
+    back_url = None
+    if role == "analyst":
+        query = request.GET.copy()
+        query.pop(EXPORT_PARAMETER)
+        back_url = f"{request.path}?{query.urlencode()}" if query else request.path
+    current = [ROLE_LABELS[name] for name in user.groups.values_list("name", flat=True) if name in ROLE_LABELS]
+    context |= {
+        "role": role,
+        "role_label": ROLE_LABELS.get(role),
+        "current_roles": current,
+        "back_url": back_url,
+    }
+    return render(request, "403.html", context, status=403)

@@ -26,7 +26,14 @@ def test_seed_report_loads_the_fixture_and_records_one_baseline_per_object():
     assert Report.objects.get().year == 2021
     assert Figure.objects.count() == 54
     assert Figure.history.filter(history_type="+").count() == 54
-    assert Figure.history.first().history_change_reason == "fixture baseline"
+    assert Figure.history.first().history_change_reason == "由報告數據檔載入的初始版本"
+
+
+def test_seed_report_relabels_baselines_recorded_with_the_old_english_reason():
+    run("seed_report", "wanzhou_2021")
+    Figure.history.update(history_change_reason="fixture baseline")
+    run("seed_report", "wanzhou_2021")
+    assert set(Figure.history.values_list("history_change_reason", flat=True)) == {"由報告數據檔載入的初始版本"}
 
 
 def test_seed_report_again_keeps_editors_changes_and_adds_no_history():

@@ -1,7 +1,8 @@
 """Load a report fixture once, and record an audit-trail baseline for everything loaded.
 
 Unlike ``loaddata``, running it again never overwrites what editors changed since:
-if every report in the fixture is already in the database it does nothing.
+if every report in the fixture is already in the database it loads nothing.
+Baseline rows recorded by older versions with an English reason get the Chinese one.
 """
 
 import json
@@ -16,7 +17,11 @@ from django.utils.translation import gettext as _
 from metrics.models import Figure
 from reports.models import NotableCase, Report, Section
 
-BASELINE_REASON = "fixture baseline"
+#: The change reason of a baseline row, shown on the admin's history pages. Stored as data in
+#: the portal's language, not translated when read.
+BASELINE_REASON = "由報告數據檔載入的初始版本"
+#: The reason older versions of this command stored; ``relabel_old_baselines`` replaces it.
+OLD_BASELINE_REASON = "fixture baseline"
 AUDITED_MODELS = (Report, Section, NotableCase, Figure)
 
 
@@ -52,6 +57,14 @@ def record_history_baseline() -> int:
     return added
 
 
+def relabel_old_baselines() -> int:
+    """Give baseline rows recorded with the old English reason the current one; returns how many changed."""
+    return sum(
+        model.history.filter(history_change_reason=OLD_BASELINE_REASON).update(history_change_reason=BASELINE_REASON)
+        for model in AUDITED_MODELS
+    )
+
+
 class Command(BaseCommand):
     help = "Load a report fixture unless its years are already in the database; then record history baselines."
 
@@ -70,5 +83,6 @@ class Command(BaseCommand):
             else:
                 call_command("loaddata", fixture, verbosity=options["verbosity"])
             added = record_history_baseline()
+            relabel_old_baselines()
         if added:
             self.stdout.write(f"Recorded a history baseline for {added} objects.")
