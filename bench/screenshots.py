@@ -10,9 +10,8 @@ current code; this script exists so an older commit can be photographed too.
 import argparse
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from chart_weight import ALL_DRAWN, CHROMIUM, PAGES, log_in
+from playwright.sync_api import sync_playwright
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
