@@ -45,7 +45,7 @@ TITLE_LINE_CHARS = 18
 LABEL_LINE_CHARS = 8
 NOTE_LINE_CHARS = 16
 #: Room to the right of the longest bar for a value label written outside it.
-RANGE_HEADROOM = Decimal("1.3")
+RANGE_HEADROOM = Decimal("1.15")
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
@@ -292,6 +292,12 @@ def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
     return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
 
 
+def wrap_balanced(text: str, width: int) -> str:
+    """Like ``wrap_lines`` with as few lines, but of even length: 9 characters at width 8 → 5 + 4, not 8 + 1."""
+    lines = -(-len(text) // width)
+    return wrap_lines(text, -(-len(text) // lines)) if text else text
+
+
 def tick_step(maximum: Decimal) -> Decimal:
     """The smallest 1/2/2.5/5 × 10ⁿ step that covers ``maximum`` in at most ``MAX_TICKS`` steps."""
     if maximum <= 0:
@@ -319,7 +325,7 @@ def axis_ticks(maximum: Decimal, unit: str) -> tuple[list[float], list[str]]:
 
 
 def _title(text: str) -> tuple[str, int]:
-    wrapped = wrap_lines(text, TITLE_LINE_CHARS)
+    wrapped = wrap_balanced(text, TITLE_LINE_CHARS)
     return wrapped, wrapped.count("<br>") + 1
 
 
@@ -340,7 +346,7 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
     figure = go.Figure(
         go.Bar(
             orientation="h",
-            y=[wrap_lines(row.label, LABEL_LINE_CHARS) for row in rows],
+            y=[wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows],
             x=[float(row.value) for row in rows],
             text=[row.chart_text for row in rows],
             textposition=["outside" if row.is_approximate else "auto" for row in rows],
