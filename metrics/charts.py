@@ -51,9 +51,16 @@ MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
 CORRECTION_MARK = _lazy("（更正）")
 
-#: plotly.js options: the portal's own toolbar (templates/includes/_chart.html) replaces
-#: plotly's mode bar; nothing zooms or pans; texts in the page's language.
-PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True, "locale": "zh-TW"}
+#: plotly.js options: a static drawing (every bar is labelled with its value, so hover, zoom
+#: and pan add nothing, and a static plot draws faster); the portal's own toolbar
+#: (templates/includes/_chart.html) replaces plotly's mode bar; texts in the page's language.
+PLOTLY_CONFIG = {
+    "staticPlot": True,
+    "displayModeBar": False,
+    "displaylogo": False,
+    "responsive": True,
+    "locale": "zh-TW",
+}
 
 
 @dataclass(frozen=True)
@@ -353,7 +360,6 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
             insidetextfont={"color": "#ffffff"},
             outsidetextfont={"color": "#1a1a1a"},
             cliponaxis=False,
-            hovertemplate="%{text}<extra></extra>",
             marker={
                 "color": BAR_COLOUR,
                 "pattern": {

@@ -190,7 +190,8 @@ def test_section_charts_payload_turns_plotly_ui_off_but_png_export_stays_possibl
     rows = {code: row(code, "10") for code in SECTION_CHARTS["crackdown"][2].codes}
     (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2021)
     assert chart["payload"]["config"] == PLOTLY_CONFIG
-    assert PLOTLY_CONFIG["displayModeBar"] is False and PLOTLY_CONFIG["locale"] == "zh-TW"
+    assert PLOTLY_CONFIG["staticPlot"] and PLOTLY_CONFIG["displayModeBar"] is False
+    assert PLOTLY_CONFIG["locale"] == "zh-TW"
     assert chart["payload"]["layout"]["title"]["text"] == "涉槍涉爆案件（起）"
 
 
