@@ -6,7 +6,7 @@
 # Serves PROJECT_DIR (default: this checkout) as production does (collectstatic with
 # WhiteNoise's compressed, hashed files; gunicorn) on a throw-away SQLite database
 # with the 2021 report, then runs bench/chart_weight.py against it, which appends
-# one JSON line to bench/raw/chart_weight.jsonl. Point PROJECT_DIR at a copy of an
+# one JSON line to bench/chart_weight.jsonl. Point PROJECT_DIR at a copy of an
 # older commit (git archive <commit> | tar -x -C DIR; ln -s $PWD/.venv DIR/.venv)
 # to measure it with the same browser and the same script. With SCREENSHOTS_DIR set
 # it also saves full-page shots of every page there (bench/screenshots.py).
@@ -37,10 +37,9 @@ $PY manage.py collectstatic --noinput --clear -v0
 .venv/bin/gunicorn --config wanzhou_police/gunicorn.conf.py &
 server=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-mkdir -p "$HERE/bench/raw"
 "$HERE/.venv/bin/python" "$HERE/bench/chart_weight.py" "http://127.0.0.1:$PORT" --label "$LABEL" \
-  >>"$HERE/bench/raw/chart_weight.jsonl"
-tail -n 1 "$HERE/bench/raw/chart_weight.jsonl"
+  >>"$HERE/bench/chart_weight.jsonl"
+tail -n 1 "$HERE/bench/chart_weight.jsonl"
 if [[ -n "${SCREENSHOTS_DIR:-}" ]]; then
   "$HERE/.venv/bin/python" "$HERE/bench/screenshots.py" "http://127.0.0.1:$PORT" "$SCREENSHOTS_DIR"
 fi
