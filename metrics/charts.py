@@ -1,11 +1,20 @@
-"""Chart builders: plain rows in, ``plotly.graph_objects.Figure`` out (no request, no template).
+"""Chart builders: plain rows in, a plotly figure or number tiles out (no request, no template).
 
 Which figures a chart shows is named by figure code (codes are stable across
-years), so every year's report gets the same charts. A chart never mixes units
-on one axis and never puts numbers of very different size on one axis: rows
-are split into small multiples, one panel per unit (and per row when one unit's
-values differ by more than ``MAX_PANEL_RATIO``). Approximate values (近/餘)
-carry a hatched bar and their qualifier in the label.
+years), so every year's report gets the same charts. The comparison rules:
+
+1. Bars compare quantities of one unit, on one zero-based axis, in one chart
+   with one axis: never one bar alone, never one unit split over panels.
+2. A single quantity, or quantities in different units, are number tiles (the
+   value with its qualifier and unit, its name, a link to its provenance), not bars.
+3. Quantities too far apart for one axis (the largest more than
+   ``MAX_AXIS_RATIO`` times the smallest) go to tiles or separate charts,
+   never to an axis per bar.
+
+A spec of kind ``bars`` whose figures break rule 1 or 3 (after an edit, or in a
+later year) is shown as tiles. Labels state the report's figures exactly, as
+``metrics.formatting`` writes them (98.66%, 近9萬戶); approximate bars are
+hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/億.
 """
 
 import json
@@ -16,23 +25,42 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from plotly.subplots import make_subplots
 
-from metrics.choices import Qualifier
-from metrics.formatting import format_figure
+from metrics.choices import Qualifier, Unit
+from metrics.formatting import WAN, YI, format_figure, grouped_number
 
-#: Within one unit, values further apart than this get panels of their own.
-MAX_PANEL_RATIO = 20
+#: The largest bar on an axis may be at most this many times the smallest (which is then
+#: still 1% of the axis, a few pixels on a phone, and labelled with its value).
+MAX_AXIS_RATIO = 100
 
 BAR_COLOUR = "#1f4e79"
-FUNNEL_COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#bdd7ee")
 APPROX_PATTERN = "/"
-PANEL_BASE_HEIGHT = 20
-BAR_HEIGHT = 34
-PANEL_GAP = 70
-CHART_MARGIN = {"l": 10, "r": 24, "t": 50, "b": 110}
+BAR_HEIGHT = 46
+PLOT_PADDING = 30
+CHART_MARGIN = {"l": 10, "r": 24, "t": 40, "b": 110}
+TITLE_LINE_HEIGHT = 22
+#: Characters per line of a wrapped title, bar label and source note: phones are narrow
+#: and plotly wraps none of them; Chinese text may break between any two characters.
+TITLE_LINE_CHARS = 18
+LABEL_LINE_CHARS = 8
 NOTE_LINE_CHARS = 16
+#: Room to the right of the longest bar for a value label written outside it.
+RANGE_HEADROOM = Decimal("1.15")
+TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
+CORRECTION_MARK = _lazy("（更正）")
+
+#: plotly.js options: a static drawing (every bar is labelled with its value, so hover, zoom
+#: and pan add nothing, and a static plot draws faster); the portal's own toolbar
+#: (templates/includes/_chart.html) replaces plotly's mode bar; texts in the page's language.
+PLOTLY_CONFIG = {
+    "staticPlot": True,
+    "displayModeBar": False,
+    "displaylogo": False,
+    "responsive": True,
+    "locale": "zh-TW",
+}
 
 
 @dataclass(frozen=True)
@@ -46,18 +74,31 @@ class ChartRow:
     qualifier: str
     display: str
     source_paragraph: int
+    href: str = ""
+    is_correction: bool = False
+    stated_display: str = ""
 
     @property
     def is_approximate(self) -> bool:
         return self.qualifier != Qualifier.EXACT
 
+    @property
+    def qualifier_text(self) -> str:
+        """'近似（近、約）' or '以上（餘、多）' for an approximate value, '' for an exact one."""
+        return "" if self.qualifier == Qualifier.EXACT else str(Qualifier(self.qualifier).label)
+
+    @property
+    def chart_text(self) -> str:
+        """The value as a chart labels it: the report's text, marked when it is a correction."""
+        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
+
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart of one section: its key, title, kind (``bars`` or ``funnel``) and figure codes in order."""
+    """A chart of one section: its key, title (lazy), kind (``bars`` or ``tiles``) and figure codes in order."""
 
     key: str
-    title: str  # a lazy translation; str() it where text is needed
+    title: str
     kind: str
     codes: tuple[str, ...]
 
@@ -65,30 +106,37 @@ class ChartSpec:
 SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
     "stability": (
         ChartSpec(
-            "security-plans",
-            _lazy("重大活動安保方案與勤務模式啟動"),
+            "event-plans",
+            _lazy("重大活動安保方案（場）"),
             "bars",
-            (
-                "stability.permitted_event_plans",
-                "stability.government_event_plans",
-                "stability.level_two_mode_activations",
-                "stability.level_three_mode_activations",
-            ),
+            ("stability.permitted_event_plans", "stability.government_event_plans"),
         ),
         ChartSpec(
-            "patrol-network",
-            _lazy("社會面巡防網路"),
+            "duty-modes",
+            _lazy("啟動二級、三級勤務模式（次）"),
             "bars",
-            ("stability.must_patrol_points", "stability.joint_road_checkpoints", "stability.must_patrol_lines"),
+            ("stability.level_two_mode_activations", "stability.level_three_mode_activations"),
+        ),
+        ChartSpec(
+            "patrol-points",
+            _lazy("必巡點與聯合公路檢查站點（個）"),
+            "bars",
+            ("stability.must_patrol_points", "stability.joint_road_checkpoints"),
         ),
         ChartSpec(
             "communities",
-            _lazy("智慧安防小區與老舊小區治理"),
+            _lazy("智慧安防小區與治理老舊小區（個）"),
             "bars",
+            ("stability.smart_security_communities", "stability.old_communities_governed"),
+        ),
+        ChartSpec(
+            "community-numbers",
+            _lazy("巡防與小區治理的其他數字"),
+            "tiles",
             (
-                "stability.smart_security_communities",
-                "stability.old_communities_governed",
+                "stability.must_patrol_lines",
                 "stability.smart_security_units",
+                "stability.smart_security_coverage_rate",
                 "stability.destabilising_factors_removed",
                 "stability.fire_lanes_cleared",
             ),
@@ -96,36 +144,26 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ChartSpec(
             "inspections",
             _lazy("集中整治行動的警力與檢查"),
-            "bars",
+            "tiles",
             ("stability.police_deployed", "stability.premises_inspected"),
         ),
     ),
     "crackdown": (
         ChartSpec(
-            "environment-pipeline",
-            _lazy("環保類刑事案件：立案、破案到移送起訴"),
+            "environment-cases",
+            _lazy("環保類刑事案件：立案與破案（件）"),
             "bars",
-            (
-                "crackdown.env_cases_filed",
-                "crackdown.env_cases_solved",
-                "crackdown.env_coercive_measures",
-                "crackdown.env_referred_for_prosecution",
-            ),
+            ("crackdown.env_cases_filed", "crackdown.env_cases_solved"),
         ),
         ChartSpec(
-            "weapons-seized",
-            _lazy("收繳槍支、彈藥、刀具與煙花爆竹"),
+            "environment-people",
+            _lazy("環保類刑事案件：強制措施與移送起訴（人）"),
             "bars",
-            (
-                "crackdown.guns_seized",
-                "crackdown.ammunition_seized",
-                "crackdown.controlled_knives_seized",
-                "crackdown.fireworks_seized",
-            ),
+            ("crackdown.env_coercive_measures", "crackdown.env_referred_for_prosecution"),
         ),
         ChartSpec(
             "firearms-cases",
-            _lazy("涉槍涉爆案件"),
+            _lazy("涉槍涉爆案件（起）"),
             "bars",
             (
                 "crackdown.explosives_public_order_cases",
@@ -134,26 +172,43 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
             ),
         ),
         ChartSpec(
-            "vice-gambling",
-            _lazy("打擊黃賭與跨境賭博的處理人數"),
+            "vice-people",
+            _lazy("打擊黃賭：行政拘留與起訴（人）"),
             "bars",
+            ("crackdown.vice_admin_detentions", "crackdown.vice_prosecuted"),
+        ),
+        ChartSpec(
+            "weapons-seized",
+            _lazy("收繳槍支、彈藥、刀具與煙花爆竹"),
+            "tiles",
             (
-                "crackdown.vice_admin_detentions",
-                "crackdown.vice_prosecuted",
+                "crackdown.guns_seized",
+                "crackdown.ammunition_seized",
+                "crackdown.controlled_knives_seized",
+                "crackdown.fireworks_seized",
+            ),
+        ),
+        ChartSpec(
+            "cross-border-gambling",
+            _lazy("打擊跨境賭博"),
+            "tiles",
+            (
+                "crackdown.gambling_platforms_dismantled",
                 "crackdown.gambling_referred_for_prosecution",
+                "crackdown.gambling_funds_frozen",
             ),
         ),
     ),
     "mediation": (
         ChartSpec(
-            "disputes-funnel",
-            _lazy("矛盾糾紛：排查到化解"),
-            "funnel",
+            "disputes",
+            _lazy("矛盾糾紛：排查與化解（起）"),
+            "bars",
             ("mediation.disputes_screened", "mediation.disputes_resolved"),
         ),
         ChartSpec(
             "resolution-rates",
-            _lazy("各類矛盾糾紛化解率"),
+            _lazy("各類矛盾糾紛化解率（%）"),
             "bars",
             (
                 "mediation.resolution_rate",
@@ -164,31 +219,52 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
         ),
         ChartSpec(
             "lawyer-mediation",
-            _lazy("律師駐所調解：受理到化解"),
-            "funnel",
+            _lazy("律師駐所調解：受理與化解（起）"),
+            "bars",
             ("mediation.lawyer_disputes_accepted", "mediation.lawyer_disputes_resolved"),
+        ),
+        ChartSpec(
+            "enterprise-cases",
+            _lazy("侵害企業的案件（起）"),
+            "bars",
+            ("mediation.enterprise_criminal_cases", "mediation.enterprise_public_order_cases"),
+        ),
+        ChartSpec(
+            "follow-up",
+            _lazy("回訪與律師調解化解率"),
+            "tiles",
+            ("mediation.return_visits", "mediation.return_visit_rate", "mediation.lawyer_resolution_rate"),
         ),
         ChartSpec(
             "household-visits",
             _lazy("「百萬警進千萬家」走訪與查處"),
-            "bars",
+            "tiles",
             (
                 "mediation.special_group_households_visited",
                 "mediation.outreach_disputes_resolved",
                 "mediation.key_sites_visited",
                 "mediation.struggling_enterprises_visited",
-                "mediation.enterprise_criminal_cases",
-                "mediation.enterprise_public_order_cases",
             ),
         ),
     ),
 }
 
 
-def chart_rows(figures: Iterable) -> dict[str, ChartRow]:
-    """Rows keyed by figure code, from any objects with Figure's fields."""
-    return {
-        figure.code: ChartRow(
+def chart_spec(slug: str, key: str) -> ChartSpec | None:
+    """The spec ``key`` of section ``slug``, or None."""
+    return next((spec for spec in SECTION_CHARTS.get(slug, ()) if spec.key == key), None)
+
+
+def chart_rows(figures: Iterable, *, section_url: str = "") -> dict[str, ChartRow]:
+    """Rows keyed by figure code, from objects with Figure's fields; ``href`` is the figure's row on ``section_url``.
+
+    Works with and without ``Figure.is_correction`` / ``Figure.stated_value``.
+    """
+    rows = {}
+    for figure in figures:
+        is_correction = bool(getattr(figure, "is_correction", False))
+        stated = getattr(figure, "stated_value", None) if is_correction else None
+        rows[figure.code] = ChartRow(
             code=figure.code,
             label=figure.name,
             value=figure.value,
@@ -196,9 +272,19 @@ def chart_rows(figures: Iterable) -> dict[str, ChartRow]:
             qualifier=figure.qualifier,
             display=format_figure(figure.value, figure.unit, figure.qualifier),
             source_paragraph=figure.source_paragraph,
+            href=f"{section_url}#figure-{figure.code}",
+            is_correction=is_correction,
+            stated_display=format_figure(stated, figure.unit, figure.qualifier) if stated is not None else "",
         )
-        for figure in figures
-    }
+    return rows
+
+
+def shares_an_axis(rows: Sequence[ChartRow]) -> bool:
+    """Rules 1 and 3: at least two rows, one unit, no negative value, within ``MAX_AXIS_RATIO``."""
+    if len(rows) < 2 or len({row.unit for row in rows}) != 1 or any(row.value < 0 for row in rows):
+        return False
+    positive = [row.value for row in rows if row.value > 0]
+    return not positive or max(positive) <= min(positive) * MAX_AXIS_RATIO
 
 
 def source_line(rows: Sequence[ChartRow], source: str) -> str:
@@ -208,44 +294,109 @@ def source_line(rows: Sequence[ChartRow], source: str) -> str:
     return _("資料來源：%(source)s，第 %(paragraphs)s 段") % {"source": source, "paragraphs": numbers}
 
 
-def split_panels(rows: Sequence[ChartRow]) -> list[list[ChartRow]]:
-    """Group rows into panels: one per unit, and one per row where a unit's values differ too much."""
-    by_unit: dict[str, list[ChartRow]] = {}
-    for row in rows:
-        by_unit.setdefault(row.unit, []).append(row)
-    panels = []
-    for unit_rows in by_unit.values():
-        values = [row.value for row in unit_rows if row.value > 0]
-        if values and max(values) / min(values) > MAX_PANEL_RATIO:
-            panels.extend([row] for row in unit_rows)
-        else:
-            panels.append(unit_rows)
-    return panels
-
-
 def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
-    """Break text into ``<br>``-separated lines of at most ``width`` characters.
-
-    plotly does not wrap annotations, and on a phone the plot area is narrow;
-    Chinese text may break between any two characters.
-    """
+    """Break text into ``<br>``-separated lines of at most ``width`` characters."""
     return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
 
 
-def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[ChartRow], height: int) -> None:
+def wrap_balanced(text: str, width: int) -> str:
+    """Like ``wrap_lines`` with as few lines, but of even length: 9 characters at width 8 → 5 + 4, not 8 + 1."""
+    lines = -(-len(text) // width)
+    return wrap_lines(text, -(-len(text) // lines)) if text else text
+
+
+def tick_step(maximum: Decimal) -> Decimal:
+    """The smallest 1/2/2.5/5 × 10ⁿ step that covers ``maximum`` in at most ``MAX_TICKS`` steps."""
+    if maximum <= 0:
+        return Decimal(1)
+    magnitude = Decimal(10) ** (maximum / MAX_TICKS).adjusted()
+    return next(step * magnitude for step in TICK_STEPS if step * magnitude * MAX_TICKS >= maximum)
+
+
+def tick_text(value: Decimal, unit: str) -> str:
+    """An axis tick as Chinese readers write it: '0', '5,000', '1.5萬', '2億', '40%'."""
+    if unit == Unit.PERCENT:
+        return f"{grouped_number(value)}%"
+    if value >= YI:
+        return f"{grouped_number(value / YI)}億"
+    if value >= WAN:
+        return f"{grouped_number(value / WAN)}萬"
+    return grouped_number(value)
+
+
+def axis_ticks(maximum: Decimal, unit: str) -> tuple[list[float], list[str]]:
+    """Tick values from 0 past ``maximum`` and their texts (``tick_text``)."""
+    step = tick_step(maximum)
+    values = [step * index for index in range(MAX_TICKS + 1) if step * (index - 1) < maximum]
+    return [float(value) for value in values], [tick_text(value, unit) for value in values]
+
+
+def _title(text: str) -> tuple[str, int]:
+    wrapped = wrap_balanced(text, TITLE_LINE_CHARS)
+    return wrapped, wrapped.count("<br>") + 1
+
+
+def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
+    """Horizontal bars of one unit on one zero-based axis, labelled with the report's text.
+
+    Approximate rows are hatched and their label written outside the bar in dark
+    text; ticks read in 萬/億; nothing zooms or pans. Raises ValueError when the
+    rows may not share an axis (``shares_an_axis``).
+    """
+    if not shares_an_axis(rows):
+        raise ValueError("bars need two or more values of one unit within MAX_AXIS_RATIO of each other")
+    unit = rows[0].unit
+    maximum = max(row.value for row in rows)
+    tickvals, ticktext = axis_ticks(maximum, unit)
+    title_text, title_lines = _title(title)
+    top = CHART_MARGIN["t"] + TITLE_LINE_HEIGHT * (title_lines - 1)
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows],
+            x=[float(row.value) for row in rows],
+            text=[row.chart_text for row in rows],
+            textposition=["outside" if row.is_approximate else "auto" for row in rows],
+            insidetextfont={"color": "#ffffff"},
+            outsidetextfont={"color": "#1a1a1a"},
+            cliponaxis=False,
+            marker={
+                "color": BAR_COLOUR,
+                "pattern": {
+                    "shape": [APPROX_PATTERN if row.is_approximate else "" for row in rows],
+                    "fgcolor": "#ffffff",
+                    "fillmode": "overlay",
+                },
+            },
+        )
+    )
+    figure.update_xaxes(
+        title_text=_("單位：%(unit)s") % {"unit": unit},
+        title_standoff=4,
+        range=[0, float(max(Decimal(tickvals[-1]), maximum * RANGE_HEADROOM))],
+        tickmode="array",
+        tickvals=tickvals,
+        ticktext=ticktext,
+        fixedrange=True,
+        zeroline=True,
+    )
+    figure.update_yaxes(automargin=True, autorange="reversed", fixedrange=True)
     note = wrap_lines(source_line(rows, source))
     if any(row.is_approximate for row in rows):
         note += "<br>" + wrap_lines(_("標「近」「餘」及斜線條者為約數"))
+    if any(row.is_correction for row in rows):
+        note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
+    height = top + CHART_MARGIN["b"] + PLOT_PADDING + BAR_HEIGHT * len(rows)
     figure.update_layout(
         template="none",
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
-        margin=CHART_MARGIN,
+        margin={**CHART_MARGIN, "t": top + TITLE_LINE_HEIGHT},
         showlegend=False,
+        dragmode=False,
         separators=".,",
         annotations=[
-            *figure.layout.annotations,
             {
                 "text": note,
                 "showarrow": False,
@@ -258,113 +409,16 @@ def _base_layout(figure: go.Figure, *, title: str, source: str, rows: Sequence[C
                 "yanchor": "bottom",
                 "align": "left",
                 "font": {"size": 11, "color": "#555"},
-            },
+            }
         ],
     )
-
-
-def _bar_trace(rows: Sequence[ChartRow]) -> go.Bar:
-    return go.Bar(
-        orientation="h",
-        y=[row.label for row in rows],
-        x=[float(row.value) for row in rows],
-        text=[row.display for row in rows],
-        textposition="auto",
-        cliponaxis=False,
-        hovertemplate="%{y}：%{text}<extra></extra>",
-        marker={
-            "color": BAR_COLOUR,
-            "pattern": {
-                "shape": [APPROX_PATTERN if row.is_approximate else "" for row in rows],
-                "fgcolor": "#ffffff",
-                "fillmode": "overlay",
-            },
-        },
-    )
-
-
-def panel_height(panel: Sequence[ChartRow]) -> int:
-    """Pixel height of one small-multiple panel's plot area: room for each bar."""
-    return PANEL_BASE_HEIGHT + BAR_HEIGHT * len(panel)
-
-
-def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
-    """Horizontal bars in small multiples (``split_panels``); each panel's x axis names its unit.
-
-    Bars carry the formatted value as text; approximate rows are hatched.
-    Panels are stacked with a fixed pixel gap so each axis title has room.
-    """
-    panels = split_panels(rows)
-    heights = [panel_height(panel) for panel in panels]
-    plot_height = sum(heights) + PANEL_GAP * (len(panels) - 1)
-    figure = make_subplots(
-        rows=len(panels),
-        cols=1,
-        row_heights=heights,
-        vertical_spacing=PANEL_GAP / plot_height if len(panels) > 1 else 0,
-    )
-    for index, panel in enumerate(panels, start=1):
-        figure.add_trace(_bar_trace(panel), row=index, col=1)
-        figure.update_xaxes(
-            title_text=_("單位：%(unit)s") % {"unit": panel[0].unit},
-            title_standoff=4,
-            rangemode="tozero",
-            row=index,
-            col=1,
-        )
-        figure.update_yaxes(automargin=True, autorange="reversed", row=index, col=1)
-    _base_layout(
-        figure, title=title, source=source, rows=rows, height=plot_height + CHART_MARGIN["t"] + CHART_MARGIN["b"]
-    )
     return figure
 
 
-def build_funnel_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
-    """A funnel of stages in one unit (e.g. disputes screened → resolved), widest first.
-
-    plotly funnels take no bar pattern, so an approximate stage is marked by its text (近/餘) only.
-
-    Raises ValueError if the rows mix units: a funnel of unlike things would mislead.
-    """
-    units = {row.unit for row in rows}
-    if len(units) != 1:
-        raise ValueError(f"a funnel needs one unit, got {sorted(units)}")
-    figure = go.Figure(
-        go.Funnel(
-            y=[row.label for row in rows],
-            x=[float(row.value) for row in rows],
-            text=[row.display for row in rows],
-            textinfo="text+percent initial",
-            hovertemplate="%{y}：%{text}<extra></extra>",
-            marker={"color": list(FUNNEL_COLOURS[: len(rows)])},
-        )
-    )
-    figure.update_xaxes(
-        title_text=_("單位：%(unit)s") % {"unit": rows[0].unit},
-        showticklabels=False,
-        showgrid=False,
-        zeroline=False,
-    )
-    figure.update_yaxes(automargin=True)
-    height = CHART_MARGIN["t"] + CHART_MARGIN["b"] + 70 * len(rows) + 20
-    _base_layout(figure, title=title, source=source, rows=rows, height=height)
-    return figure
-
-
-BUILDERS = {"bars": build_bar_chart, "funnel": build_funnel_chart}
-
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-}
-
-
-def chart_payload(figure: go.Figure, *, filename: str) -> dict:
-    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config (PNG download named)."""
+def chart_payload(figure: go.Figure) -> dict:
+    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config."""
     payload = json.loads(figure.to_json())
-    config = dict(PLOTLY_CONFIG, toImageButtonOptions={"format": "png", "filename": filename, "scale": 2})
-    return {"data": payload["data"], "layout": payload["layout"], "config": config}
+    return {"data": payload["data"], "layout": payload["layout"], "config": PLOTLY_CONFIG}
 
 
 def section_charts(
@@ -372,31 +426,36 @@ def section_charts(
 ) -> list[dict]:
     """The charts of section ``slug`` that have data, as dicts for the template.
 
-    Each dict holds ``key``, ``dom_id``, ``payload_id``, ``title``, ``rows`` (the ChartRows shown,
-    for the table alternative), ``source`` and ``payload`` (for ``json_script``).
-    A spec whose codes are all missing from ``rows`` is skipped; a funnel whose
-    figures no longer share a unit (after an edit) is drawn as bars instead.
+    Each dict holds ``key``, ``kind`` (``bars`` or ``tiles``), ``year``, ``slug``,
+    ``dom_id``, ``payload_id``, ``title``, ``filename`` (for the PNG and CSV,
+    without extension), ``rows`` (the ChartRows shown, in spec order), ``source``
+    (the source line) and, for bars, ``payload`` (for ``json_script``).
+    A spec whose codes are all missing is skipped; a ``bars`` spec whose rows may
+    not share an axis is shown as tiles.
     """
     charts = []
     for spec in SECTION_CHARTS.get(slug, ()):
         shown = [rows[code] for code in spec.codes if code in rows]
         if not shown:
             continue
-        kind = spec.kind if len({row.unit for row in shown}) == 1 else "bars"
+        kind = "bars" if spec.kind == "bars" and shares_an_axis(shown) else "tiles"
         title = str(spec.title)
-        figure = BUILDERS[kind](shown, title=title, source=source)
         dom_id = f"chart-{slug}-{spec.key}"
-        charts.append(
-            {
-                "key": spec.key,
-                "dom_id": dom_id,
-                "payload_id": f"{dom_id}-data",
-                "title": title,
-                "rows": shown,
-                "source": source_line(shown, source),
-                "payload": chart_payload(figure, filename=f"wanzhou-{year}-{slug}-{spec.key}"),
-            }
-        )
+        chart = {
+            "key": spec.key,
+            "kind": kind,
+            "year": year,
+            "slug": slug,
+            "dom_id": dom_id,
+            "payload_id": f"{dom_id}-data",
+            "title": title,
+            "filename": f"wanzhou-{year}-{slug}-{spec.key}",
+            "rows": shown,
+            "source": source_line(shown, source),
+        }
+        if kind == "bars":
+            chart["payload"] = chart_payload(build_bar_chart(shown, title=title, source=source))
+        charts.append(chart)
         if limit is not None and len(charts) >= limit:
             break
     return charts

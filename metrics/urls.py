@@ -8,4 +8,5 @@ urlpatterns = [
     path("metrics/", views.FigureExplorerView.as_view(), name="explorer"),
     path("reports/<int:year>/", views.report_overview, name="overview"),
     path("reports/<int:year>/<slug:slug>/", views.section_detail, name="section"),
+    path("reports/<int:year>/<slug:slug>/charts/<slug:key>.csv", views.chart_csv, name="chart-csv"),
 ]

@@ -144,12 +144,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATICFILES_FINDERS = [
-    "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # plotly.js comes from the installed plotly package, never from a CDN or the repo.
-    "wanzhou_police.staticfinders.PlotlyJsFinder",
-]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -187,7 +181,7 @@ if BEHIND_PROXY:
 
 # Content-Security-Policy (django-csp 4). Scripts only from our origin: chart data
 # travels in json_script blocks, drawn by static/js/charts.js. plotly.js's global
-# styles come from a stylesheet we serve (see wanzhou_police/staticfinders.py).
+# styles come from a vendored stylesheet (metrics/templatetags/plotly_assets.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -1,23 +1,109 @@
-// Draws every chart on the page from its json_script payload (CONVENTIONS 5: no inline script).
-// Each chart container names its payload element in data-chart-payload.
+// Draws every bar chart on the page from its json_script payload (no inline script: the
+// Content-Security-Policy allows scripts from our origin only), and runs each chart's toolbar:
+// chart/table toggle and PNG download. Each chart container names its payload element in
+// data-chart-payload; the toolbar buttons name their chart's container id.
 (function () {
   "use strict";
 
-  function drawCharts() {
-    var containers = document.querySelectorAll("[data-chart-payload]");
-    Array.prototype.forEach.call(containers, function (container) {
-      var source = document.getElementById(container.getAttribute("data-chart-payload"));
-      if (!source) {
+  // Paper width (px) a chart is laid out for when printed: A4 minus the page margins in portal.css.
+  var PRINT_WIDTH = 680;
+
+  function charts() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-chart-payload]"));
+  }
+
+  // The SVG drawing is one image named by the figure's caption; plotly's other layers
+  // (hover labels, the empty mode bar) are hidden from assistive technology, not the container,
+  // so the toolbar next to it stays reachable.
+  function describe(container) {
+    var svgs = container.querySelectorAll("svg.main-svg");
+    Array.prototype.forEach.call(svgs, function (svg, index) {
+      if (index === 0) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-labelledby", container.id + "-title");
+      } else {
+        svg.setAttribute("aria-hidden", "true");
+      }
+    });
+  }
+
+  function draw(container) {
+    var source = document.getElementById(container.getAttribute("data-chart-payload"));
+    if (!source) {
+      return;
+    }
+    var payload = JSON.parse(source.textContent);
+    window.Plotly.newPlot(container, payload.data, payload.layout, payload.config).then(function () {
+      describe(container);
+      container.setAttribute("data-chart-drawn", "true");
+      var tools = document.querySelectorAll(
+        '[data-chart-toggle="' + container.id + '"], [data-chart-png="' + container.id + '"]'
+      );
+      Array.prototype.forEach.call(tools, function (tool) {
+        tool.hidden = false;
+      });
+    });
+  }
+
+  function toggle(button) {
+    var container = document.getElementById(button.getAttribute("data-chart-toggle"));
+    var table = document.getElementById(container.id + "-table");
+    var showTable = button.getAttribute("aria-pressed") !== "true";
+    var label = button.getAttribute("data-label-chart");
+    button.setAttribute("data-label-chart", button.textContent);
+    button.textContent = label;
+    button.setAttribute("aria-pressed", showTable ? "true" : "false");
+    table.hidden = !showTable;
+    container.hidden = showTable;
+    if (!showTable) {
+      window.Plotly.Plots.resize(container);
+    }
+  }
+
+  function downloadPng(button) {
+    var container = document.getElementById(button.getAttribute("data-chart-png"));
+    window.Plotly.downloadImage(container, {
+      format: "png",
+      filename: button.getAttribute("data-filename"),
+      width: container._fullLayout.width,
+      height: container._fullLayout.height,
+      scale: 2,
+    });
+  }
+
+  function relayoutAll(update) {
+    charts().forEach(function (container) {
+      if (container.getAttribute("data-chart-drawn")) {
+        window.Plotly.relayout(container, update);
+      }
+    });
+  }
+
+  function start() {
+    charts().forEach(draw);
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-chart-toggle], [data-chart-png]");
+      if (!button) {
         return;
       }
-      var payload = JSON.parse(source.textContent);
-      window.Plotly.newPlot(container, payload.data, payload.layout, payload.config);
+      if (button.hasAttribute("data-chart-toggle")) {
+        toggle(button);
+      } else {
+        downloadPng(button);
+      }
+    });
+    // Screen-sized charts would overflow or shrink on paper: lay them out for the page, then back.
+    window.addEventListener("beforeprint", function () {
+      relayoutAll({ width: PRINT_WIDTH, autosize: false });
+    });
+    window.addEventListener("afterprint", function () {
+      relayoutAll({ width: null, autosize: true });
     });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawCharts);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    drawCharts();
+    start();
   }
 })();

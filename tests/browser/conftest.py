@@ -21,13 +21,17 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the
-# tests make there (creating users, loading data) are still plain synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+@pytest.fixture
+def browser(monkeypatch):
+    """A Chromium for one test.
 
-@pytest.fixture(scope="session")
-def browser():
+    Playwright's sync API runs an event loop in the test thread while it is started, and
+    Django then refuses ORM calls there; the ORM calls these tests make (creating users,
+    loading data) are plain synchronous ones, so they are allowed, for this test only,
+    while Playwright runs. Per test, not per session, so the database is flushed after
+    Playwright has stopped and no other test runs with the check off.
+    """
     if not CHROMIUM.exists():
         message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)."
         if os.environ.get("CI", "").lower() == "true":
@@ -35,6 +39,7 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser

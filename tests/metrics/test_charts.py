@@ -1,125 +1,215 @@
-"""Chart builders are pure: rows in, plotly Figure out. These check the traces, not pixels."""
+"""Chart builders are pure: rows in, a plotly figure or tiles out. These check the rules on the traces, not pixels."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
-import plotly.graph_objects as go
 import pytest
 
 from metrics.charts import (
     APPROX_PATTERN,
+    MAX_AXIS_RATIO,
+    PLOTLY_CONFIG,
     SECTION_CHARTS,
     ChartRow,
+    axis_ticks,
     build_bar_chart,
-    build_funnel_chart,
     chart_rows,
+    chart_spec,
     section_charts,
-    split_panels,
+    shares_an_axis,
+    wrap_balanced,
 )
 from metrics.models import Figure
 
 SOURCE = "萬州區公安局《2021年工作綜述》"
 
 
-def row(code, value, unit="起", qualifier="exact", label=None, paragraph=19, display=None):
+def row(code, value, unit="起", qualifier="exact", paragraph=19, display=None, **extra):
     return ChartRow(
         code=code,
-        label=label or code,
+        label=code,
         value=Decimal(value),
         unit=unit,
         qualifier=qualifier,
         display=display or f"{value}{unit}",
         source_paragraph=paragraph,
+        **extra,
     )
 
 
-def test_build_funnel_chart_has_stages_in_order_with_formatted_text():
-    rows = [row("screened", "18161", display="18,161起"), row("resolved", "17918", display="17,918起")]
-    figure = build_funnel_chart(rows, title="排查到化解", source=SOURCE)
-    (trace,) = figure.data
-    assert isinstance(trace, go.Funnel)
-    assert list(trace.y) == ["screened", "resolved"]
-    assert list(trace.x) == [18161.0, 17918.0]
-    assert list(trace.text) == ["18,161起", "17,918起"]
-    assert figure.layout.title.text == "排查到化解"
-    assert figure.layout.xaxis.title.text == "單位：起"
+def charts_2021(report) -> dict[str, list[dict]]:
+    return {
+        section.slug: section_charts(
+            section.slug,
+            chart_rows(Figure.objects.filter(section=section), section_url=section.get_absolute_url()),
+            source=SOURCE,
+            year=2021,
+        )
+        for section in report.sections.all()
+    }
 
 
-def test_build_funnel_chart_refuses_mixed_units():
+@pytest.mark.django_db
+def test_section_charts_every_2021_chart_follows_the_comparison_rules(report_2021):
+    for slug, charts in charts_2021(report_2021).items():
+        assert [chart["key"] for chart in charts] == [spec.key for spec in SECTION_CHARTS[slug]], slug
+        for chart, spec in zip(charts, SECTION_CHARTS[slug], strict=True):
+            assert [r.code for r in chart["rows"]] == list(spec.codes), "a spec names a code the report lacks"
+            assert chart["kind"] == spec.kind, f"{chart['key']} fell back to tiles"
+            if chart["kind"] == "tiles":
+                continue
+            (trace,) = chart["payload"]["data"]
+            layout = chart["payload"]["layout"]
+            assert trace["type"] == "bar" and len(trace["x"]) >= 2
+            assert len({r.unit for r in chart["rows"]}) == 1
+            assert layout["xaxis"]["range"][0] == 0
+            assert max(trace["x"]) <= min(trace["x"]) * MAX_AXIS_RATIO
+            assert not any(key.startswith(("xaxis2", "yaxis2")) for key in layout)
+            assert trace["text"] == [r.display for r in chart["rows"]]
+
+
+@pytest.mark.django_db
+def test_section_charts_label_the_report_figures_exactly(report_2021):
+    charts = {chart["key"]: chart for chart in charts_2021(report_2021)["mediation"]}
+    assert charts["resolution-rates"]["payload"]["data"][0]["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
+    tiles = {r.code: r for r in charts["follow-up"]["rows"] + charts["household-visits"]["rows"]}
+    assert tiles["mediation.lawyer_resolution_rate"].chart_text == "91.59%"
+    households = tiles["mediation.special_group_households_visited"]
+    assert households.chart_text == "近9萬戶"
+    assert households.qualifier_text == "近似（近、約）"
+    assert households.href == "/reports/2021/mediation/#figure-mediation.special_group_households_visited"
+
+
+def test_chart_specs_have_unique_keys_and_figures_per_section():
+    for slug, specs in SECTION_CHARTS.items():
+        keys = [spec.key for spec in specs]
+        codes = [code for spec in specs for code in spec.codes]
+        assert len(keys) == len(set(keys)) and len(codes) == len(set(codes)), slug
+        assert all(code.startswith(f"{slug}.") for code in codes)
+        assert specs[0].kind == "bars", "the overview shows a section's first chart"
+    assert chart_spec("mediation", "disputes").codes[0] == "mediation.disputes_screened"
+    assert chart_spec("mediation", "nope") is None and chart_spec("nope", "disputes") is None
+
+
+@pytest.mark.parametrize(
+    ("rows", "shared"),
+    [
+        ([row("a", "23"), row("b", "1"), row("c", "38")], True),
+        ([row("a", "5")], False),
+        ([row("a", "29", "件"), row("b", "61", "人")], False),
+        ([row("a", "3312"), row("b", "19")], False),
+        ([row("a", "100"), row("b", "1")], True),
+        ([row("a", "0"), row("b", "0")], True),
+        ([row("a", "-1"), row("b", "3")], False),
+    ],
+)
+def test_shares_an_axis_needs_two_values_of_one_unit_within_the_ratio(rows, shared):
+    assert shares_an_axis(rows) is shared
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[row("a", "5")], [row("a", "29", "件"), row("b", "61", "人")], [row("a", "3312"), row("b", "19")]],
+)
+def test_build_bar_chart_refuses_rows_that_may_not_share_an_axis(rows):
     with pytest.raises(ValueError, match="one unit"):
-        build_funnel_chart([row("a", "29", "件"), row("b", "61", "人")], title="t", source=SOURCE)
+        build_bar_chart(rows, title="t", source=SOURCE)
 
 
-def test_build_bar_chart_puts_each_unit_in_its_own_panel_with_the_unit_on_its_axis():
-    rows = [row("filed", "29", "件"), row("solved", "29", "件"), row("held", "61", "人"), row("referred", "64", "人")]
-    figure = build_bar_chart(rows, title="環保", source=SOURCE)
-    assert [list(trace.y) for trace in figure.data] == [["filed", "solved"], ["held", "referred"]]
-    assert [list(trace.x) for trace in figure.data] == [[29.0, 29.0], [61.0, 64.0]]
-    assert figure.layout.xaxis.title.text == "單位：件"
-    assert figure.layout.xaxis2.title.text == "單位：人"
+def test_build_bar_chart_one_zero_based_fixed_axis_with_wan_ticks():
+    figure = build_bar_chart(
+        [row("screened", "18161", display="18,161起"), row("resolved", "17918", display="17,918起")],
+        title="矛盾糾紛：排查與化解（起）",
+        source=SOURCE,
+    )
+    (trace,) = figure.data
+    assert list(trace.x) == [18161.0, 17918.0] and list(trace.text) == ["18,161起", "17,918起"]
+    xaxis = figure.layout.xaxis
+    assert xaxis.range[0] == 0 and xaxis.range[1] >= 18161
+    assert list(xaxis.ticktext) == ["0", "5,000", "1萬", "1.5萬", "2萬"]
+    assert xaxis.fixedrange and figure.layout.yaxis.fixedrange and figure.layout.dragmode is False
+    assert xaxis.title.text == "單位：起"
 
 
-def test_split_panels_separates_values_of_very_different_size_within_a_unit():
-    panels = split_panels([row("big", "3312"), row("small", "19"), row("small2", "21")])
-    assert [[r.code for r in panel] for panel in panels] == [["big"], ["small"], ["small2"]]
-
-
-def test_split_panels_keeps_comparable_values_together():
-    panels = split_panels([row("a", "581", "個"), row("b", "146", "個")])
-    assert [[r.code for r in panel] for panel in panels] == [["a", "b"]]
-
-
-def test_build_bar_chart_hatches_approximate_values_and_labels_them():
-    rows = [
-        row("households", "90000", "戶", "approx", display="近9萬戶", paragraph=21),
-        row("sites", "1631", "個", display="1,631個", paragraph=21),
-    ]
-    figure = build_bar_chart(rows, title="走訪", source=SOURCE)
-    approx_trace, exact_trace = figure.data
-    assert list(approx_trace.text) == ["近9萬戶"]
-    assert list(approx_trace.marker.pattern.shape) == [APPROX_PATTERN]
-    assert list(exact_trace.marker.pattern.shape) == [""]
+def test_build_bar_chart_hatches_approximate_values_and_writes_their_label_outside():
+    figure = build_bar_chart(
+        [row("households", "90000", "戶", "approx", display="近9萬戶"), row("more", "80000", "戶")],
+        title="走訪",
+        source=SOURCE,
+    )
+    (trace,) = figure.data
+    assert list(trace.marker.pattern.shape) == [APPROX_PATTERN, ""]
+    assert list(trace.textposition) == ["outside", "auto"]
+    assert trace.outsidetextfont.color == "#1a1a1a"
     note = figure.layout.annotations[-1].text.replace("<br>", "")
-    assert "第 21 段" in note and "約數" in note
+    assert "第 19 段" in note and "約數" in note
 
 
-def test_build_bar_chart_source_line_names_every_paragraph_and_no_approx_note_when_exact():
-    rows = [row("a", "23", paragraph=12), row("b", "1", paragraph=12), row("c", "220", "人", paragraph=13)]
-    note = build_bar_chart(rows, title="t", source=SOURCE).layout.annotations[-1].text
-    assert note.replace("<br>", "") == f"資料來源：{SOURCE}，第 12、13 段"
-    assert all(len(line) <= 16 for line in note.split("<br>"))
+def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
+    figure = build_bar_chart(
+        [row("a", "23", is_correction=True, stated_display="32起"), row("b", "38")], title="t", source=SOURCE
+    )
+    assert list(figure.data[0].text) == ["23起（更正）", "38起"]
+    assert "更正" in figure.layout.annotations[-1].text.replace("<br>", "")
 
 
-@pytest.mark.django_db
-def test_section_charts_draw_two_to_four_charts_per_section_from_the_2021_figures(report_2021):
-    for section in report_2021.sections.all():
-        rows = chart_rows(Figure.objects.filter(section=section))
-        charts = section_charts(section.slug, rows, source=SOURCE, year=2021)
-        assert 2 <= len(charts) <= 4, section.slug
-        expected_codes = [code for spec in SECTION_CHARTS[section.slug] for code in spec.codes]
-        shown = [r.code for chart in charts for r in chart["rows"]]
-        assert shown == expected_codes
-        for chart in charts:
-            payload = chart["payload"]
-            assert payload["config"]["toImageButtonOptions"]["format"] == "png"
-            assert payload["layout"]["title"]["text"] == chart["title"]
-            assert payload["data"], chart["key"]
+def test_chart_rows_read_corrections_when_figures_have_them():
+    corrected = SimpleNamespace(
+        code="x.a",
+        name="a",
+        value=Decimal("17918"),
+        unit="起",
+        qualifier="exact",
+        source_paragraph=19,
+        is_correction=True,
+        stated_value=Decimal("17819"),
+    )
+    plain = SimpleNamespace(code="x.b", name="b", value=Decimal("5"), unit="起", qualifier="exact", source_paragraph=19)
+    rows = chart_rows([corrected, plain], section_url="/reports/2021/x/")
+    assert rows["x.a"].chart_text == "17,918起（更正）" and rows["x.a"].stated_display == "17,819起"
+    assert rows["x.b"].chart_text == "5起" and rows["x.b"].stated_display == ""
+    assert rows["x.b"].href == "/reports/2021/x/#figure-x.b"
 
 
-@pytest.mark.django_db
-def test_section_charts_mediation_funnel_shows_screened_then_resolved(report_2021):
-    rows = chart_rows(Figure.objects.filter(section__slug="mediation"))
-    funnel = section_charts("mediation", rows, source=SOURCE, year=2021)[0]
-    (trace,) = funnel["payload"]["data"]
-    assert trace["type"] == "funnel"
-    assert trace["x"] == [18161.0, 17918.0]
-    assert trace["text"] == ["18,161起", "17,918起"]
-
-
-def test_section_charts_skip_specs_without_data_and_draw_bars_when_a_funnel_mixes_units():
+def test_section_charts_show_tiles_when_edited_figures_no_longer_share_an_axis():
     rows = {
         "mediation.disputes_screened": row("mediation.disputes_screened", "100", "起"),
         "mediation.disputes_resolved": row("mediation.disputes_resolved", "90", "件"),
+        "mediation.enterprise_criminal_cases": row("mediation.enterprise_criminal_cases", "19"),
     }
     charts = section_charts("mediation", rows, source=SOURCE, year=2022)
-    assert [chart["key"] for chart in charts] == ["disputes-funnel"]
-    assert {trace["type"] for trace in charts[0]["payload"]["data"]} == {"bar"}
+    assert [(chart["key"], chart["kind"]) for chart in charts] == [
+        ("disputes", "tiles"),
+        ("enterprise-cases", "tiles"),
+    ]
+    assert "payload" not in charts[0]
+    assert charts[0]["filename"] == "wanzhou-2022-mediation-disputes"
+
+
+def test_section_charts_payload_turns_plotly_ui_off_but_png_export_stays_possible():
+    rows = {code: row(code, "10") for code in SECTION_CHARTS["crackdown"][2].codes}
+    (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2021)
+    assert chart["payload"]["config"] == PLOTLY_CONFIG
+    assert PLOTLY_CONFIG["staticPlot"] and PLOTLY_CONFIG["displayModeBar"] is False
+    assert PLOTLY_CONFIG["locale"] == "zh-TW"
+    assert chart["payload"]["layout"]["title"]["text"] == "涉槍涉爆案件（起）"
+
+
+@pytest.mark.parametrize(
+    ("maximum", "unit", "texts"),
+    [
+        ("38", "起", ["0", "10", "20", "30", "40"]),
+        ("99.12", "%", ["0%", "20%", "40%", "60%", "80%", "100%"]),
+        ("90000", "戶", ["0", "2萬", "4萬", "6萬", "8萬", "10萬"]),
+        ("250000000", "元", ["0", "5,000萬", "1億", "1.5億", "2億", "2.5億"]),
+    ],
+)
+def test_axis_ticks_reach_past_the_maximum_in_chinese_units(maximum, unit, texts):
+    values, labels = axis_ticks(Decimal(maximum), unit)
+    assert labels == texts
+    assert values[0] == 0 and values[-1] >= float(maximum)
+
+
+def test_wrap_balanced_splits_into_even_lines():
+    assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事<br>案件立案"
+    assert wrap_balanced("起訴", 8) == "起訴"

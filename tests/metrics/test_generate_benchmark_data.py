@@ -36,4 +36,6 @@ def test_generate_benchmark_data_synthetic_section_page_draws_charts(viewer_clie
     call_command("generate_benchmark_data", years=1, figures_per_section=60)
     year = Report.objects.get().year
     html = viewer_client.get(f"/reports/{year}/mediation/").content.decode()
-    assert html.count("data-chart-payload=") == 4
+    # Synthetic units vary figure by figure, so most specs show as number tiles; every spec is shown.
+    assert html.count('<figure class="chart chart-') == 6
+    assert html.count("data-chart-payload=") >= 1

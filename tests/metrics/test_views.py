@@ -125,7 +125,7 @@ def test_pages_have_no_inline_script_and_load_plotly_from_our_static_files(viewe
     scripts = re.findall(r"<script\b([^>]*)>", html)
     for attributes in scripts:
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
-    assert "/static/vendor/plotly.min.js" in html
+    assert "/static/vendor/plotly/plotly-basic.min.js" in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
 
 
