@@ -59,9 +59,10 @@ class PortalAdminSite(admin.AdminSite):
 
         For a signed-in staff user, before the view runs: a control character anywhere
         in the query string or form data is a 400; an object or history id in the URL
-        that is not a valid key (``abc``, ``1.5``) is a 404; an id in a form field that
-        is not a valid key (``?numerator=abc``, an inline's ``figures-0-case=x``, a
-        selected action's ``_selected_action=x``) is a 400. Django's own views would
+        that is not a key as the admin writes it (``abc``, ``1.5``, `` 1``, a number
+        beyond the column) is a 404; an id in a form field that is not a valid key
+        (``?numerator=abc``, an inline's ``figures-0-case=x``, a selected action's
+        ``_selected_action=x``) is a 400. Django's own views would
         otherwise pass these to the database or render them back into autocomplete
         widgets, which query with them, and fail with a 500.
         """
@@ -127,7 +128,7 @@ def check_form_ids(request, model_admin, view_name: str) -> None:
     elif view_name == "changelist_view":
         sources.append(request.POST)
         for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
-            if not is_valid_value(model._meta.pk, value):
+            if not is_canonical_value(model._meta.pk, value):
                 raise BadRequest("selected row is not an object id")
     if not any(sources):
         return
