@@ -158,7 +158,7 @@ def test_healthz_answers_ok_without_login_and_writes_nothing(client, django_asse
     with django_assert_num_queries(1):
         response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"database: ok\ncache: ok\n"
     assert not Session.objects.exists()
     assert "sessionid" not in response.cookies
 
