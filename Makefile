@@ -29,6 +29,8 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: gunicorn against DATABASE_URL with the settings from the environment (README "Deploy").
+# `check --deploy` stops on any warning; DJANGO_SECURE_SSL_REDIRECT=0 passes only together with
+# DJANGO_BEHIND_PROXY=1 (the proxy redirects http itself), as the README's table says.
 serve: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --noinput

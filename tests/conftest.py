@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from reports.models import Report
+from wanzhou_police import outages
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +16,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_outage_carried_over():
+    """Each test starts with the database and the cache up: this process remembers an outage
+    (wanzhou_police/outages.py), so a test that simulates one would otherwise get 503s in the next."""
+    yield
+    outages.DATABASE.recovered()
+    outages.CACHE.recovered()
 
 
 @pytest.fixture

@@ -1,7 +1,22 @@
 from django.contrib.admin.apps import AdminConfig
+from django.db.backends.signals import connection_created
+
+from wanzhou_police.outages import DATABASE
 
 
 class PortalAdminConfig(AdminConfig):
-    """django.contrib.admin with the portal's own site (wanzhou_police/admin.py) as ``admin.site``."""
+    """django.contrib.admin with the portal's own site (wanzhou_police/admin.py) as ``admin.site``.
+
+    Also the project's one app config, so it wires the database outage's end: the
+    first new connection after an outage logs that the database is back.
+    """
 
     default_site = "wanzhou_police.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        connection_created.connect(_database_answered, dispatch_uid="wanzhou_police.database_answered")
+
+
+def _database_answered(sender, connection, **kwargs):
+    DATABASE.recovered()

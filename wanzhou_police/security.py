@@ -1,9 +1,14 @@
-"""Security helpers: the client address for login throttling, the production secret-key guard."""
+"""Security helpers: the client address and the throttle for logins, the production secret-key guard."""
 
+import ipaddress
 import logging
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Sum
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +28,72 @@ def require_own_secret_key() -> None:
         )
 
 
-def client_ip(request) -> str:
-    """The client's address for login throttling.
+def client_ip(request) -> str | None:
+    """The client's address for login throttling, as a normalised IP address, or None.
 
     Behind our own proxy (DJANGO_BEHIND_PROXY=1) every request comes from the
-    proxy, so the address is the last hop the proxy appended to X-Forwarded-For;
-    otherwise it is REMOTE_ADDR (a client-sent header is never trusted).
+    proxy, so the address is the X-Forwarded-For entry our proxies appended:
+    ``settings.PROXY_HOPS`` from the end. Entries before it are whatever the
+    client sent and are never read. An entry that is missing or not an IP address
+    is ignored and logged, and REMOTE_ADDR is used. Without the proxy setting the
+    header is never trusted.
     """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if settings.BEHIND_PROXY:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    elif forwarded:
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        hop = hops[-settings.PROXY_HOPS].strip() if len(hops) >= settings.PROXY_HOPS else ""
+        address = _ip_address(hop)
+        if address is not None:
+            return address
+        logger.warning(
+            "X-Forwarded-For entry %d from the end is not an IP address, ignored: %r",
+            settings.PROXY_HOPS,
+            hop[:64],
+        )
+    elif "HTTP_X_FORWARDED_FOR" in request.META:
         # Behind a proxy every client shares the proxy's address, so one person's failed
         # logins would lock everyone out: say so where the operators will look.
         logger.warning("X-Forwarded-For received but DJANGO_BEHIND_PROXY is off; throttling by REMOTE_ADDR")
-    return request.META.get("REMOTE_ADDR", "")
+    return _ip_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip_address(text: str) -> str | None:
+    """``text`` as a canonical IPv4 or IPv6 address, or None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+class LoginThrottle(AxesDatabaseHandler):
+    """django-axes's database handler with a second, looser limit per address.
+
+    Axes counts failures per (user name, address) pair (``AXES_LOCKOUT_PARAMETERS``)
+    and pauses the pair at ``AXES_FAILURE_LIMIT``: failing logins for someone else's
+    name from your address never locks them out anywhere else. This handler also
+    pauses an address once its failures for all names together reach
+    ``AXES_IP_FAILURE_LIMIT`` within the cool-off time, which stops one address
+    from guessing across many accounts.
+    """
+
+    def address_failures(self, request) -> int:
+        address = getattr(request, "axes_ip_address", None)
+        if address is None:
+            return 0
+        attempts = AccessAttempt.objects.filter(ip_address=address)
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
+        return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+    def address_locked(self, request) -> bool:
+        return settings.AXES_LOCK_OUT_AT_FAILURE and self.address_failures(request) >= settings.AXES_IP_FAILURE_LIMIT
+
+    def is_locked(self, request, credentials=None) -> bool:
+        return super().is_locked(request, credentials) or self.address_locked(request)
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        """Record the failure as axes does; the failure that reaches the address limit is refused at once."""
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and not getattr(request, "axes_locked_out", False) and self.address_locked(request):
+            logger.warning("login paused for address %s after repeated failures", request.axes_ip_address)
+            request.axes_locked_out = True
+            request.axes_credentials = credentials

@@ -59,13 +59,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # While the database is down: 503 before the session or the user is loaded.
+    "wanzhou_police.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login except those marked @login_not_required
-    # (login, /healthz, the admin's own login flow).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # (login, /healthz, the admin's own login flow); Django's, reading the mark first.
+    "wanzhou_police.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -107,21 +109,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host answers 503 within seconds instead of holding a worker
+    # for the operating system's TCP timeout (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 
 # Local memory by default (one process); CACHE_URL=redis://host:6379/1 shares the
-# cache between gunicorn processes and machines.
+# cache between gunicorn processes and machines. The cache holds only rebuildable
+# page fragments: while Redis does not answer, pages render uncached (wanzhou_police/cache.py).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-    # Sessions read from the shared cache, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES = {
+        "default": {
+            "BACKEND": "wanzhou_police.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that stops answering costs a request at most this long, once per retry interval.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     # Room for every user's permission set and every page variant of several reports.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}}
     }
-    # Database sessions: a per-process cache would let a logout in one worker go unseen in another.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only, with or without Redis: a per-process cache would let a
+# logout in one worker go unseen in another, and a shared one (cached_db) would fail every
+# logged-in page while Redis is down and could hand back a session deleted during an outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,7 +182,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-# Behind a TLS-terminating proxy that redirects http itself, set DJANGO_SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -176,8 +191,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto / X-Forwarded-For only when a proxy we run sets them.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# How many proxies we run append to X-Forwarded-For: the client is that many entries from
+# the end (1: nginx's $proxy_add_x_forwarded_for; wanzhou_police/security.py client_ip).
+PROXY_HOPS = int(os.environ.get("DJANGO_PROXY_HOPS", "1"))
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # DJANGO_SECURE_SSL_REDIRECT=0 behind our proxy means the proxy redirects http itself
+    # (README "Deploy"), so `check --deploy` (make serve) is told not to warn about it.
+    # Without a proxy nothing would redirect, and the warning stays.
+    if HTTPS and not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 # Content-Security-Policy (django-csp 4). Scripts only from our origin: chart data
 # travels in json_script blocks, drawn by static/js/charts.js. plotly.js's global
@@ -198,11 +221,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name
-# or from one address, further attempts are refused for AXES_COOLOFF_TIME.
+# Login throttling (django-axes, wanzhou_police/security.py LoginThrottle): a user name is
+# paused after AXES_FAILURE_LIMIT failures *from one address*, so nobody can lock an account
+# from elsewhere; an address is paused after AXES_IP_FAILURE_LIMIT failures for any names,
+# which stops guessing across many accounts. Both pauses last AXES_COOLOFF_TIME.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "wanzhou_police.security.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "wanzhou_police.security.client_ip"

@@ -9,18 +9,23 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from reports.views import home, permission_denied
+from wanzhou_police.forms import PortalAuthenticationForm
 from wanzhou_police.views import healthz
 
 urlpatterns = [
     path("", home, name="home"),
     path("reports/", include("reports.urls")),
     path("", include("metrics.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    # Probes and people type it both ways; neither should get a 404.
+    path("healthz/", healthz),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's own error pages, feeds).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
 ]
 
 handler403 = permission_denied
+# Also answers 503 with the portal's own page when the database is down (see the view).
+handler500 = "wanzhou_police.views.server_error"

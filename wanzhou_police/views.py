@@ -1,26 +1,98 @@
-"""Operational endpoints that belong to no app."""
+"""Operational endpoints that belong to no app: the health check and the last-resort error handler."""
 
-import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-logger = logging.getLogger(__name__)
+from wanzhou_police.outages import DATABASE
+
+#: Seconds a client is asked to wait before retrying while the database is down.
+RETRY_AFTER_SECONDS = 30
+
+#: Errors that mean "the database did not answer" (refused, dropped, timed out), not a bug in a query.
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        DATABASE.failed(error)
+        return "unavailable"
+    DATABASE.recovered()
+    return "ok"
+
+
+def cache_state() -> str:
+    """ "ok" or "unavailable" for a cache that can be asked (Redis); "ok" for the in-process one."""
+    ping = getattr(cache, "ping", None)
+    if ping is None or ping():
+        return "ok"
+    return "unavailable"
 
 
 @login_not_required
 @never_cache
 @require_safe
 def healthz(request):
-    """200 "ok" when the database answers a trivial query, 503 otherwise. Reads nothing, writes nothing."""
+    """One line per dependency ("database: ok", "cache: unavailable"), plain text.
+
+    200 while the database answers, even with the cache down (pages then render
+    uncached); 503 when the database does not. Reads and writes no data.
+    """
+    database = database_state()
+    body = f"database: {database}\ncache: {cache_state()}\n"
+    status = 200 if database == "ok" else 503
+    response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response._has_been_logged = True  # once per incident, by outages.DATABASE
+    return response
+
+
+# The health check always asks the database itself, even while the outage middleware answers for it.
+healthz.probes_the_database = True
+
+
+def server_error(request):
+    """The error handler (``handler500``) for an exception raised anywhere in a request.
+
+    A database that does not answer fails the request wherever it is first needed,
+    often in the session or authentication middleware before any view runs, and
+    Django turns every middleware's exception into a response on the spot; this
+    handler is the one place that sees them all. The database being down gets 503,
+    the portal's own page, ``Retry-After``, and one log line per incident, and from
+    then on ``DatabaseOutageMiddleware`` answers for it; anything else is the plain
+    500 page, logged by Django as usual. Neither touches the database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_DOWN_ERRORS):
+        DATABASE.failed(error)
+        return database_unavailable()
+    return _render("500.html", HttpResponseServerError, fallback="server error\n")
+
+
+def database_unavailable() -> HttpResponse:
+    """503, the portal's page saying the database is down, and ``Retry-After``."""
+    response = _render("503.html", HttpResponse, fallback="database unavailable, please retry\n")
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # The outage is logged once per incident (outages.DATABASE), not once per request by Django.
+    response._has_been_logged = True
+    return response
+
+
+def _render(template_name: str, response_class, *, fallback: str) -> HttpResponse:
+    """The error page without a request context (context processors read the database)."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("health check: database unreachable")
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
-    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+        return response_class(loader.get_template(template_name).render())
+    except Exception:  # noqa: BLE001  the error page itself must never fail
+        return response_class(fallback, content_type="text/plain; charset=utf-8")

@@ -1,5 +1,6 @@
 """Production settings, Content-Security-Policy and login throttling."""
 
+import io
 import os
 import secrets
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from wanzhou_police.security import client_ip, require_own_secret_key
@@ -54,10 +56,25 @@ def test_production_settings_behind_a_tls_proxy_pass_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_flags_a_switched_off_ssl_redirect():
+def test_check_deploy_flags_a_switched_off_ssl_redirect_without_a_proxy():
     result = run_deploy_check(production_env(DJANGO_SECURE_SSL_REDIRECT="0"))
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_check_deploy_accepts_a_switched_off_ssl_redirect_behind_the_redirecting_proxy():
+    """The README's set-up where nginx redirects http itself: `make serve` must start."""
+    result = run_deploy_check(production_env(DJANGO_BEHIND_PROXY="1", DJANGO_SECURE_SSL_REDIRECT="0"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_and_makefile_agree_on_the_ssl_redirect_switch():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    assert "check --deploy --fail-level WARNING" in makefile
+    row = next(line for line in readme.splitlines() if line.startswith("| `DJANGO_SECURE_SSL_REDIRECT`"))
+    assert "DJANGO_BEHIND_PROXY=1" in row
+    assert "will then warn" not in row
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
@@ -103,15 +120,6 @@ def test_login_is_refused_after_repeated_failures_for_one_user(client, django_us
 
 
 @override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
-def test_login_is_refused_after_repeated_failures_from_one_address(client, django_user_model):
-    django_user_model.objects.create_user(username="other", password="right-password")
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/accounts/login/", {"username": f"guess-{attempt}", "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": "other", "password": "right-password"})
-    assert response.status_code == 429
-
-
-@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
 def test_login_below_the_failure_limit_still_succeeds(client, django_user_model):
     django_user_model.objects.create_user(username="staff", password="right-password")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -127,6 +135,36 @@ def test_client_ip_ignores_forwarded_headers_unless_behind_our_proxy():
     with override_settings(BEHIND_PROXY=True):
         request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9")
         assert client_ip(request) == "10.0.0.9"
+
+
+@override_settings(BEHIND_PROXY=True, PROXY_HOPS=2)
+def test_client_ip_reads_the_configured_hop_from_the_end():
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9, 10.1.1.1")
+    assert client_ip(request) == "10.0.0.9"
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.1.1")
+    assert client_ip(request) == "127.0.0.1"
+
+
+@override_settings(BEHIND_PROXY=True)
+def test_client_ip_normalises_ipv6():
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="2001:DB8:0:0::1")
+    assert client_ip(request) == "2001:db8::1"
+
+
+@override_settings(BEHIND_PROXY=True)
+@pytest.mark.parametrize(
+    "forwarded",
+    ["not-an-ip", "999.1.1.1", "1.2.3.4:5678", "\x00", "1" * 5000, "1.2.3.4, not-an-ip", "", ",", "[::1]"],
+)
+def test_client_ip_ignores_and_logs_a_hop_that_is_not_an_address(forwarded, caplog):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == "10.0.0.5"
+    assert "is not an IP address, ignored" in caplog.text
+    assert len(caplog.text) < 1000
+
+
+def test_client_ip_is_none_without_any_address():
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
 
 
 @pytest.mark.parametrize(
@@ -150,3 +188,56 @@ def test_client_ip_warns_when_a_proxy_header_arrives_without_proxy_mode(caplog):
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.7")
     assert client_ip(request) == "127.0.0.1"
     assert "DJANGO_BEHIND_PROXY is off" in caplog.text
+
+
+def failed_login(client, username: str, address: str, path: str = "/accounts/login/"):
+    return client.post(path, {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
+def test_lockout_of_a_user_name_holds_only_for_the_address_that_failed(client, django_user_model):
+    """Failing logins with a superuser's name from one address cannot lock the superuser out elsewhere."""
+    django_user_model.objects.create_superuser(username="chief", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        failed_login(client, "chief", "203.0.113.9")
+    locked = client.post(
+        "/accounts/login/", {"username": "chief", "password": "right-password"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        "/admin/login/", {"username": "chief", "password": "right-password"}, REMOTE_ADDR="198.51.100.4"
+    )
+    assert elsewhere.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES, AXES_IP_FAILURE_LIMIT=8)
+def test_lockout_of_an_address_after_failures_across_many_user_names(client, django_user_model):
+    django_user_model.objects.create_user(username="other", password="right-password")
+    answers = [failed_login(client, f"guess-{attempt}", "203.0.113.9").status_code for attempt in range(8)]
+    assert answers == [200] * 7 + [429]
+    refused = client.post(
+        "/accounts/login/", {"username": "other", "password": "right-password"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+    allowed = client.post(
+        "/accounts/login/", {"username": "other", "password": "right-password"}, REMOTE_ADDR="198.51.100.4"
+    )
+    assert allowed.status_code == 302
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES)
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("axes_reset_username", ["staff"]), ("axes_reset_ip", ["203.0.113.9"]), ("axes_reset", [])],
+)
+def test_an_administrator_lifts_a_lock_with_the_readme_commands(client, django_user_model, command, args):
+    django_user_model.objects.create_user(username="staff", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        failed_login(client, "staff", "203.0.113.9")
+    call_command(command, *args, stdout=io.StringIO())
+    response = client.post(
+        "/accounts/login/", {"username": "staff", "password": "right-password"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 302

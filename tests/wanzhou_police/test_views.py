@@ -1,25 +1,53 @@
-"""The operational endpoint /healthz: no login, no session written, 503 when the database fails."""
-
-from unittest import mock
+"""The health check and the last-resort error handler."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import OperationalError
-from django.db.backends.utils import CursorWrapper
+from django.test import RequestFactory
+
+from wanzhou_police import views
+from wanzhou_police.outages import Outage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_answers_ok_without_login_and_writes_nothing(client, django_assert_num_queries):
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/"])
+def test_healthz_names_each_dependency(client, path, django_assert_num_queries):
     with django_assert_num_queries(1):
-        response = client.get("/healthz")
+        response = client.get(path)
     assert response.status_code == 200
-    assert response.content == b"ok\n"
-    assert not Session.objects.exists()
-    assert "sessionid" not in response.cookies
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "database: ok\ncache: ok\n"
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(client):
-    with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("connection refused")):
-        response = client.get("/healthz")
+def test_healthz_with_a_session_cookie_reads_no_session(client, viewer_client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert viewer_client.get("/healthz").status_code == 200
+
+
+def test_healthz_refuses_writes(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def raise_and_handle(error):
+    request = RequestFactory().get("/reports/2021/")
+    try:
+        raise error
+    except Exception:
+        return views.server_error(request)
+
+
+def test_server_error_for_a_database_that_does_not_answer_is_the_503_page(monkeypatch):
+    monkeypatch.setattr(views, "DATABASE", Outage("database", retry_seconds=2))
+    response = raise_and_handle(OperationalError("connection refused"))
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "資料庫暫時無法連線" in response.content.decode()
+    assert views.DATABASE.is_down
+
+
+def test_server_error_for_anything_else_is_the_500_page(monkeypatch):
+    monkeypatch.setattr(views, "DATABASE", Outage("database", retry_seconds=2))
+    response = raise_and_handle(KeyError("bug"))
+    assert response.status_code == 500
+    assert "伺服器錯誤" in response.content.decode()
+    assert not views.DATABASE.is_down

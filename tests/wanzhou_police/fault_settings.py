@@ -1,0 +1,12 @@
+"""The production settings for the fault tests' gunicorn, with static files from the finders.
+
+Everything else (database, cache, sessions, error pages) comes from
+wanzhou_police.settings and the environment the test gives the server, so the
+server fails exactly as production would; only collectstatic's manifest, which
+a test run does not build, is replaced by the finders.
+"""
+
+from wanzhou_police.settings import *  # noqa: F403
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,54 @@
+"""The portal's middleware: answers for a database outage, and the login requirement that allows for it."""
+
+from django.contrib.auth import middleware as auth_middleware
+from django.db import connection
+
+from wanzhou_police.outages import DATABASE
+from wanzhou_police.views import DATABASE_DOWN_ERRORS, database_unavailable
+
+
+class DatabaseOutageMiddleware:
+    """While this process knows the database is down, every request gets the 503 page at once.
+
+    The outage becomes known at the first request whose database access fails
+    (``views.server_error``). From then on each request is answered here, before
+    the session, authentication or any view runs, except the health check, which
+    probes the database itself. Once per ``DATABASE.retry_seconds`` a request
+    tries to connect instead; when that succeeds the outage is over and the
+    request is served. Place it after the static-file and header middleware
+    (their work needs no database) and before the session middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not DATABASE.is_down or getattr(view_func, "probes_the_database", False):
+            return None
+        if DATABASE.should_try():
+            try:
+                connection.ensure_connection()
+            except DATABASE_DOWN_ERRORS as error:
+                DATABASE.failed(error)
+            else:
+                DATABASE.recovered()
+                return None
+        return database_unavailable()
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, asking the view before the user.
+
+    Django's loads the user (the session, from the database) before it reads
+    ``login_not_required``; the answer is the same either way, but this way the
+    views that need no login (the health check, the login forms) never read the
+    session, so they keep answering while the database is down.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
