@@ -7,15 +7,21 @@ A row saved from a changelist's editable columns is marked as a list edit.
 """
 
 from django import forms
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.versioning import VersionedForm, new_change_set
 
 #: The change reason of rows saved from a changelist's editable columns, which have no reason field.
 LIST_EDIT_REASON = _("在列表中直接修改")
 
 
-class ChangeReasonForm(forms.ModelForm):
-    """An audited model's admin form plus the reason stored with the history rows of the save."""
+class ChangeReasonForm(VersionedForm):
+    """An audited model's admin form plus the reason stored with the history rows of the save.
+
+    Versioned: a save based on a version older than the stored one is refused (``common.versioning``).
+    """
 
     change_reason = forms.CharField(
         label=_("修改原因"),
@@ -25,10 +31,40 @@ class ChangeReasonForm(forms.ModelForm):
     )
 
 
+def change_set_for(request):
+    """The change-set id of this request's save: every history row it writes shares it."""
+    if not hasattr(request, "_change_set"):
+        request._change_set = new_change_set()
+    return request._change_set
+
+
+class VersionedInlineMixin:
+    """An inline whose rows carry their version, so a stale row is refused like a stale form."""
+
+    form = VersionedForm
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
-    """Admin of an audited model, with simple-history's history and revert pages."""
+    """Admin of an audited, versioned model, with simple-history's history and revert pages.
+
+    Every POST runs in one transaction: row locks taken while validating (the version
+    check, linked rates) hold until the save is written. Django wraps the change form
+    already; the list's editable rows and the history revert form are wrapped here.
+    """
 
     form = ChangeReasonForm
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().changelist_view(request, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @staticmethod
     def reason_for(form) -> str | None:
@@ -39,12 +75,14 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = self.reason_for(form)
+        obj._change_set = change_set_for(request)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        reason = self.reason_for(form)
+        reason, change_set = self.reason_for(form), change_set_for(request)
         for inline_form in formset.forms:
             inline_form.instance._change_reason = reason
+            inline_form.instance._change_set = change_set
         super().save_formset(request, form, formset, change)
 
     def history_view_title(self, request, obj):

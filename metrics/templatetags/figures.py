@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def figure_text(figure) -> str:
     """A Figure's display text: ``{{ figure|figure_text }}`` → 近9萬戶."""
-    return format_figure(figure.value, figure.unit, figure.qualifier)
+    return format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals)
