@@ -260,7 +260,8 @@ class Figure(Versioned):
         for problems in problems_by_kind:
             for field, message in problems:
                 errors[field].append(message)
-        if not errors and not self.rate_check_deferred:
+        # A missing correction reason does not hide a broken rate: both are reported at once.
+        if not errors.keys() - {"correction_reason"} and not self.rate_check_deferred:
             if rate_messages := linked_rate_errors([self]):
                 errors["value"] = rate_messages
         if errors:
