@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from metrics.admin import FigureAdmin
 from metrics.choices import Unit
+from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
 from reports.choices import SectionSlug
-from metrics.management.commands.seed_report import record_history_baseline
 from reports.models import NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db
@@ -305,8 +305,8 @@ def test_figure_history_revert_that_breaks_rate_is_rejected(editor_client, audit
     response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
     assert response.status_code == 200
     assert (
-        "「化解矛盾糾紛」改為 17918 後為 17918 ÷ 18161 × 100 = 98.661967…%，四捨五入為 98.66%，但「矛盾糾紛化解率」為 99.11%"
-        in (response.content.decode())
+        "「化解矛盾糾紛」改為 17918 後為 17918 ÷ 18161 × 100 = 98.661967…%，"
+        "四捨五入為 98.66%，但「矛盾糾紛化解率」為 99.11%" in response.content.decode()
     )
     assert figure(RESOLVED).value == Decimal("18000")
 
