@@ -27,6 +27,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
@@ -38,7 +39,7 @@ MISSING_VERSION = _("表單缺少版本資訊，無法確認「%(object)s」是�
 CONFLICT = _(
     "「%(object)s」在您開啟表單後已被 %(users)s 修改（%(when)s，版本 %(loaded)s → %(stored)s），這次儲存沒有寫入。"
 )
-FIELD_CONFLICT = _("%(field)s：目前儲存的是 %(stored)s，您送出的是 %(submitted)s。")
+FIELD_CONFLICT = _("%(field)s：目前儲存的是%(stored)s，您送出的是%(submitted)s。")
 KEPT = _("您填入的值已保留，其餘欄位已更新為目前儲存的內容；核對後再按一次「儲存」即以您填入的值為準。")
 SOMEONE = _("他人")
 EMPTY = _("（空白）")
@@ -125,16 +126,14 @@ def locked(model, pk):
 
 
 def value_text(value) -> str:
-    """A stored or submitted value as an editor reads it in a conflict message."""
+    """A stored or submitted value as an editor reads it in a conflict message, quoted: 「17920」, 「是」, （空白）."""
     if value is None or value == "":
         return str(EMPTY)
     if isinstance(value, bool):
-        return str(_("是") if value else _("否"))
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, models.Model):
-        return f"「{value}」"
-    return f"「{value}」" if isinstance(value, str) else str(value)
+        value = _("是") if value else _("否")
+    elif isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    return f"「{value}」"
 
 
 def _field_value(obj, field) -> object:
@@ -251,6 +250,11 @@ class VersionedForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in UNVERSIONED_FIELDS:
                 field.show_hidden_initial = True
+
+    @cached_property
+    def changed_data(self):
+        """The fields the editor changed; the version is what the page was loaded with, not an edit."""
+        return [name for name in super().changed_data if name != "version"]
 
     def clean(self):
         cleaned = super().clean()

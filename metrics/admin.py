@@ -18,6 +18,7 @@ from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -155,7 +156,7 @@ class FigureAdmin(AuditedAdmin):
             helper = self.get_historical_record_context_helper(request, record)
             changes = helper.context_for_delta_changes(record.diff_against(previous)) if previous else []
             rows.append({"record": record, "previous": previous, "changes": changes})
-        form = RevertForm(request.POST or None)
+        form = RevertForm(request.POST if request.method == "POST" else None)
         problems = []
         if request.method == "POST":
             if not self.has_change_permission(request):
@@ -178,7 +179,7 @@ class FigureAdmin(AuditedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("一次儲存：%(date)s") % {"date": first.history_date},
+            "title": _("一次儲存：%(date)s") % {"date": f"{timezone.localtime(first.history_date):%Y-%m-%d %H:%M}"},
             "record": first,
             "rows": rows,
             "form": form,
@@ -231,7 +232,8 @@ class FigureAdmin(AuditedAdmin):
         problems = linked_rate_errors(reverted, stored=stored)
         if problems:
             return problems, []
-        default_reason = _("還原 %(date)s 的儲存") % {"date": f"{rows[0]['record'].history_date:%Y-%m-%d %H:%M}"}
+        saved_at = timezone.localtime(rows[0]["record"].history_date)
+        default_reason = _("還原 %(date)s 的儲存") % {"date": f"{saved_at:%Y-%m-%d %H:%M}"}
         for figure in reverted:
             figure._change_reason = reason or str(default_reason)
             figure._change_set = change_set_for(request)
