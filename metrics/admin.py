@@ -100,7 +100,6 @@ class FigureAdmin(AuditedAdmin):
         "qualifier",
         "correction_reason",
         "display_text",
-        "rate_consistency",
     )
     list_display_links = ("name",)
     list_editable = ("value", "qualifier", "correction_reason")
@@ -119,6 +118,9 @@ class FigureAdmin(AuditedAdmin):
         (_("修改紀錄"), {"fields": ("change_reason", "version")}),
     )
     object_history_list_template = "admin/metrics/figure/object_history_list.html"
+
+    class Media:
+        css = {"all": ("css/admin-figures.css",)}
 
     def get_changelist_form(self, request, **kwargs):
         widgets = {"correction_reason": forms.TextInput(attrs={"size": 14})}
@@ -259,23 +261,22 @@ class FigureAdmin(AuditedAdmin):
     def section_name(self, figure):
         return f"{figure.report.year} {figure.section.get_slug_display()}"
 
-    @admin.display(description=_("頁面顯示"))
+    @admin.display(description=_("頁面顯示・核對"))
     def display_text(self, figure):
-        """The page text, with the unit; a correction also shows what the report states."""
-        text = format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals)
-        if not figure.is_correction:
-            return text
-        stated = format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
-        return format_html(
-            '{} <span class="correction-mark" title="{}">{}</span>',
-            text,
-            figure.correction_reason,
-            _("更正（報告所載 %(stated)s）") % {"stated": stated},
-        )
-
-    @admin.display(description=_("比率核對"))
-    def rate_consistency(self, figure):
-        return rate_status(figure)
+        """The page text with the unit; below it what the report states when it is a correction,
+        and the check of a linked rate against its counts."""
+        text = format_html("{}", format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals))
+        if figure.is_correction:
+            stated = format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
+            text = format_html(
+                '{} <span class="correction-mark" title="{}">{}</span>',
+                text,
+                figure.correction_reason,
+                _("更正（報告所載 %(stated)s）") % {"stated": stated},
+            )
+        if figure.is_linked_rate:
+            text = format_html('{}<span class="rate-status">{}</span>', text, rate_status(figure))
+        return text
 
 
 class FigureInline(admin.TabularInline):

@@ -1,0 +1,46 @@
+"""The figure admin in a real browser: the list fits a 1366-px screen, with numbers at their stated places."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from metrics.models import Figure
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "browser-test-pw"
+
+
+@pytest.fixture
+def admin_portal(live_server, django_user_model):
+    """The 2021 report in the live server's database, one figure corrected, and an editor account."""
+    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    call_command("setup_roles", verbosity=0)
+    Figure.objects.filter(code="stability.permitted_event_plans").update(value=15, correction_reason="核對後更正")
+    user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    return live_server
+
+
+def test_figure_list_fits_1366px_without_sideways_scrolling(browser, admin_portal, artifacts_dir):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-TW")
+    page = context.new_page()
+    page.goto(f"{admin_portal.url}/admin/login/?next=/admin/metrics/figure/")
+    page.fill("input[name=username]", "editor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(artifacts_dir / "admin-figure-list-1366.png"), full_page=False)
+
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 1366, f"the figure list is {scroll_width}px wide"
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth"), "the list scrolls sideways inside its box"
+    table = page.locator("#result_list")
+    assert table.bounding_box()["x"] + table.bounding_box()["width"] <= 1366
+    values = page.locator("#result_list input[name$='-value']")
+    shown = {values.nth(i).input_value() for i in range(values.count())}
+    assert {"17918", "98.66", "1275.5"} <= shown
+    assert not any(text.endswith(".00") for text in shown)
+    assert page.locator("#result_list .correction-mark").count() == 1
+    context.close()
