@@ -13,7 +13,10 @@ from metrics.models import Figure
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,stated_value,correction"
+HEADER = (
+    "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"
+    "stated_value,correction"
+)
 
 
 def export(**options) -> str:
