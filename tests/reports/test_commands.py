@@ -32,7 +32,7 @@ def test_seed_report_loads_the_fixture_and_records_one_baseline_per_object():
 def test_seed_report_again_keeps_editors_changes_and_adds_no_history():
     run("seed_report", "wanzhou_2021")
     figure = Figure.objects.get(code="crackdown.guns_seized")
-    figure.value = Decimal("21")
+    figure.value, figure.correction_reason = Decimal("21"), "更正"
     figure.save()
     history_rows = Figure.history.count()
     output = run("seed_report", "wanzhou_2021")
