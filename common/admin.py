@@ -1,20 +1,26 @@
 """The base of every audited admin: who changed what, when and why, with history and revert pages.
 
 Audited models use django-simple-history. A save through an ``AuditedAdmin``
-records the acting user (from the request) and the editor's optional 修改原因
-on every history row of the save: the object and what is saved inline with it.
-A row saved from a changelist's editable columns is marked as a list edit.
+records the acting user (from the request), the editor's optional 修改原因 and
+one change-set id on every history row of the save: the object and what is saved
+inline with it. A row saved from a changelist's editable columns is marked as a
+list edit. Every form is versioned (``common.versioning``): a stale save is refused.
 """
 
 from django import forms
+from django.contrib import messages
 from django.db import router, transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.versioning import VersionedForm, new_change_set
+from common.versioning import StaleVersion, VersionedForm, new_change_set
 
 #: The change reason of rows saved from a changelist's editable columns, which have no reason field.
 LIST_EDIT_REASON = _("在列表中直接修改")
+
+#: When another save lands between validation and writing (possible only where rows cannot be locked).
+STALE_AT_SAVE = _("儲存時發現「%(object)s」剛被他人修改，這次儲存沒有寫入：請重新載入頁面，核對後再修改。")
 
 
 class ChangeReasonForm(VersionedForm):
@@ -54,17 +60,35 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     form = ChangeReasonForm
 
+    def refuse_stale(self, request, error: StaleVersion):
+        """The answer when the conditional UPDATE found a newer row: nothing was written (the
+        transaction rolled back); the editor reloads. Forms normally catch this first, under a row lock."""
+        self.message_user(request, STALE_AT_SAVE % {"object": error.obj}, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
+
     def changelist_view(self, request, extra_context=None):
         if request.method != "POST":
             return super().changelist_view(request, extra_context)
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().changelist_view(request, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
 
     @staticmethod
     def reason_for(form) -> str | None:

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.admin import AuditedAdmin, VersionedInlineMixin, change_set_for
+from common.versioning import StaleVersion
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import (
     FigureChangelistFormSet,
@@ -164,10 +165,13 @@ class FigureAdmin(AuditedAdmin):
             if not self.has_change_permission(request):
                 raise PermissionDenied
             if form.is_valid():
-                with transaction.atomic(using=router.db_for_write(Figure)):
-                    problems, reverted = self._revert(request, rows, form.cleaned_data["change_reason"])
-                    if problems:
-                        transaction.set_rollback(True)
+                try:
+                    with transaction.atomic(using=router.db_for_write(Figure)):
+                        problems, reverted = self._revert(request, rows, form.cleaned_data["change_reason"])
+                        if problems:
+                            transaction.set_rollback(True)
+                except StaleVersion as error:
+                    return self.refuse_stale(request, error)
                 if not problems:
                     names = "、".join(figure.name for figure in reverted)
                     message = ngettext(

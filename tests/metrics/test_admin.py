@@ -202,6 +202,25 @@ def test_conditional_update_refuses_a_stale_object_outside_any_form(audited_repo
     assert (figure(PLAIN).name, figure(PLAIN).version, second.version) == ("先存", 2, 1)
 
 
+def test_stale_save_that_slips_past_validation_is_refused_by_the_conditional_update(
+    editors, audited_report, monkeypatch
+):
+    """Where rows cannot be locked, a save can land between B's check and B's write: nothing is written."""
+    a, b = editors
+    plain = figure(PLAIN)
+    page_b = b.get(change_url(plain))
+    a.post(change_url(plain), admin_form_data(a.get(change_url(plain)), name="許可活動方案"))
+    monkeypatch.setattr("metrics.forms.check_figure_save", lambda forms, **kwargs: [])
+
+    response = b.post(change_url(plain), admin_form_data(page_b, value="16", correction_reason="B 的原因"), follow=True)
+
+    assert "儲存時發現「2021 許可活動安全監管方案」剛被他人修改，這次儲存沒有寫入：請重新載入頁面，核對後再修改。" in (
+        response.content.decode()
+    )
+    stored = figure(PLAIN)
+    assert (stored.value, stored.name, stored.version) == (Decimal("14"), "許可活動方案", 2)
+
+
 def change_set_url(code: str) -> str:
     return reverse("admin:metrics_figure_changeset", args=[figure(code).history.first().change_set])
 
