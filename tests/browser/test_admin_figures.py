@@ -44,3 +44,25 @@ def test_figure_list_fits_1366px_without_sideways_scrolling(browser, admin_porta
     assert not any(text.endswith(".00") for text in shown)
     assert page.locator("#result_list .correction-mark").count() == 1
     context.close()
+
+
+def test_correction_is_marked_on_the_section_page_and_overview(browser, admin_portal, artifacts_dir):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-TW")
+    page = context.new_page()
+    page.goto(f"{admin_portal.url}/admin/login/?next=/reports/2021/stability/")
+    page.fill("input[name=username]", "editor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    note = page.locator("aside.corrections")
+    assert note.is_visible()
+    assert "公布 15場，報告原載 14場" in note.inner_text()
+    assert "原因：核對後更正" in note.inner_text()
+    note.screenshot(path=str(artifacts_dir / "section-correction-note.png"))
+    page.goto(f"{admin_portal.url}/reports/2021/")
+    page.wait_for_load_state("networkidle")
+    card = page.locator(".figure-card.is-correction")
+    assert card.count() == 1
+    assert "報告原載 14場" in card.inner_text()
+    page.locator("#section-stability").screenshot(path=str(artifacts_dir / "overview-correction-card.png"))
+    context.close()
