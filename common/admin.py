@@ -7,13 +7,13 @@ inline with it. A row saved from a changelist's editable columns is marked as a
 list edit. Every form is versioned (``common.versioning``): a stale save is refused.
 """
 
-from django import forms
 from django.contrib import messages
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.forms import ChangeReasonForm
 from common.versioning import StaleVersion, VersionedForm, new_change_set
 
 #: The change reason of rows saved from a changelist's editable columns, which have no reason field.
@@ -21,20 +21,6 @@ LIST_EDIT_REASON = _("在列表中直接修改")
 
 #: When another save lands between validation and writing (possible only where rows cannot be locked).
 STALE_AT_SAVE = _("儲存時發現「%(object)s」剛被他人修改，這次儲存沒有寫入：請重新載入頁面，核對後再修改。")
-
-
-class ChangeReasonForm(VersionedForm):
-    """An audited model's admin form plus the reason stored with the history rows of the save.
-
-    Versioned: a save based on a version older than the stored one is refused (``common.versioning``).
-    """
-
-    change_reason = forms.CharField(
-        label=_("修改原因"),
-        required=False,
-        max_length=100,
-        help_text=_("選填；會與這次修改一起記入修改紀錄。"),
-    )
 
 
 def change_set_for(request):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, BaseModelFormSet
 
-from common.admin import ChangeReasonForm
+from common.forms import ChangeReasonForm
 from common.versioning import VersionedForm
 from metrics.formatting import stated
 from metrics.models import linked_rate_errors, linked_set, lock_figures

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from metrics.clauses import clause_states, stated_numbers
 from metrics.export import EXPORT_COLUMNS
+from metrics.formatting import format_figure, plain_number
 from metrics.models import Figure, linked_rate_errors
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,17 @@ def test_clause_states_reads_scale_unit_and_qualifier(clause, value, unit, quali
 
 def test_stated_numbers_keep_the_places_the_clause_writes():
     assert [number.decimals for number in stated_numbers("化解率98.60%，收繳1275.5件，近9萬戶")] == [2, 1, 0]
+
+
+def test_a_rate_stated_with_a_trailing_zero_keeps_it_on_pages_and_in_exports(report_2021, viewer_client):
+    Figure.objects.filter(code="mediation.return_visit_rate").update(decimals=2)  # as if stated 100.00%
+    assert (format_figure(Decimal("98.6"), "%", decimals=2), plain_number(Decimal("98.60"), 2)) == ("98.60%", "98.60")
+    html = viewer_client.get("/reports/2021/mediation/").content.decode()
+    assert "100.00%" in html
+    out = io.StringIO()
+    call_command("export_figures", "--year", "2021", "--section", "mediation", stdout=out)
+    rows = {row["metric_code"]: row for row in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))}
+    assert (rows["mediation.return_visit_rate"]["value"], rows["mediation.return_visit_rate"]["stated_value"]) == (
+        "100.00",
+        "100.00",
+    )
