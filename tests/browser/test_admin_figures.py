@@ -66,3 +66,46 @@ def test_correction_is_marked_on_the_section_page_and_overview(browser, admin_po
     assert "報告原載 14場" in card.inner_text()
     page.locator("#section-stability").screenshot(path=str(artifacts_dir / "overview-correction-card.png"))
     context.close()
+
+
+def log_in_as(browser, base_url: str, username: str, next_url: str):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-TW")
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/login/?next={next_url}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def test_stale_change_form_shows_the_conflict_and_keeps_the_typed_value(
+    browser, admin_portal, artifacts_dir, django_user_model
+):
+    other = django_user_model.objects.create_user(username="editor-a", password=PASSWORD, is_staff=True)
+    other.groups.add(Group.objects.get(name="editor"))
+    figure = Figure.objects.get(code="stability.government_event_plans")
+    url = f"/admin/metrics/figure/{figure.pk}/change/"
+    context_b, page_b = log_in_as(browser, admin_portal.url, "editor", url)
+    context_a, page_a = log_in_as(browser, admin_portal.url, "editor-a", url)
+    page_a.fill("input[name=name]", "政府活動安保")
+    page_a.click("input[name=_save]")
+    page_a.wait_for_load_state("networkidle")
+
+    page_b.fill("input[name=value]", "40")
+    page_b.fill("input[name=correction_reason]", "依分局通報更正")
+    page_b.click("input[name=_save]")
+    page_b.wait_for_load_state("networkidle")
+    page_b.screenshot(path=str(artifacts_dir / "admin-figure-conflict.png"), full_page=False)
+
+    errors = page_b.locator("ul.errorlist").first.inner_text()
+    assert "在您開啟表單後已被 editor-a 修改" in errors
+    assert "指標名稱：目前儲存的是「政府活動安保」，您送出的是「政府活動安保方案」。" in errors
+    assert page_b.input_value("input[name=value]") == "40"
+    assert page_b.input_value("input[name=name]") == "政府活動安保"
+    page_b.click("input[name=_save]")
+    page_b.wait_for_load_state("networkidle")
+    stored = Figure.objects.get(pk=figure.pk)
+    assert (stored.value, stored.name) == (40, "政府活動安保")
+    context_a.close()
+    context_b.close()
