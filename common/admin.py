@@ -1,34 +1,80 @@
 """The base of every audited admin: who changed what, when and why, with history and revert pages.
 
 Audited models use django-simple-history. A save through an ``AuditedAdmin``
-records the acting user (from the request) and the editor's optional 修改原因
-on every history row of the save: the object and what is saved inline with it.
-A row saved from a changelist's editable columns is marked as a list edit.
+records the acting user (from the request), the editor's optional 修改原因 and
+one change-set id on every history row of the save: the object and what is saved
+inline with it. A row saved from a changelist's editable columns is marked as a
+list edit. Every form is versioned (``common.versioning``): a stale save is refused.
 """
 
-from django import forms
+from django.contrib import messages
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.forms import ChangeReasonForm
+from common.versioning import StaleVersion, VersionedForm, new_change_set
 
 #: The change reason of rows saved from a changelist's editable columns, which have no reason field.
 LIST_EDIT_REASON = _("在列表中直接修改")
 
+#: When another save lands between validation and writing (possible only where rows cannot be locked).
+STALE_AT_SAVE = _("儲存時發現「%(object)s」剛被他人修改，這次儲存沒有寫入：請重新載入頁面，核對後再修改。")
 
-class ChangeReasonForm(forms.ModelForm):
-    """An audited model's admin form plus the reason stored with the history rows of the save."""
 
-    change_reason = forms.CharField(
-        label=_("修改原因"),
-        required=False,
-        max_length=100,
-        help_text=_("選填；會與這次修改一起記入修改紀錄。"),
-    )
+def change_set_for(request):
+    """The change-set id of this request's save: every history row it writes shares it."""
+    if not hasattr(request, "_change_set"):
+        request._change_set = new_change_set()
+    return request._change_set
+
+
+class VersionedInlineMixin:
+    """An inline whose rows carry their version, so a stale row is refused like a stale form."""
+
+    form = VersionedForm
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
-    """Admin of an audited model, with simple-history's history and revert pages."""
+    """Admin of an audited, versioned model, with simple-history's history and revert pages.
+
+    Every POST runs in one transaction: row locks taken while validating (the version
+    check, linked rates) hold until the save is written. Django wraps the change form
+    already; the list's editable rows and the history revert form are wrapped here.
+    """
 
     form = ChangeReasonForm
+
+    def refuse_stale(self, request, error: StaleVersion):
+        """The answer when the conditional UPDATE found a newer row: nothing was written (the
+        transaction rolled back); the editor reloads. Forms normally catch this first, under a row lock."""
+        self.message_user(request, STALE_AT_SAVE % {"object": error.obj}, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except StaleVersion as error:
+            return self.refuse_stale(request, error)
 
     @staticmethod
     def reason_for(form) -> str | None:
@@ -39,12 +85,14 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = self.reason_for(form)
+        obj._change_set = change_set_for(request)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        reason = self.reason_for(form)
+        reason, change_set = self.reason_for(form), change_set_for(request)
         for inline_form in formset.forms:
             inline_form.instance._change_reason = reason
+            inline_form.instance._change_set = change_set
         super().save_formset(request, form, formset, change)
 
     def history_view_title(self, request, obj):

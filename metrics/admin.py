@@ -1,24 +1,69 @@
-"""The admin of the numbers: the figure list and form, and the section form with its figures inline.
+"""The admin of the numbers: the figure list and form, the section form with its figures inline,
+and each save's change set with its one-step revert.
 
-The changelist edits values in place; linked rates are checked across every row
-of one save (``metrics.forms``), so a count and its rate can change together.
+The changelist edits values in place; every figure save locks the figures linked
+to it, refuses stale rows and checks linked rates across every row of the save
+(``metrics.forms``), so a count and its rate change, and revert, together.
 The section admin lives here rather than in ``reports.admin`` because its form
 edits the section's figures, and ``reports`` never imports ``metrics``.
 """
 
 from decimal import Decimal
+from uuid import UUID
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common.admin import AuditedAdmin
+from common.admin import AuditedAdmin, VersionedInlineMixin, change_set_for
+from common.versioning import StaleVersion
 from metrics.formatting import format_figure, plain_number
-from metrics.forms import FigureChangelistFormSet, SectionFiguresFormSet
-from metrics.models import Figure
+from metrics.forms import (
+    FigureChangelistFormSet,
+    FigureForm,
+    FigureRowForm,
+    SectionFiguresFormSet,
+)
+from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
 from metrics.rates import rate_status
-from metrics.tables import provenance_html
 from reports.models import NamedItem, NotableCase, Section
+
+#: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
+REVERTED_FIELDS = (
+    "name",
+    "theme",
+    "headline",
+    "value",
+    "stated_value",
+    "decimals",
+    "unit",
+    "qualifier",
+    "correction_reason",
+    "corrected_at",
+    "corrected_by_id",
+    "numerator_id",
+    "denominator_id",
+    "case_id",
+    "code",
+    "source_paragraph",
+    "source_quote",
+    "position",
+)
+REVERT_STALE = _(
+    "「%(name)s」在這次儲存之後又被 %(user)s 修改過（版本 %(saved)s → %(stored)s），無法整次還原；"
+    "請先還原之後的那次儲存，或在修改頁直接修改。"
+)
+REVERT_ADDED_OR_DELETED = _("這次儲存新增或刪除了「%(name)s」，無法整次還原；請在數據列表中新增或刪除。")
+REVERT_GONE = _("「%(name)s」已被刪除，無法還原這次儲存。")
 
 
 class PlainNumberHistoryHelper(HistoricalRecordContextHelper):
@@ -37,65 +82,213 @@ class SectionListFilter(admin.RelatedFieldListFilter):
         return [(section.pk, str(section)) for section in Section.objects.select_related("report")]
 
 
+class RevertForm(forms.Form):
+    change_reason = forms.CharField(
+        label=_("修改原因"), required=False, max_length=100, help_text=_("選填；會記入修改紀錄。")
+    )
+
+
 @admin.register(Figure)
 class FigureAdmin(AuditedAdmin):
+    """The figure list fits a 1366-px screen: the columns an editor scans and edits; code and
+    provenance are on the change form (and searchable here)."""
+
+    form = FigureForm
     list_display = (
-        "code",
         "name",
-        "report_year",
         "section_name",
         "value",
         "qualifier",
-        "unit",
+        "correction_reason",
         "display_text",
-        "provenance",
-        "rate_consistency",
     )
-    list_editable = ("value", "qualifier")
+    list_display_links = ("name",)
+    list_editable = ("value", "qualifier", "correction_reason")
     list_filter = ("report", ("section", SectionListFilter), "unit", "qualifier")
     # The rate column reads numerator and denominator: joined, so no query per row.
     list_select_related = ("report", "section", "numerator", "denominator")
     ordering = ("report__year", "section__position", "position", "pk")
     search_fields = ("code", "name", "theme", "source_quote")
     autocomplete_fields = ("case", "numerator", "denominator")
+    readonly_fields = ("correction_stamp",)
     fieldsets = (
         (None, {"fields": ("report", "section", "case", "code", "name", "theme", "headline", "position")}),
-        (_("數值"), {"fields": ("value", "unit", "qualifier", "numerator", "denominator")}),
-        (_("出處"), {"fields": ("source_paragraph", "source_quote")}),
-        (_("修改紀錄"), {"fields": ("change_reason",)}),
+        (_("數值"), {"fields": ("value", "unit", "qualifier", "decimals", "numerator", "denominator")}),
+        (_("出處"), {"fields": ("source_paragraph", "source_quote", "stated_value")}),
+        (_("更正"), {"fields": ("correction_reason", "correction_stamp")}),
+        (_("修改紀錄"), {"fields": ("change_reason", "version")}),
     )
+    object_history_list_template = "admin/metrics/figure/object_history_list.html"
+
+    class Media:
+        css = {"all": ("css/admin-figures.css",)}
+
+    def get_changelist_form(self, request, **kwargs):
+        widgets = {"correction_reason": forms.TextInput(attrs={"size": 14})}
+        return super().get_changelist_form(request, form=FigureRowForm, widgets=widgets, **kwargs)
 
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        obj.stamp_correction(request.user)
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "changeset/<uuid:change_set>/",
+                self.admin_site.admin_view(self.change_set_view),
+                name="metrics_figure_changeset",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_set_view(self, request, change_set: UUID):
+        """One save: every figure it changed (before → after), its reason, and "revert this save"."""
+        records = list(
+            Figure.history.filter(change_set=change_set).select_related("history_user").order_by("history_id")
+        )
+        if not records:
+            raise Http404(_("沒有這次儲存的紀錄。"))
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        rows = []
+        for record in records:
+            previous = record.prev_record
+            helper = self.get_historical_record_context_helper(request, record)
+            changes = helper.context_for_delta_changes(record.diff_against(previous)) if previous else []
+            rows.append({"record": record, "previous": previous, "changes": changes})
+        form = RevertForm(request.POST if request.method == "POST" else None)
+        problems = []
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    with transaction.atomic(using=router.db_for_write(Figure)):
+                        problems, reverted = self._revert(request, rows, form.cleaned_data["change_reason"])
+                        if problems:
+                            transaction.set_rollback(True)
+                except StaleVersion as error:
+                    return self.refuse_stale(request, error)
+                if not problems:
+                    names = "、".join(figure.name for figure in reverted)
+                    message = ngettext(
+                        "已還原這次儲存的 %(count)s 筆數據：%(names)s。",
+                        "已還原這次儲存的 %(count)s 筆數據：%(names)s。",
+                        len(reverted),
+                    ) % {"count": len(reverted), "names": names}
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:metrics_figure_changelist"))
+        first = records[0]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("一次儲存：%(date)s") % {"date": f"{timezone.localtime(first.history_date):%Y-%m-%d %H:%M}"},
+            "record": first,
+            "rows": rows,
+            "form": form,
+            "problems": problems,
+            "can_revert": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/metrics/figure/change_set.html", context)
+
+    def _revert(self, request, rows, reason: str) -> tuple[list[str], list[Figure]]:
+        """Put every figure of a change set back as it was before, validated and written as one save.
+
+        Locks the linked set, refuses when any figure was saved again since or the save
+        added or deleted one, runs every figure's rules and the linked-rate check on the
+        reverted values together. Returns (problems, reverted figures).
+        """
+        problems = []
+        for row in rows:
+            if row["record"].history_type != "~" or row["previous"] is None:
+                problems.append(REVERT_ADDED_OR_DELETED % {"name": row["record"].name})
+        if problems:
+            return problems, []
+        pks = [row["record"].id for row in rows]
+        probe = list(Figure.objects.filter(pk__in=pks))
+        stored = lock_figures(linked_set(probe) | set(pks))
+        reverted = []
+        for row in rows:
+            record, previous = row["record"], row["previous"]
+            current = stored.get(record.id)
+            if current is None:
+                problems.append(REVERT_GONE % {"name": record.name})
+                continue
+            if current.version != record.version:
+                later = current.history.filter(version__gt=record.version).select_related("history_user").first()
+                user = later.history_user if later and later.history_user else _("他人")
+                problems.append(
+                    REVERT_STALE
+                    % {"name": current.name, "user": user, "saved": record.version, "stored": current.version}
+                )
+                continue
+            for field in REVERTED_FIELDS:
+                setattr(current, field, getattr(previous, field))
+            current.rate_check_deferred = True
+            try:
+                current.full_clean(exclude=["report", "section"])
+            except ValidationError as error:
+                problems += [f"「{current.name}」：{message}" for message in error.messages]
+            reverted.append(current)
+        if problems:
+            return problems, []
+        problems = linked_rate_errors(reverted, stored=stored)
+        if problems:
+            return problems, []
+        saved_at = timezone.localtime(rows[0]["record"].history_date)
+        default_reason = _("還原 %(date)s 的儲存") % {"date": f"{saved_at:%Y-%m-%d %H:%M}"}
+        for figure in reverted:
+            figure._change_reason = reason or str(default_reason)
+            figure._change_set = change_set_for(request)
+            figure._history_user = request.user
+            figure.save()
+        return [], reverted
+
+    @admin.display(description=_("更正紀錄"))
+    def correction_stamp(self, figure):
+        if not figure.is_correction or figure.corrected_at is None:
+            return "—"
+        return format_html(
+            "{}：{}（{}）",
+            _("報告所載") + " " + plain_number(figure.stated_value, figure.decimals),
+            figure.corrected_by or _("不明"),
+            f"{figure.corrected_at:%Y-%m-%d %H:%M}",
+        )
+
     def get_historical_record_context_helper(self, request, historical_record):
         return PlainNumberHistoryHelper(self.model, historical_record)
 
-    @admin.display(description=_("年度"), ordering="report__year")
-    def report_year(self, figure):
-        return figure.report.year
-
-    @admin.display(description=_("章節"), ordering="section__position")
+    @admin.display(description=_("報告・章節"), ordering="section__position")
     def section_name(self, figure):
-        return figure.section.get_slug_display()
+        return f"{figure.report.year} {figure.section.get_slug_display()}"
 
-    @admin.display(description=_("頁面顯示"))
+    @admin.display(description=_("頁面顯示・核對"))
     def display_text(self, figure):
-        return format_figure(figure.value, figure.unit, figure.qualifier)
-
-    @admin.display(description=_("出處（段落・原文）"))
-    def provenance(self, figure):
-        return provenance_html(figure)
-
-    @admin.display(description=_("比率核對"))
-    def rate_consistency(self, figure):
-        return rate_status(figure)
+        """The page text with the unit; below it what the report states when it is a correction,
+        and the check of a linked rate against its counts."""
+        text = format_html("{}", format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals))
+        if figure.is_correction:
+            stated = format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
+            text = format_html(
+                '{} <span class="correction-mark" title="{}">{}</span>',
+                text,
+                figure.correction_reason,
+                _("更正（報告所載 %(stated)s）") % {"stated": stated},
+            )
+        if figure.is_linked_rate:
+            text = format_html('{}<span class="rate-status">{}</span>', text, rate_status(figure))
+        return text
 
 
 class FigureInline(admin.TabularInline):
     model = Figure
+    form = FigureRowForm
     formset = SectionFiguresFormSet
     fields = (
+        "version",
         "position",
         "code",
         "name",
@@ -109,6 +302,8 @@ class FigureInline(admin.TabularInline):
         "headline",
         "source_paragraph",
         "source_quote",
+        "stated_value",
+        "correction_reason",
     )
     autocomplete_fields = ("numerator", "denominator", "case")
     extra = 0
@@ -119,16 +314,16 @@ class FigureInline(admin.TabularInline):
         return super().get_queryset(request).select_related("report")
 
 
-class NotableCaseInline(admin.StackedInline):
+class NotableCaseInline(VersionedInlineMixin, admin.StackedInline):
     model = NotableCase
-    fields = ("position", "title", "month", "summary", "source_paragraph")
+    fields = ("version", "position", "title", "month", "summary", "source_paragraph")
     extra = 0
     show_change_link = True
 
 
-class NamedItemInline(admin.TabularInline):
+class NamedItemInline(VersionedInlineMixin, admin.TabularInline):
     model = NamedItem
-    fields = ("kind", "position", "name", "source_paragraph")
+    fields = ("version", "kind", "position", "name", "source_paragraph")
     extra = 0
 
 
@@ -139,3 +334,10 @@ class SectionAdmin(AuditedAdmin):
     list_select_related = ("report",)
     search_fields = ("heading", "summary")
     inlines = [FigureInline, NotableCaseInline, NamedItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Figure:
+            for inline_form in formset.forms:
+                if inline_form.has_changed():
+                    inline_form.instance.stamp_correction(request.user)
+        super().save_formset(request, form, formset, change)

@@ -2,8 +2,12 @@
 
 CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese), the header
 ``EXPORT_COLUMNS``, RFC 4180 quoting with CRLF line ends.
-JSON: a list of objects with the same keys; ``value`` is a JSON number written
-from the Decimal's own digits, years and paragraphs are integers.
+JSON: a list of objects with the same keys; ``value`` and ``stated_value`` are JSON
+numbers written from the Decimal's own digits, years and paragraphs are integers.
+Numbers keep the places the report states them with (a rate stated 98.60 stays 98.60).
+The last two columns say whether a number is the report's: ``stated_value`` is what
+the clause states, ``correction`` is empty or the reason the portal publishes another
+value. They come last so that every earlier column keeps its position.
 XLSX: the same columns with numbers as number cells and the header frozen, and a
 second sheet citing the source, the export time and the filters.
 In all three, a text cell that a spreadsheet could run as a formula gets a leading ``'``.
@@ -41,6 +45,8 @@ EXPORT_COLUMNS = (
     "qualifier",
     "source_paragraph",
     "source_quote",
+    "stated_value",
+    "correction",
 )
 
 BOM = "\ufeff"
@@ -73,10 +79,16 @@ EXPORT_FIELDS = (
     "qualifier",
     "source_paragraph",
     "source_quote",
+    "stated_value",
+    "correction_reason",
+    "decimals",
 )
-VALUE_INDEX = EXPORT_COLUMNS.index("value")
+NUMBER_COLUMNS = frozenset({"value", "stated_value"})
+NUMBER_INDEXES = frozenset(EXPORT_COLUMNS.index(column) for column in NUMBER_COLUMNS)
 TEXT_INDEXES = tuple(
-    index for index, column in enumerate(EXPORT_COLUMNS) if column not in {"report_year", "value", "source_paragraph"}
+    index
+    for index, column in enumerate(EXPORT_COLUMNS)
+    if column not in {"report_year", "source_paragraph", *NUMBER_COLUMNS}
 )
 
 #: Rows joined into one streamed chunk: few enough writes to the socket, memory still flat.
@@ -86,24 +98,26 @@ ROWS_PER_CHUNK = 500
 def export_rows(figures: QuerySet) -> Iterator[tuple]:
     """Each figure as a tuple of cells in ``EXPORT_COLUMNS`` order, in the queryset's order.
 
-    Text cells are formula-escaped, ``value`` is a plain-number string, year and
-    paragraph are ints. Reads plain tuples (``values_list``) in chunks through a
-    server-side cursor on PostgreSQL, so no model instance is built per row.
+    Text cells are formula-escaped, ``value`` and ``stated_value`` are plain-number
+    strings with the stated places, year and paragraph are ints; ``correction`` is ''
+    unless the value differs from the stated one. Reads plain tuples (``values_list``)
+    in chunks through a server-side cursor on PostgreSQL, so no model instance is built per row.
     """
-    for year, agency, slug, code, name, value, unit, qualifier, paragraph, clause in figures.values_list(
-        *EXPORT_FIELDS
-    ).iterator(chunk_size=CHUNK_SIZE):
+    rows = figures.values_list(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    for year, agency, slug, code, name, value, unit, qualifier, paragraph, clause, stated, reason, places in rows:
         yield (
             year,
             escape_formula(agency),
             escape_formula(slug),
             escape_formula(code),
             escape_formula(name),
-            plain_number(value),
+            plain_number(value, places),
             escape_formula(unit),
             escape_formula(qualifier),
             paragraph,
             escape_formula(clause),
+            plain_number(stated, places),
+            escape_formula(reason) if value != stated else "",
         )
 
 
@@ -135,7 +149,7 @@ def csv_chunks(figures: QuerySet) -> Iterator[str]:
 def _json_object(cells: tuple) -> str:
     parts = []
     for index, column in enumerate(EXPORT_COLUMNS):
-        encoded = cells[index] if index == VALUE_INDEX else json.dumps(cells[index], ensure_ascii=False)
+        encoded = cells[index] if index in NUMBER_INDEXES else json.dumps(cells[index], ensure_ascii=False)
         parts.append(f"{json.dumps(column)}: {encoded}")
     return "{" + ", ".join(parts) + "}"
 
@@ -186,7 +200,7 @@ def sheet_text(text: str) -> str:
 def xlsx_row(cells: tuple) -> list:
     """An ``export_rows`` row as a data-sheet row: numbers as numbers, text safe for XML and formulas."""
     return [
-        Decimal(cell) if index == VALUE_INDEX else sheet_text(cell) if index in TEXT_INDEXES else cell
+        Decimal(cell) if index in NUMBER_INDEXES else sheet_text(cell) if index in TEXT_INDEXES else cell
         for index, cell in enumerate(cells)
     ]
 

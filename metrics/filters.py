@@ -30,6 +30,8 @@ SEARCH_MAX_LENGTH = 100
 #: Same bounds as ``Figure.value``, so a bound never overflows the column.
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
 
+CORRECTED_ONLY = "yes"
+
 KIND_RATES = "rates"
 KIND_COUNTS = "counts"
 
@@ -79,6 +81,12 @@ class FigureFilter(django_filters.FilterSet):
     qualifier = django_filters.ChoiceFilter(label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"))
     value_min = django_filters.NumberFilter(label=_("數值下限"), field_name="value", lookup_expr="gte", **VALUE_DIGITS)
     value_max = django_filters.NumberFilter(label=_("數值上限"), field_name="value", lookup_expr="lte", **VALUE_DIGITS)
+    corrected = django_filters.ChoiceFilter(
+        label=_("更正"),
+        choices=[(CORRECTED_ONLY, _("只看更正過的數據（與報告所載不同）"))],
+        empty_label=_("全部數據"),
+        method="filter_corrected",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=lambda: sort_choices(FigureExplorerTable),
@@ -101,6 +109,9 @@ class FigureFilter(django_filters.FilterSet):
 
     def filter_kind(self, queryset, name, value):
         return queryset.rates() if value == KIND_RATES else queryset.counts()
+
+    def filter_corrected(self, queryset, name, value):
+        return queryset.corrections()
 
     def search(self, queryset, name, value):
         """Substring match on name or code; icontains is plain LIKE for Chinese on SQLite and PostgreSQL."""

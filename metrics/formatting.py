@@ -19,14 +19,24 @@ APPROX_MARK = "近"
 OVER_MARK = "餘"
 
 
-def plain_number(value: Decimal) -> str:
-    """The value as a plain decimal: '18161', '1275.5', '98.66', '80000' (never '8E+4')."""
-    return format(value.normalize(), "f")
+def stated(value: Decimal, decimals: int | None) -> Decimal:
+    """The value with the places it is stated with (98.6 with 2 → 98.60), or without trailing zeros when None."""
+    if decimals is None:
+        return value.normalize()
+    return value.quantize(Decimal(1).scaleb(-decimals))
 
 
-def grouped_number(value: Decimal) -> str:
-    """The value with thousands separators and no trailing zeros: '18,161', '1,275.5'."""
-    return format(value.normalize(), ",f")
+def plain_number(value: Decimal, decimals: int | None = None) -> str:
+    """The value as a plain decimal: '18161', '1275.5', '98.66', '80000' (never '8E+4').
+
+    With ``decimals`` (the figure's stated precision) it keeps that many places: '98.60'.
+    """
+    return format(stated(value, decimals), "f")
+
+
+def grouped_number(value: Decimal, decimals: int | None = None) -> str:
+    """The value with thousands separators: '18,161', '1,275.5'; ``decimals`` as in ``plain_number``."""
+    return format(stated(value, decimals), ",f")
 
 
 def split_scale(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
@@ -47,10 +57,14 @@ def split_scale(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
     return value, "", unit
 
 
-def format_figure(value: Decimal, unit: str, qualifier: str = Qualifier.EXACT) -> str:
-    """Display text of one figure: '18,161起', '近9萬戶', '8萬餘噸', '5億餘元', '98.66%', '2個月餘'."""
+def format_figure(value: Decimal, unit: str, qualifier: str = Qualifier.EXACT, decimals: int | None = None) -> str:
+    """Display text of one figure: '18,161起', '近9萬戶', '8萬餘噸', '5億餘元', '98.66%', '2個月餘'.
+
+    ``decimals`` is the figure's stated precision: a rate stated as 98.60 stays '98.60%'.
+    It applies to an unscaled number only (8萬 is written without places).
+    """
     number, scale, base = split_scale(value, unit)
-    digits = grouped_number(number)
+    digits = grouped_number(number, None if scale and unit not in SCALED_UNITS else decimals)
     if qualifier == Qualifier.APPROX:
         return f"{APPROX_MARK}{digits}{scale}{base}"
     if qualifier == Qualifier.OVER:

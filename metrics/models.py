@@ -5,15 +5,22 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.versioning import ChangeSetRecord, Versioned
 from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
+from metrics.clauses import MARKED_UNITS, clause_states, stated_numbers
 from metrics.formatting import plain_number
-from metrics.rates import rate_error
+from metrics.rates import quantum, rate_error
+
+#: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
+MAX_DECIMALS = 2
 
 #: A code is ``<section slug>.<name>``, the same across years so years compare.
 CODE_PATTERN = r"^[a-z]+\.[a-z0-9_]+$"
@@ -38,13 +45,27 @@ class FigureQuerySet(models.QuerySet):
     def counts(self):
         return self.exclude(unit=Unit.PERCENT)
 
+    def corrections(self):
+        """Figures whose published value differs from the value their clause states."""
+        return self.exclude(value=F("stated_value"))
 
-class Figure(models.Model):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As ``QuerySet.bulk_create``, with the stated value and precision filled in as ``save()`` does."""
+        objs = list(objs)
+        for figure in objs:
+            figure.fill_stated_defaults()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Figure(Versioned):
     """One number stated by a report, with its unit, qualifier and the clause that states it.
 
-    ``value`` is the number in ``unit`` with any 萬/億 multiplier of a plain unit
-    applied (8萬餘噸 is 80000 噸, ``over``); money keeps the report's own unit
-    (790萬元 is 790 萬元). A rate may link the two counts it was computed from.
+    ``value`` is the number the portal publishes, in ``unit`` with any 萬/億
+    multiplier of a plain unit applied (8萬餘噸 is 80000 噸, ``over``); money keeps
+    the report's own unit (790萬元 is 790 萬元). ``stated_value`` is the number the
+    clause states, with ``decimals`` places as the clause writes it (98.66 → 2).
+    When the two values differ the figure is a correction: it has a reason, and
+    records when and by whom. A rate may link the two counts it was computed from.
     """
 
     report = models.ForeignKey(
@@ -69,7 +90,35 @@ class Figure(models.Model):
     name = models.CharField(_("指標名稱"), max_length=100)
     theme = models.CharField(_("主題"), max_length=50, help_text=_("章節內的分組，例如「社會面巡防」。"))
     headline = models.BooleanField(_("重點數據"), default=False, help_text=_("勾選後在報告總覽以卡片顯示。"))
-    value = models.DecimalField(_("數值"), max_digits=16, decimal_places=2)
+    value = models.DecimalField(_("數值"), max_digits=16, decimal_places=2, help_text=_("頁面與匯出公布的數值。"))
+    stated_value = models.DecimalField(
+        _("報告所載數值"),
+        max_digits=16,
+        decimal_places=2,
+        blank=True,
+        help_text=_("原文引句所載的數值；留空即與數值相同。與數值不同時，這筆數據是一項更正。"),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("所載精度（小數位數）"),
+        blank=True,
+        help_text=_("原文寫到小數第幾位：98.66 為 2，1275.5 為 1，17918 為 0；留空即依引句。頁面與匯出照此顯示。"),
+    )
+    correction_reason = models.CharField(
+        _("更正原因"),
+        max_length=200,
+        blank=True,
+        help_text=_("數值與報告所載不同時必填，會顯示在頁面與匯出中。"),
+    )
+    corrected_at = models.DateTimeField(_("更正時間"), null=True, blank=True, editable=False)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("更正者"),
+    )
     unit = models.CharField(_("單位"), max_length=10, choices=Unit.choices)
     qualifier = models.CharField(_("精確度"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
     numerator = models.ForeignKey(
@@ -96,7 +145,7 @@ class Figure(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
     objects = FigureQuerySet.as_manager()
 
     #: Set on the rows of an admin formset, which checks linked rates across all its rows
@@ -125,6 +174,12 @@ class Figure(models.Model):
                 condition=Q(numerator__isnull=True) | ~Q(numerator=F("denominator")),
                 name="figure_rate_numerator_not_denominator",
             ),
+            models.CheckConstraint(condition=Q(stated_value__gte=0), name="figure_stated_value_non_negative"),
+            models.CheckConstraint(condition=Q(decimals__lte=MAX_DECIMALS), name="figure_decimals_at_most_2"),
+            models.CheckConstraint(
+                condition=Q(value=F("stated_value")) | ~Q(correction_reason=""),
+                name="figure_correction_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["section", "position"], name="figure_section_position")]
 
@@ -142,6 +197,51 @@ class Figure(models.Model):
     def is_linked_rate(self) -> bool:
         return self.numerator_id is not None and self.denominator_id is not None
 
+    @property
+    def is_correction(self) -> bool:
+        """Whether the portal publishes another value than the report states."""
+        return self.stated_value is not None and self.value is not None and self.value != self.stated_value
+
+    def fill_stated_defaults(self) -> None:
+        """A blank stated value is the published value; a blank precision is the clause's, else the value's own."""
+        if self.stated_value is None:
+            self.stated_value = self.value
+        if self.decimals is None and self.value is not None:
+            self.decimals = self._clause_decimals()
+            if self.decimals is None:
+                self.decimals = min(max(-Decimal(self.value).normalize().as_tuple().exponent, 0), MAX_DECIMALS)
+
+    def _clause_decimals(self) -> int | None:
+        """The places the clause writes the stated value with, or None when it does not state it."""
+        marked = self.unit if self.unit in MARKED_UNITS else None
+        for number in stated_numbers(self.source_quote or ""):
+            if (number.value, number.unit, number.qualifier) == (self.stated_value, marked, self.qualifier):
+                return number.decimals
+        return None
+
+    def save(self, *args, **kwargs):
+        """Fill the stated defaults; a figure that is no longer a correction drops its reason, time and editor."""
+        self.fill_stated_defaults()
+        if not self.is_correction:
+            self.correction_reason, self.corrected_at, self.corrected_by = "", None, None
+        super().save(*args, **kwargs)
+
+    def stamp_correction(self, user) -> None:
+        """Record ``user`` and now as the correction's author when this save makes or changes a correction.
+
+        Call before ``save()``; an unchanged correction keeps its original time and editor.
+        """
+        if not self.is_correction:
+            return
+        stored = Figure.objects.filter(pk=self.pk).values("value", "stated_value", "correction_reason").first()
+        unchanged = stored is not None and stored == {
+            "value": self.value,
+            "stated_value": self.stated_value,
+            "correction_reason": self.correction_reason,
+        }
+        if not unchanged or self.corrected_at is None:
+            self.corrected_at, self.corrected_by = timezone.now(), user
+
     def clean(self):
         """Explain each broken rule in Chinese with its numbers, keyed by field.
 
@@ -149,11 +249,19 @@ class Figure(models.Model):
         the rates linked to this figure are checked with its unsaved value against the
         stored values of the others (``linked_rate_errors``).
         """
+        self.fill_stated_defaults()
         errors = defaultdict(list)
-        for problems in (self._value_problems(), self._placement_problems(), self._link_problems()):
+        problems_by_kind = (
+            self._value_problems(),
+            self._stated_problems(),
+            self._placement_problems(),
+            self._link_problems(),
+        )
+        for problems in problems_by_kind:
             for field, message in problems:
                 errors[field].append(message)
-        if not errors and not self.rate_check_deferred:
+        # A missing correction reason does not hide a broken rate: both are reported at once.
+        if not errors.keys() - {"correction_reason"} and not self.rate_check_deferred:
             if rate_messages := linked_rate_errors([self]):
                 errors["value"] = rate_messages
         if errors:
@@ -184,6 +292,52 @@ class Figure(models.Model):
             )
         if self.unit == Unit.PERCENT and self.value > 100:
             yield "value", _("百分比須介於 0 與 100 之間：填入的是 %(value)s%%。") % {"value": value}
+
+    def _stated_problems(self):
+        """(field, message) pairs: the clause states the stated value and precision; a correction has a reason."""
+        if self.value is None or self.stated_value is None or not self.unit or self.decimals is None:
+            return
+        if self.decimals > MAX_DECIMALS:
+            yield (
+                "decimals",
+                _("所載精度最多到小數 %(max)s 位：填入的是 %(decimals)s。")
+                % {
+                    "max": MAX_DECIMALS,
+                    "decimals": self.decimals,
+                },
+            )
+            return
+        if Decimal(self.value) != Decimal(self.value).quantize(quantum(self.decimals)):
+            yield (
+                "value",
+                _("數值 %(value)s 的小數位數多於所載精度（小數 %(decimals)s 位）。")
+                % {"value": plain_number(Decimal(self.value)), "decimals": self.decimals},
+            )
+        if self.source_quote:
+            if not clause_states(self.source_quote, value=self.stated_value, unit=self.unit, qualifier=self.qualifier):
+                numbers = "、".join(plain_number(number.value) for number in stated_numbers(self.source_quote))
+                yield (
+                    "stated_value",
+                    _("原文引句「%(quote)s」沒有載明 %(stated)s（%(qualifier)s）：引句所載的數字是 %(numbers)s。")
+                    % {
+                        "quote": self.source_quote,
+                        "stated": plain_number(Decimal(self.stated_value)),
+                        "qualifier": Qualifier(self.qualifier).label if self.qualifier in Qualifier.values else "",
+                        "numbers": numbers or _("（無）"),
+                    },
+                )
+            elif (places := self._clause_decimals()) is not None and places != self.decimals:
+                yield (
+                    "decimals",
+                    _("所載精度須與原文一致：引句「%(quote)s」寫到小數 %(places)s 位，這裡填的是 %(decimals)s 位。")
+                    % {"quote": self.source_quote, "places": places, "decimals": self.decimals},
+                )
+        if self.is_correction and not self.correction_reason.strip():
+            yield (
+                "correction_reason",
+                _("數值 %(value)s 與報告所載 %(stated)s 不同，這是一項更正：請填寫更正原因。")
+                % {"value": plain_number(Decimal(self.value)), "stated": plain_number(Decimal(self.stated_value))},
+            )
 
     def _placement_problems(self):
         """(field, message) pairs: section in the report, case in the section, code well-formed and unique."""
@@ -267,25 +421,66 @@ class Figure(models.Model):
                 )
 
 
-def linked_rate_errors(edited: Iterable[Figure], *, deleted: Collection[int] = ()) -> list[str]:
+def linked_set(edited: Iterable[Figure], *, deleted: Collection[int] = ()) -> set[int]:
+    """The pks a save of ``edited`` must lock: the edited figures, the rates linked to them
+    (but not ``deleted``), and the counts of those rates and of edited rates. One query."""
+    edited = list(edited)
+    pks = {figure.pk for figure in edited if figure.pk is not None}
+    linked = set(pks)
+    for figure in edited:
+        if figure.is_linked_rate:
+            linked |= {figure.numerator_id, figure.denominator_id}
+    if pks:
+        rates = Figure.objects.filter(
+            Q(numerator__in=pks) | Q(denominator__in=pks) | Q(pk__in=pks, numerator__isnull=False)
+        ).exclude(pk__in=deleted)
+        for pk, numerator, denominator in rates.values_list("pk", "numerator_id", "denominator_id"):
+            linked |= {pk, numerator, denominator}
+    return linked
+
+
+def lock_figures(pks: Collection[int]) -> dict[int, Figure]:
+    """The stored figures ``pks`` by pk, read in one statement.
+
+    Inside a transaction they are locked (``SELECT … FOR UPDATE``) in pk order, the
+    same order for every save, so two saves of overlapping sets wait for each other
+    instead of deadlocking; the locks hold until the transaction ends. Outside one
+    there is nothing to hold a lock until a save, so the rows are only read.
+    """
+    if not pks:
+        return {}
+    rows = Figure.objects.filter(pk__in=pks).order_by("pk")
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    return {figure.pk: figure for figure in rows}
+
+
+def linked_rate_errors(
+    edited: Iterable[Figure], *, deleted: Collection[int] = (), stored: dict[int, Figure] | None = None
+) -> list[str]:
     """Messages for every linked rate that the edited figures, with their unsaved values, break.
 
     ``edited`` are the figures changed in one save. Their current values win over the
     stored ones, so a count and its rate edited together are checked together. Checked
     are the edited figures that are linked rates and the stored rates (except ``deleted``
-    pks) linked to an edited figure. A rate that was not edited gets the message naming
-    the counts that changed; an edited rate gets the message naming its stated value.
+    pks) linked to an edited figure. ``stored`` are the figures of the linked set as
+    locked by the caller (``lock_figures(linked_set(…))``); without it they are locked
+    (or, outside a transaction, read) here. A rate that was not edited gets the message
+    naming the counts that changed; an edited rate gets the message naming its stated value.
     """
     edited = list(edited)
+    if stored is None:
+        stored = lock_figures(linked_set(edited, deleted=deleted))
     by_pk = {figure.pk: figure for figure in edited if figure.pk is not None}
     to_check = [(figure, True) for figure in edited if figure.is_linked_rate]
-    if by_pk:
-        linked_to_edited = Figure.objects.filter(Q(numerator__in=by_pk) | Q(denominator__in=by_pk)).exclude(
-            pk__in=[*by_pk, *deleted]
-        )
-        to_check += [(rate, False) for rate in linked_to_edited]
-    linked_pks = {pk for rate, _rate_edited in to_check for pk in (rate.numerator_id, rate.denominator_id)}
-    figures = {**Figure.objects.in_bulk(linked_pks - by_pk.keys()), **by_pk}
+    to_check += [
+        (rate, False)
+        for rate in stored.values()
+        if rate.pk not in by_pk
+        and rate.pk not in deleted
+        and (rate.numerator_id in by_pk or rate.denominator_id in by_pk)
+    ]
+    figures = {**stored, **by_pk}
 
     errors = []
     for rate, rate_edited in to_check:

@@ -54,7 +54,7 @@ class SectionFigureTable(tables.Table):
         empty_text = _("本章尚無數據。")
 
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier)
+        return format_figure(record.value, record.unit, record.qualifier, record.decimals)
 
     def render_case(self, record):
         return record.case.title if record.case_id else ""
@@ -113,7 +113,7 @@ class FigureExplorerTable(tables.Table):
         return record.section.get_slug_display()
 
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier)
+        return format_figure(record.value, record.unit, record.qualifier, record.decimals)
 
     def render_provenance(self, record):
         return provenance_html(record)

@@ -71,6 +71,7 @@ def report_overview(request, year: int):
             {
                 "section": part.section,
                 "headline_figures": part.headline_figures,
+                "figures": part.figures,
                 "chart": next(iter(charts_for(part.section, part.figures, limit=1)), None),
             }
             for part in overview.sections

@@ -1,18 +1,20 @@
 """The editors' admin for the report as a document: reports, notable cases and named lists.
 
+Every form and inline row is versioned (``common.versioning``): a stale save is refused.
+
 The section admin lives in ``metrics.admin``: a section's change form edits its
 figures inline, and this app never imports ``metrics``.
 """
 
 from django.contrib import admin
 
-from common.admin import AuditedAdmin
+from common.admin import AuditedAdmin, VersionedInlineMixin
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(VersionedInlineMixin, admin.TabularInline):
     model = Section
-    fields = ("position", "slug", "heading", "source_paragraph")
+    fields = ("version", "position", "slug", "heading", "source_paragraph")
     extra = 0
     show_change_link = True
 
@@ -34,7 +36,7 @@ class NotableCaseAdmin(AuditedAdmin):
 
 
 @admin.register(NamedItem)
-class NamedItemAdmin(admin.ModelAdmin):
+class NamedItemAdmin(AuditedAdmin):
     list_display = ("name", "kind", "section", "position", "source_paragraph")
     list_filter = ("kind", "section__report", "section__slug")
     list_select_related = ("section__report",)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.versioning import ChangeSetRecord, Versioned
 from reports.choices import ListKind, SectionSlug
 
 #: The years a report may have: the People's Republic's founding to a far horizon.
@@ -27,7 +28,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(year=year).first()
 
 
-class Report(models.Model):
+class Report(Versioned):
     """One annual work report of the bureau."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
@@ -39,7 +40,7 @@ class Report(models.Model):
         _("來源文件"), max_length=200, blank=True, help_text=_("原文檔名或出處，頁面引用來源時顯示。")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -74,7 +75,7 @@ class Report(models.Model):
         return f"{self.agency}《{self.title}》"
 
 
-class Section(models.Model):
+class Section(Versioned):
     """One of the report's three parts, with the report's own heading."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("報告"))
@@ -84,7 +85,7 @@ class Section(models.Model):
     summary = models.TextField(_("摘要"), blank=True, help_text=_("以我們自己的話寫的摘要，不照抄原文。"))
     source_paragraph = models.PositiveSmallIntegerField(_("標題所在段落"), help_text=_("原文的行號（從 1 起算）。"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["report_id", "position"]
@@ -121,7 +122,7 @@ class Section(models.Model):
         return reverse("metrics:section", kwargs={"year": self.report.year, "slug": self.slug})
 
 
-class NotableCase(models.Model):
+class NotableCase(Versioned):
     """A case the report tells as a story, written up in our own words."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="cases", verbose_name=_("章節"))
@@ -131,7 +132,7 @@ class NotableCase(models.Model):
     source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["section_id", "position"]
@@ -156,7 +157,7 @@ class NotableCase(models.Model):
         return f"{self.section.get_absolute_url()}#case-{self.pk}"
 
 
-class NamedItem(models.Model):
+class NamedItem(Versioned):
     """One entry of a named list the report gives: an event, a key period, a campaign, a patrol force."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="named_items", verbose_name=_("章節"))
@@ -164,6 +165,8 @@ class NamedItem(models.Model):
     name = models.CharField(_("名稱"), max_length=100, help_text=_("照錄原文名稱。"))
     source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
+
+    history = HistoricalRecords(bases=[ChangeSetRecord])
 
     class Meta:
         ordering = ["section_id", "kind", "position"]

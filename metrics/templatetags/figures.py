@@ -8,6 +8,18 @@ register = template.Library()
 
 
 @register.filter
+def stated_text(figure) -> str:
+    """What the report states for a figure, as the page shows numbers: ``{{ figure|stated_text }}`` → 17,918起."""
+    return format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
+
+
+@register.filter
+def corrections(figures) -> list:
+    """The figures among ``figures`` that are corrections (``Figure.is_correction``), in their order."""
+    return [figure for figure in figures if figure.is_correction]
+
+
+@register.filter
 def figure_text(figure) -> str:
     """A Figure's display text: ``{{ figure|figure_text }}`` → 近9萬戶."""
-    return format_figure(figure.value, figure.unit, figure.qualifier)
+    return format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals)

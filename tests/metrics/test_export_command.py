@@ -13,7 +13,10 @@ from metrics.models import Figure
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote"
+HEADER = (
+    "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"
+    "stated_value,correction"
+)
 
 
 def export(**options) -> str:
@@ -48,6 +51,8 @@ def test_export_figures_csv_round_trips_chinese_text_and_plain_numbers(report_20
         "qualifier": "exact",
         "source_paragraph": "19",
         "source_quote": "排查矛盾糾紛18161起",
+        "stated_value": "18161",
+        "correction": "",
     }
     assert rows["crackdown.fireworks_seized"]["value"] == "1275.5"
     assert rows["mediation.resolution_rate"]["value"] == "98.66"

@@ -1,4 +1,4 @@
-"""Figure validation: each rule of ``Figure.clean()`` and the rate arithmetic of ``metrics.validation``.
+"""Figure validation: each rule of ``Figure.clean()`` and the rate arithmetic of ``metrics.rates``.
 
 The same rules through the admin's real URLs are in tests/reports/test_admin.py.
 """
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 RESOLVED = "mediation.disputes_resolved"  # 17918 起
 SCREENED = "mediation.disputes_screened"  # 18161 起
 RATE = "mediation.resolution_rate"  # 98.66 %, linked to the two counts above
+REASON = "依核對後的統計更正"
 
 
 def figure(code: str) -> Figure:
@@ -36,7 +37,11 @@ def clean_errors(instance) -> dict[str, list[str]]:
 
 
 def new_figure(section: Section, **fields) -> Figure:
-    """An unsaved figure in ``section`` with valid defaults; ``fields`` override them."""
+    """An unsaved figure in ``section`` with valid defaults; ``fields`` override them.
+
+    Its clause states its value (新數據3起), so the value is the report's, not a correction.
+    """
+    value, unit = fields.get("value", Decimal("3")), fields.get("unit", Unit.QI)
     defaults = {
         "report": section.report,
         "section": section,
@@ -46,7 +51,7 @@ def new_figure(section: Section, **fields) -> Figure:
         "value": Decimal("3"),
         "unit": Unit.QI,
         "source_paragraph": 19,
-        "source_quote": "新數據3起",
+        "source_quote": f"新數據{value.normalize():f}{unit}",
     }
     return Figure(**(defaults | fields))
 
@@ -188,45 +193,79 @@ def test_figure_clean_rejects_numerator_above_denominator(report_2021):
     }
 
 
-@pytest.mark.parametrize("stated", ["98.66", "98.67"])
-def test_figure_clean_accepts_rate_within_tolerance(report_2021, stated):
-    rate = figure(RATE)  # 17918 ÷ 18161 = 98.6619…%
-    rate.value = Decimal(stated)
-    assert clean_errors(rate) == {}
+def test_figure_clean_accepts_rate_equal_to_its_rounded_quotient(report_2021):
+    assert clean_errors(figure(RATE)) == {}  # 17918 ÷ 18161 × 100 = 98.6619…, rounds to 98.66
 
 
-def test_figure_clean_rejects_rate_outside_tolerance(report_2021):
+def test_figure_clean_rejects_rate_one_hundredth_off(report_2021):
     rate = figure(RATE)
-    rate.value = Decimal("98.68")
+    rate.value, rate.correction_reason = Decimal("98.67"), REASON
     assert clean_errors(rate) == {
         "value": [
-            "比率須等於分子 ÷ 分母：「化解矛盾糾紛」17918 ÷「排查矛盾糾紛」18161 = 98.66%，"
-            "但「矛盾糾紛化解率」填為 98.68%（容許誤差 0.01 個百分點）。"
+            "比率須等於分子 ÷ 分母 × 100 四捨五入到小數 2 位：「化解矛盾糾紛」17918 ÷「排查矛盾糾紛」18161 × 100 = "
+            "98.661967…%，四捨五入為 98.66%，但「矛盾糾紛化解率」填為 98.67%。"
         ]
     }
 
 
 def test_figure_clean_rejects_count_edit_that_breaks_its_rate(report_2021):
     resolved = figure(RESOLVED)
-    resolved.value = Decimal("17920")
+    resolved.value, resolved.correction_reason = Decimal("17920"), REASON
     assert clean_errors(resolved) == {
         "value": [
-            "比率須等於分子 ÷ 分母：「化解矛盾糾紛」改為 17920 後，「矛盾糾紛化解率」應為 98.67%，"
-            "但報告所載為 98.66%；請在同一次儲存中一併更新比率。"
+            "比率須等於分子 ÷ 分母 × 100 四捨五入到小數 2 位：「化解矛盾糾紛」改為 17920 後為 17920 ÷ 18161 × 100 = "
+            "98.67298…%，四捨五入為 98.67%，但「矛盾糾紛化解率」為 98.66%。請把分子、分母與比率放在同一次儲存中修改"
+            "（數據列表或章節頁），或在修改紀錄中「還原整次儲存」。"
         ]
     }
     assert figure(RESOLVED).value == Decimal("17918")
 
 
-def test_figure_clean_accepts_count_edit_that_keeps_its_rate(report_2021):
+def test_figure_clean_rejects_17919_which_rounds_to_98_67(report_2021):
     resolved = figure(RESOLVED)
-    resolved.value = Decimal("17919")  # 98.6675…%: still 98.66 within 0.01
-    assert clean_errors(resolved) == {}
+    resolved.value, resolved.correction_reason = Decimal("17919"), REASON  # 98.6674…% rounds half up to 98.67
+    assert clean_errors(resolved)["value"] == [
+        "比率須等於分子 ÷ 分母 × 100 四捨五入到小數 2 位：「化解矛盾糾紛」改為 17919 後為 17919 ÷ 18161 × 100 = "
+        "98.667474…%，四捨五入為 98.67%，但「矛盾糾紛化解率」為 98.66%。請把分子、分母與比率放在同一次儲存中修改"
+        "（數據列表或章節頁），或在修改紀錄中「還原整次儲存」。"
+    ]
+
+
+def test_figure_clean_accepts_count_edit_that_keeps_its_rate(report_2021):
+    screened = figure(SCREENED)
+    screened.value, screened.correction_reason = Decimal("18162"), REASON  # 98.6565…% still rounds to 98.66
+    assert clean_errors(screened) == {}
+
+
+def test_figure_clean_reports_missing_correction_reason_with_broken_rate(report_2021):
+    resolved = figure(RESOLVED)
+    resolved.value = Decimal("17920")
+    errors = clean_errors(resolved)
+    assert errors["correction_reason"] == ["數值 17920 與報告所載 17918 不同，這是一項更正：請填寫更正原因。"]
+    assert len(errors["value"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("stated", "numerator", "denominator", "decimals", "matches"),
+    [
+        ("98.66", "17918", "18161", 2, True),
+        ("98.66", "17919", "18161", 2, False),  # 98.6674… rounds to 98.67
+        ("98.67", "17919", "18161", 2, True),
+        ("98.7", "17918", "18161", 1, True),
+        ("99", "17918", "18161", 0, True),
+        ("12.5", "1", "8", 1, True),
+        ("13", "1", "8", 0, True),  # 12.5 rounds half up, not to even
+        ("91.59", "425", "464", 2, True),
+        ("98.65", "17917", "18162", 2, True),  # the two concurrent edits together: 98.6510…
+    ],
+)
+def test_rate_matches_rounds_half_up_to_the_stated_places(stated, numerator, denominator, decimals, matches):
+    assert rate_matches(Decimal(stated), Decimal(numerator), Decimal(denominator), decimals) is matches
 
 
 def test_figure_clean_rejects_count_edit_putting_numerator_above_denominator(report_2021):
     screened = figure(SCREENED)
-    screened.value = Decimal("17000")
+    screened.value, screened.correction_reason = Decimal("17000"), REASON
     assert clean_errors(screened) == {
         "value": ["分子不可大於分母：「化解矛盾糾紛」為 17918，大於「排查矛盾糾紛」的 17000。"]
     }
@@ -234,7 +273,7 @@ def test_figure_clean_rejects_count_edit_putting_numerator_above_denominator(rep
 
 def test_figure_clean_leaves_rate_check_to_a_deferring_formset(report_2021):
     resolved = figure(RESOLVED)
-    resolved.value = Decimal("17920")
+    resolved.value, resolved.correction_reason = Decimal("17920"), REASON
     resolved.rate_check_deferred = True
     assert clean_errors(resolved) == {}
 
@@ -262,4 +301,6 @@ def test_rate_status_reports_consistency(report_2021):
     assert rate_status(rate) == "✓ 一致"
     rate.value = Decimal("95")
     assert rate_status(rate) == "✗ 17918/18161 = 98.66% ≠ 95.00%"
+    rate.value, rate.decimals = Decimal("98.7"), 1
+    assert rate_status(rate) == "✓ 一致"
     assert rate_status(figure(RESOLVED)) == "—"

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 EXPLORER = reverse("metrics:explorer")
 BOM = "\ufeff".encode()
-HEADER = b"report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote\r\n"
+HEADER = (
+    b"report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"
+    b"stated_value,correction\r\n"
+)
 
 
 def command_output(*args: str) -> bytes:
@@ -120,7 +123,9 @@ def test_xlsx_export_has_numbers_as_numbers_and_a_frozen_header(report_2021, ana
     assert rows[0] == EXPORT_COLUMNS
     assert len(rows) == 1 + 17
     by_code = {row[3]: row for row in rows[1:]}
-    year, agency, section, code, name, value, unit, qualifier, paragraph, quote = by_code["mediation.resolution_rate"]
+    year, agency, section, code, name, value, unit, qualifier, paragraph, quote, *_stated = by_code[
+        "mediation.resolution_rate"
+    ]
     assert (year, agency, section, name, unit) == (2021, "萬州區公安局", "mediation", "矛盾糾紛化解率", "%")
     assert isinstance(value, float) and value == pytest.approx(98.66)
     assert isinstance(paragraph, int)

@@ -25,9 +25,11 @@ RATE = "mediation.resolution_rate"  # 98.66 %, linked to the two counts above
 PLAIN = "stability.permitted_event_plans"  # 14 場, linked to nothing
 
 COUNT_BREAKS_RATE = (
-    "比率須等於分子 ÷ 分母：「化解矛盾糾紛」改為 17920 後，「矛盾糾紛化解率」應為 98.67%，"
-    "但報告所載為 98.66%；請在同一次儲存中一併更新比率。"
+    "比率須等於分子 ÷ 分母 × 100 四捨五入到小數 2 位：「化解矛盾糾紛」改為 17920 後為 17920 ÷ 18161 × 100 = "
+    "98.67298…%，四捨五入為 98.67%，但「矛盾糾紛化解率」為 98.66%。請把分子、分母與比率放在同一次儲存中修改"
+    "（數據列表或章節頁），或在修改紀錄中「還原整次儲存」。"
 )
+REASON = "依核對後的統計更正"
 FIGURE_CHANGELIST = reverse("admin:metrics_figure_changelist")
 
 #: Session, user, permissions, counts, results, filter choices: a constant, whatever the rows.
@@ -50,9 +52,12 @@ def change_url(obj) -> str:
 
 
 def _form_data(form) -> dict:
+    """What a browser posts for ``form`` as shown: each field, and the hidden initial value of versioned fields."""
     data = {}
-    for name in form.fields:
+    for name, field in form.fields.items():
         value = form[name].value()
+        if field.show_hidden_initial:
+            data[form.add_initial_prefix(name)] = "" if value is None else str(value)
         if value is None or value is False:
             continue
         data[form.add_prefix(name)] = "on" if value is True else value
@@ -78,18 +83,26 @@ def inline_field(response, obj, field: str) -> str:
     raise LookupError(f"no inline row for {obj!r}")
 
 
-def changelist_data(*rows: tuple[Figure, str]) -> dict:
-    """The POST data of a list_editable save of the figure changelist: (figure, new value) rows."""
-    data = {
-        "form-TOTAL_FORMS": str(len(rows)),
-        "form-INITIAL_FORMS": str(len(rows)),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "儲存",
-    }
-    for index, (row, value) in enumerate(rows):
-        data |= {f"form-{index}-id": row.pk, f"form-{index}-value": value, f"form-{index}-qualifier": row.qualifier}
+def changelist_data(page, *rows: tuple[Figure, str] | tuple[Figure, str, str]) -> dict:
+    """The POST data that saves the figure list ``page`` as a browser shows it, with the rows
+    (figure, new value[, correction reason]) edited."""
+    formset = page.context["cl"].formset
+    data = _form_data(formset.management_form) | {"_save": "儲存"}
+    forms = {form.instance.pk: form for form in formset.forms}
+    for form in forms.values():
+        data |= _form_data(form)
+    for figure, value, *reason in rows:
+        form = forms[figure.pk]
+        data[form.add_prefix("value")] = value
+        if reason:
+            data[form.add_prefix("correction_reason")] = reason[0]
     return data
+
+
+def post_changelist(client, *rows, page=None):
+    """Save the figure list as loaded in ``page`` (loaded now when None) with ``rows`` edited."""
+    page = page or client.get(FIGURE_CHANGELIST)
+    return client.post(FIGURE_CHANGELIST, changelist_data(page, *rows))
 
 
 def post_change_form(client, obj, **changes):
@@ -98,7 +111,7 @@ def post_change_form(client, obj, **changes):
 
 
 def test_figure_changelist_rejects_count_that_breaks_rate(editor_client, audited_report):
-    response = editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "17920")))
+    response = post_changelist(editor_client, (figure(RESOLVED), "17920", REASON))
     assert response.status_code == 200
     assert COUNT_BREAKS_RATE in response.content.decode()
     assert figure(RESOLVED).value == Decimal("17918")
@@ -106,35 +119,34 @@ def test_figure_changelist_rejects_count_that_breaks_rate(editor_client, audited
 
 
 def test_figure_changelist_accepts_count_and_rate_in_same_save(editor_client, audited_report):
-    response = editor_client.post(
-        FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "17920"), (figure(RATE), "98.67"))
-    )
+    response = post_changelist(editor_client, (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON))
     assert response.status_code == 302
     assert (figure(RESOLVED).value, figure(RATE).value) == (Decimal("17920"), Decimal("98.67"))
 
 
 def test_figure_changelist_rejects_rate_edit_alone(editor_client, audited_report):
-    response = editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(RATE), "95")))
-    assert "17918 ÷「排查矛盾糾紛」18161 = 98.66%，但「矛盾糾紛化解率」填為 95.00%" in response.content.decode()
+    response = post_changelist(editor_client, (figure(RATE), "95", REASON))
+    assert (
+        "比率須等於分子 ÷ 分母 × 100 四捨五入到小數 2 位：「化解矛盾糾紛」17918 ÷「排查矛盾糾紛」18161 × 100 = "
+        "98.661967…%，四捨五入為 98.66%，但「矛盾糾紛化解率」填為 95.00%。"
+    ) in response.content.decode()
     assert figure(RATE).value == Decimal("98.66")
 
 
 def test_figure_changelist_rejects_numerator_above_denominator(editor_client, audited_report):
-    response = editor_client.post(
-        FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "18200"), (figure(RATE), "100"))
-    )
+    response = post_changelist(editor_client, (figure(RESOLVED), "18200", REASON), (figure(RATE), "100", REASON))
     assert "分子不可大於分母：「化解矛盾糾紛」為 18200，大於「排查矛盾糾紛」的 18161。" in response.content.decode()
     assert (figure(RESOLVED).value, figure(RATE).value) == (Decimal("17918"), Decimal("98.66"))
 
 
 def test_figure_changelist_rejects_fractional_count(editor_client, audited_report):
-    response = editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(PLAIN), "14.5")))
+    response = post_changelist(editor_client, (figure(PLAIN), "14.5", REASON))
     assert "計數須為非負整數：單位「場」不可有小數，但填入的是 14.5。" in response.content.decode()
     assert figure(PLAIN).value == Decimal("14")
 
 
 def test_figure_changelist_bulk_edit_records_history_with_user(editor_client, audited_report):
-    editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "17920"), (figure(RATE), "98.67")))
+    post_changelist(editor_client, (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON))
     for code, value in ((RESOLVED, Decimal("17920")), (RATE, Decimal("98.67"))):
         latest = figure(code).history.first()
         assert (latest.history_type, latest.value, latest.history_user.username, latest.history_change_reason) == (
@@ -146,7 +158,7 @@ def test_figure_changelist_bulk_edit_records_history_with_user(editor_client, au
 
 
 def test_figure_change_form_rejects_count_that_breaks_rate(editor_client, audited_report):
-    response = post_change_form(editor_client, figure(RESOLVED), value="17920")
+    response = post_change_form(editor_client, figure(RESOLVED), value="17920", correction_reason=REASON)
     assert response.status_code == 200
     assert COUNT_BREAKS_RATE in response.content.decode()
     assert figure(RESOLVED).value == Decimal("17918")
@@ -171,7 +183,9 @@ def test_figure_change_form_rejects_invalid_edit(editor_client, audited_report, 
 
 
 def test_figure_change_form_edit_records_user_and_reason(editor_client, audited_report):
-    response = post_change_form(editor_client, figure(PLAIN), value="15", change_reason="依原文更正")
+    response = post_change_form(
+        editor_client, figure(PLAIN), value="15", correction_reason=REASON, change_reason="依原文更正"
+    )
     assert response.status_code == 302
     latest = figure(PLAIN).history.first()
     assert (latest.value, latest.history_user.username, latest.history_change_reason) == (
@@ -219,7 +233,10 @@ def test_figure_delete_records_history_with_user(editor_client, audited_report):
 def test_section_change_form_rejects_count_that_breaks_rate(editor_client, audited_report):
     section = audited_report.sections.get(slug=SectionSlug.MEDIATION)
     page = editor_client.get(change_url(section))
-    data = admin_form_data(page) | {inline_field(page, figure(RESOLVED), "value"): "17920"}
+    data = admin_form_data(page) | {
+        inline_field(page, figure(RESOLVED), "value"): "17920",
+        inline_field(page, figure(RESOLVED), "correction_reason"): REASON,
+    }
     response = editor_client.post(change_url(section), data)
     assert response.status_code == 200
     assert COUNT_BREAKS_RATE in response.content.decode()
@@ -231,7 +248,9 @@ def test_section_change_form_saves_count_and_rate_with_reason(editor_client, aud
     page = editor_client.get(change_url(section))
     data = admin_form_data(page, change_reason="化解數更正") | {
         inline_field(page, figure(RESOLVED), "value"): "17920",
+        inline_field(page, figure(RESOLVED), "correction_reason"): REASON,
         inline_field(page, figure(RATE), "value"): "98.67",
+        inline_field(page, figure(RATE), "correction_reason"): REASON,
     }
     response = editor_client.post(change_url(section), data)
     assert response.status_code == 302
@@ -249,7 +268,9 @@ def test_figure_history_page_shows_changed_value_user_and_reason(editor_client, 
     page = editor_client.get(change_url(section))
     data = admin_form_data(page, change_reason="化解數更正") | {
         inline_field(page, figure(RESOLVED), "value"): "17920",
+        inline_field(page, figure(RESOLVED), "correction_reason"): REASON,
         inline_field(page, figure(RATE), "value"): "98.67",
+        inline_field(page, figure(RATE), "correction_reason"): REASON,
     }
     editor_client.post(change_url(section), data)
     response = editor_client.get(reverse("admin:metrics_figure_history", args=[figure(RESOLVED).pk]))
@@ -261,7 +282,7 @@ def test_figure_history_page_shows_changed_value_user_and_reason(editor_client, 
 
 
 def test_figure_history_revert_restores_value(editor_client, audited_report):
-    post_change_form(editor_client, figure(PLAIN), value="15")
+    post_change_form(editor_client, figure(PLAIN), value="15", correction_reason=REASON)
     baseline = figure(PLAIN).history.get(history_type="+")
     revert_url = reverse("admin:metrics_figure_simple_history", args=[baseline.id, baseline.history_id])
     page = editor_client.get(revert_url)
@@ -278,31 +299,33 @@ def test_figure_history_revert_restores_value(editor_client, audited_report):
 
 
 def test_figure_history_revert_that_breaks_rate_is_rejected(editor_client, audited_report):
-    editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "18000"), (figure(RATE), "99.11")))
+    post_changelist(editor_client, (figure(RESOLVED), "18000", REASON), (figure(RATE), "99.11", REASON))
     baseline = figure(RESOLVED).history.get(history_type="+")
     revert_url = reverse("admin:metrics_figure_simple_history", args=[baseline.id, baseline.history_id])
     response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
     assert response.status_code == 200
     assert (
-        "「化解矛盾糾紛」改為 17918 後，「矛盾糾紛化解率」應為 98.66%，但報告所載為 99.11%" in response.content.decode()
+        "「化解矛盾糾紛」改為 17918 後為 17918 ÷ 18161 × 100 = 98.661967…%，"
+        "四捨五入為 98.66%，但「矛盾糾紛化解率」為 99.11%" in response.content.decode()
     )
     assert figure(RESOLVED).value == Decimal("18000")
 
 
 def test_section_page_shows_edited_value_at_once(editor_client, audited_report):
-    editor_client.post(FIGURE_CHANGELIST, changelist_data((figure(RESOLVED), "17920"), (figure(RATE), "98.67")))
+    post_changelist(editor_client, (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON))
     html = editor_client.get("/reports/2021/mediation/").content.decode()
     assert "17,920起" in html
-    assert "17,918起" not in html
+    assert html.count("17,918起") == 1  # only in the correction note: 報告原載 17,918起
 
 
-def test_figure_changelist_shows_provenance_and_rate_status(editor_client, audited_report):
-    Figure.objects.filter(code=RATE).update(value=Decimal("95"))
+def test_figure_changelist_shows_rate_status_and_change_form_provenance(editor_client, audited_report):
+    Figure.objects.filter(code=RATE).update(value=Decimal("95"), stated_value=Decimal("95"))
     html = editor_client.get(FIGURE_CHANGELIST, {"unit": Unit.PERCENT}).content.decode()
-    assert "第 19 段" in html
-    assert "化解率98.66%" in html
     assert "✗ 17918/18161 = 98.66% ≠ 95.00%" in html
     assert "✓ 一致" in html  # the lawyer-mediation rate, 425 ÷ 464
+    form = editor_client.get(change_url(figure(RATE))).content.decode()
+    assert 'value="19"' in form
+    assert "化解率98.66%" in form
 
 
 @pytest.mark.parametrize(
@@ -376,7 +399,7 @@ def test_figure_changelist_query_count_does_not_grow_with_rows(
         response = editor_client.get(FIGURE_CHANGELIST, {"report__id__exact": larger.pk})
     assert response.context["cl"].result_count == 200
     assert len(response.context["cl"].result_list) == FigureAdmin.list_per_page
-    assert "✗ 100/101 = 99.01% ≠ 50.00%" in response.content.decode()
+    assert "✗ 100/101 = 99% ≠ 50%" in response.content.decode()  # rates stated with 0 places
     assert len(with_page_of_200.captured_queries) <= len(with_54.captured_queries)
 
 

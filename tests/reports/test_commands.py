@@ -39,7 +39,7 @@ def test_seed_report_relabels_baselines_recorded_with_the_old_english_reason():
 def test_seed_report_again_keeps_editors_changes_and_adds_no_history():
     run("seed_report", "wanzhou_2021")
     figure = Figure.objects.get(code="crackdown.guns_seized")
-    figure.value = Decimal("21")
+    figure.value, figure.correction_reason = Decimal("21"), "更正"
     figure.save()
     history_rows = Figure.history.count()
     output = run("seed_report", "wanzhou_2021")

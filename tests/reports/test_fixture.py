@@ -10,7 +10,6 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 from django.conf import settings
@@ -18,8 +17,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from metrics.choices import Qualifier, Unit
+from metrics.clauses import MARKED_UNITS, Stated, stated_numbers
 from metrics.models import Figure
-from metrics.rates import RATE_TOLERANCE
+from metrics.rates import rate_matches
 from reports.models import NamedItem, NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db
@@ -64,55 +64,6 @@ NOT_FIGURES = (
 
 #: Arabic numbers (with decimals) and runs of Chinese numerals, as the completeness scan sees them.
 NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[兩一二三四五六七八九十]+")
-
-#: One number as a quote states it: an optional 近/約 before it; an optional 萬/億; an
-#: optional 餘/余/多 after it (also after a 個, as in 兩個多月); then 元 for money or a percent sign.
-STATED_NUMBER = re.compile(
-    r"(?P<approx>[近約])?"
-    r"(?P<number>\d+(?:\.\d+)?|[兩二])"
-    r"(?P<scale>[萬億])?"
-    r"(?P<over>個?[餘余多])?"
-    r"(?P<suffix>元|[%﹪])?"
-)
-SCALE = {"萬": Decimal(10_000), "億": Decimal(100_000_000)}
-#: Units a quote marks right after the number; every other unit is a plain counter word.
-MARKED_UNITS = {Unit.PERCENT, Unit.YUAN, Unit.WAN_YUAN, Unit.YI_YUAN}
-
-
-class Stated(NamedTuple):
-    value: Decimal
-    unit: str | None  # "%", "元", "萬元", "億元"; None for a plain counter (起, 噸, 戶, …)
-    qualifier: str
-
-
-def stated_numbers(quote: str) -> list[Stated]:
-    """Every number ``quote`` states, as the fixture must store it.
-
-    萬/億 multiply a plain unit out (8萬餘噸 → 80000, over) but stay in a money
-    unit (790萬元 → 790 萬元); 兩/二 are 2; % and ﹪ are both percent.
-    """
-    stated = []
-    for match in STATED_NUMBER.finditer(quote):
-        number = match["number"]
-        value = Decimal(2) if number in "兩二" else Decimal(number)
-        scale, suffix = match["scale"] or "", match["suffix"]
-        if suffix == "元":
-            unit = f"{scale}元"
-        elif suffix in ("%", "﹪"):
-            unit = Unit.PERCENT
-        else:
-            unit = None
-            if scale:
-                value *= SCALE[scale]
-        if match["approx"]:
-            qualifier = Qualifier.APPROX
-        elif match["over"]:
-            qualifier = Qualifier.OVER
-        else:
-            qualifier = Qualifier.EXACT
-        stated.append(Stated(value, unit, qualifier))
-    return stated
-
 
 def occurrences(text: str, snippet: str):
     """(start, end) of every occurrence of ``snippet`` in ``text``."""
@@ -190,26 +141,28 @@ def test_figure_quote_is_verbatim_once_in_its_paragraph(report, paragraphs):
         assert paragraph.count(figure.source_quote) == 1, (figure.code, figure.source_quote)
 
 
-def test_figure_value_and_qualifier_are_stated_in_its_quote(report):
+def test_figure_stated_value_qualifier_and_precision_are_stated_in_its_quote(report):
     for figure in Figure.objects.all():
-        expected = Stated(figure.value, figure.unit if figure.unit in MARKED_UNITS else None, figure.qualifier)
+        unit = figure.unit if figure.unit in MARKED_UNITS else None
+        expected = Stated(figure.stated_value, unit, figure.qualifier, figure.decimals)
         assert expected in stated_numbers(figure.source_quote), (figure.code, figure.source_quote, expected)
+        assert figure.value == figure.stated_value, figure.code  # the fixture publishes the report as stated
 
 
 @pytest.mark.parametrize(
     ("quote", "expected"),
     [
-        ("將8萬餘噸超標廢水直排長江", [Stated(Decimal("80000"), None, Qualifier.OVER)]),
-        ("走訪各類特殊群體近9萬戶", [Stated(Decimal("90000"), None, Qualifier.APPROX)]),
-        ("涉案金額達5億余元", [Stated(Decimal("5"), Unit.YI_YUAN, Qualifier.OVER)]),
-        ("凍結涉案資金790萬元", [Stated(Decimal("790"), Unit.WAN_YUAN, Qualifier.EXACT)]),
-        ("經兩個多月縝密偵查", [Stated(Decimal("2"), None, Qualifier.OVER)]),
-        ("兩名犯罪嫌疑人", [Stated(Decimal("2"), None, Qualifier.EXACT)]),
-        ("一般類化解率99.12﹪", [Stated(Decimal("99.12"), Unit.PERCENT, Qualifier.EXACT)]),
-        ("收繳非法煙花爆竹1275.5件", [Stated(Decimal("1275.5"), None, Qualifier.EXACT)]),
+        ("將8萬餘噸超標廢水直排長江", [Stated(Decimal("80000"), None, Qualifier.OVER, 0)]),
+        ("走訪各類特殊群體近9萬戶", [Stated(Decimal("90000"), None, Qualifier.APPROX, 0)]),
+        ("涉案金額達5億余元", [Stated(Decimal("5"), Unit.YI_YUAN, Qualifier.OVER, 0)]),
+        ("凍結涉案資金790萬元", [Stated(Decimal("790"), Unit.WAN_YUAN, Qualifier.EXACT, 0)]),
+        ("經兩個多月縝密偵查", [Stated(Decimal("2"), None, Qualifier.OVER, 0)]),
+        ("兩名犯罪嫌疑人", [Stated(Decimal("2"), None, Qualifier.EXACT, 0)]),
+        ("一般類化解率99.12﹪", [Stated(Decimal("99.12"), Unit.PERCENT, Qualifier.EXACT, 2)]),
+        ("收繳非法煙花爆竹1275.5件", [Stated(Decimal("1275.5"), None, Qualifier.EXACT, 1)]),
         (
             "257個1782單元",
-            [Stated(Decimal("257"), None, Qualifier.EXACT), Stated(Decimal("1782"), None, Qualifier.EXACT)],
+            [Stated(Decimal("257"), None, Qualifier.EXACT, 0), Stated(Decimal("1782"), None, Qualifier.EXACT, 0)],
         ),
     ],
 )
@@ -250,7 +203,7 @@ def test_linked_rate_matches_its_counts(report):
     for rate in linked:
         numerator, denominator = rate.numerator.value, rate.denominator.value
         assert numerator <= denominator, rate.code
-        assert abs(rate.value - numerator / denominator * 100) <= RATE_TOLERANCE, rate.code
+        assert rate_matches(rate.value, numerator, denominator, rate.decimals), rate.code
         assert rate.numerator.unit == rate.denominator.unit != Unit.PERCENT
 
 

@@ -38,7 +38,13 @@ def test_admin_registers_every_project_model():
 
 def test_admin_audits_the_audited_models_with_simple_history():
     audited = {model._meta.label for model in AUDITED_MODELS}
-    assert audited == {"reports.Report", "reports.Section", "reports.NotableCase", "metrics.Figure"}
+    assert audited == {
+        "reports.Report",
+        "reports.Section",
+        "reports.NotableCase",
+        "reports.NamedItem",
+        "metrics.Figure",
+    }
 
 
 def test_admin_anonymous_is_redirected_to_admin_login(client, report_2021):
