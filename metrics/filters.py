@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from metrics import widgets
 from metrics.choices import Qualifier, Unit
 from metrics.formatting import plain_number
 from metrics.models import Figure
@@ -29,6 +30,12 @@ SEARCH_MAX_LENGTH = 100
 
 #: Same bounds as ``Figure.value``, so a bound never overflows the column.
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
+
+#: Built once: the labels are lazy, so each request still shows them in its own language.
+SORT_CHOICES = sort_choices(FigureExplorerTable)
+
+#: Filters an export's file name flags as ``filtered`` without spelling them out.
+NARROWING_FILTERS = ("kind", "unit", "qualifier", "value_min", "value_max")
 
 KIND_RATES = "rates"
 KIND_COUNTS = "counts"
@@ -58,35 +65,49 @@ class FigureFilter(django_filters.FilterSet):
     """
 
     year = django_filters.MultipleChoiceFilter(
-        label=_("年度"), field_name="report__year", distinct=False, widget=forms.CheckboxSelectMultiple
+        label=_("年度"), field_name="report__year", distinct=False, widget=widgets.CheckboxSelectMultiple
     )
     q = django_filters.CharFilter(
         label=_("搜尋名稱或代碼"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=widgets.TextInput(attrs={"type": "search"}),
     )
     section = django_filters.ChoiceFilter(
-        label=_("章節"), field_name="section__slug", choices=SectionSlug.choices, empty_label=_("全部章節")
+        label=_("章節"),
+        field_name="section__slug",
+        choices=SectionSlug.choices,
+        empty_label=_("全部章節"),
+        widget=widgets.Select,
     )
     kind = django_filters.ChoiceFilter(
         label=_("類型"),
         choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))],
         empty_label=_("比率與數量"),
         method="filter_kind",
+        widget=widgets.Select,
     )
-    unit = django_filters.ChoiceFilter(label=_("單位"), choices=Unit.choices, empty_label=_("全部單位"))
-    qualifier = django_filters.ChoiceFilter(label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"))
-    value_min = django_filters.NumberFilter(label=_("數值下限"), field_name="value", lookup_expr="gte", **VALUE_DIGITS)
-    value_max = django_filters.NumberFilter(label=_("數值上限"), field_name="value", lookup_expr="lte", **VALUE_DIGITS)
+    unit = django_filters.ChoiceFilter(
+        label=_("單位"), choices=Unit.choices, empty_label=_("全部單位"), widget=widgets.Select
+    )
+    qualifier = django_filters.ChoiceFilter(
+        label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"), widget=widgets.Select
+    )
+    value_min = django_filters.NumberFilter(
+        label=_("數值下限"), field_name="value", lookup_expr="gte", widget=widgets.NumberInput, **VALUE_DIGITS
+    )
+    value_max = django_filters.NumberFilter(
+        label=_("數值上限"), field_name="value", lookup_expr="lte", widget=widgets.NumberInput, **VALUE_DIGITS
+    )
     sort = django_filters.ChoiceFilter(
-        label=_("排序"),
-        choices=lambda: sort_choices(FigureExplorerTable),
-        empty_label=_("預設順序"),
-        method="leave_rows",
+        label=_("排序"), choices=SORT_CHOICES, empty_label=_("預設順序"), method="leave_rows", widget=widgets.Select
     )
     per_page = django_filters.ChoiceFilter(
-        label=_("每頁筆數"), choices=[(str(n), str(n)) for n in PAGE_SIZES], empty_label=None, method="leave_rows"
+        label=_("每頁筆數"),
+        choices=[(str(n), str(n)) for n in PAGE_SIZES],
+        empty_label=None,
+        method="leave_rows",
+        widget=widgets.Select,
     )
 
     class Meta:
@@ -117,6 +138,21 @@ class FigureFilter(django_filters.FilterSet):
     def selected_years(self) -> list[int]:
         """The years filtered on, ascending; empty for all years. Only for a valid form."""
         return sorted(int(year) for year in self.form.cleaned_data.get("year") or ())
+
+    def file_naming(self) -> dict:
+        """What an export's file name says about the rows, as ``export_filename`` keywords. Only for a valid form.
+
+        Years, section and search are named; any other filter that narrows the rows
+        (kind, unit, qualifier, value bounds) is only flagged. Sort and page size
+        change no row and are left out.
+        """
+        data = self.form.cleaned_data
+        return {
+            "years": self.selected_years(),
+            "section": data.get("section") or "",
+            "search": data.get("q") or "",
+            "other_filters": any(data.get(name) not in EMPTY_VALUES for name in NARROWING_FILTERS),
+        }
 
     def describe(self) -> list[tuple[str, str]]:
         """The active filters and sort as (label, text) pairs, for citing an export. Only for a valid form."""
