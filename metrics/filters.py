@@ -31,14 +31,20 @@ SEARCH_MAX_LENGTH = 100
 #: Same bounds as ``Figure.value``, so a bound never overflows the column.
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
 
+# Choices are given to the filters as callables: django-filter and Django deep-copy every
+# filter and form field per request, and a function is copied by reference where a list of
+# (value, lazy label) pairs is copied item by item.
+
 #: Built once: the labels are lazy, so each request still shows them in its own language.
 SORT_CHOICES = sort_choices(FigureExplorerTable)
+PAGE_SIZE_CHOICES = [(str(n), str(n)) for n in PAGE_SIZES]
 
 #: Filters an export's file name flags as ``filtered`` without spelling them out.
 NARROWING_FILTERS = ("kind", "unit", "qualifier", "value_min", "value_max")
 
 KIND_RATES = "rates"
 KIND_COUNTS = "counts"
+KIND_CHOICES = [(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))]
 
 
 def explorer_query(*, year: int, section: str) -> str:
@@ -76,22 +82,22 @@ class FigureFilter(django_filters.FilterSet):
     section = django_filters.ChoiceFilter(
         label=_("章節"),
         field_name="section__slug",
-        choices=SectionSlug.choices,
+        choices=lambda: SectionSlug.choices,
         empty_label=_("全部章節"),
         widget=widgets.Select,
     )
     kind = django_filters.ChoiceFilter(
         label=_("類型"),
-        choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))],
+        choices=lambda: KIND_CHOICES,
         empty_label=_("比率與數量"),
         method="filter_kind",
         widget=widgets.Select,
     )
     unit = django_filters.ChoiceFilter(
-        label=_("單位"), choices=Unit.choices, empty_label=_("全部單位"), widget=widgets.Select
+        label=_("單位"), choices=lambda: Unit.choices, empty_label=_("全部單位"), widget=widgets.Select
     )
     qualifier = django_filters.ChoiceFilter(
-        label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"), widget=widgets.Select
+        label=_("精確度"), choices=lambda: Qualifier.choices, empty_label=_("全部"), widget=widgets.Select
     )
     value_min = django_filters.NumberFilter(
         label=_("數值下限"), field_name="value", lookup_expr="gte", widget=widgets.NumberInput, **VALUE_DIGITS
@@ -100,11 +106,15 @@ class FigureFilter(django_filters.FilterSet):
         label=_("數值上限"), field_name="value", lookup_expr="lte", widget=widgets.NumberInput, **VALUE_DIGITS
     )
     sort = django_filters.ChoiceFilter(
-        label=_("排序"), choices=SORT_CHOICES, empty_label=_("預設順序"), method="leave_rows", widget=widgets.Select
+        label=_("排序"),
+        choices=lambda: SORT_CHOICES,
+        empty_label=_("預設順序"),
+        method="leave_rows",
+        widget=widgets.Select,
     )
     per_page = django_filters.ChoiceFilter(
         label=_("每頁筆數"),
-        choices=[(str(n), str(n)) for n in PAGE_SIZES],
+        choices=lambda: PAGE_SIZE_CHOICES,
         empty_label=None,
         method="leave_rows",
         widget=widgets.Select,
@@ -117,8 +127,8 @@ class FigureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Report.objects.order_by("year").values_list("year", flat=True)
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        years = [(str(year), str(year)) for year in Report.objects.order_by("year").values_list("year", flat=True)]
+        self.filters["year"].extra["choices"] = lambda: years
 
     def filter_kind(self, queryset, name, value):
         return queryset.rates() if value == KIND_RATES else queryset.counts()

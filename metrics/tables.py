@@ -7,7 +7,7 @@ Exports do not go through these tables: every exported row comes from
 import django_tables2 as tables
 from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -157,7 +157,7 @@ class FigureExplorerTable(tables.Table):
         the column's ``td`` attributes: what the django-tables2 template would write.
         """
         cells = [
-            (f"<td{flatatt(column.attrs.get('td', {}))}>", getattr(self, f"render_{column.name}"))
+            (f"<td{flatatt(column.attrs['td'])}>", getattr(self, f"render_{column.name}"))
             for column in self.columns
         ]
         records = self.paginated_rows.data
@@ -167,6 +167,22 @@ class FigureExplorerTable(tables.Table):
                 for record in records
             )
         )
+
+    def head_html(self) -> SafeString:
+        """``<th>`` of each column: its header, for a sortable one a link that sorts by it (or turns it round).
+
+        Sort links keep the other query parameters but the page: a new order starts on page 1.
+        """
+        query = self.request.GET.copy()
+        query.pop(self.prefixed_page_field, None)
+        cells = []
+        for column in self.columns:
+            header = conditional_escape(column.header)
+            if column.orderable:
+                query[self.prefixed_order_by_field] = column.order_by_alias.next
+                header = f'<a href="?{escape(query.urlencode())}">{header}</a>'
+            cells.append(f'<th scope="col"{flatatt(column.attrs["th"])}>{header}</th>')
+        return mark_safe("".join(cells))
 
     def page_links(self) -> list[dict]:
         """Links to other pages of a paginated table: previous, up to ten numbers with gaps, next.
