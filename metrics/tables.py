@@ -157,8 +157,7 @@ class FigureExplorerTable(tables.Table):
         the column's ``td`` attributes: what the django-tables2 template would write.
         """
         cells = [
-            (f"<td{flatatt(column.attrs['td'])}>", getattr(self, f"render_{column.name}"))
-            for column in self.columns
+            (f"<td{flatatt(column.attrs['td'])}>", getattr(self, f"render_{column.name}")) for column in self.columns
         ]
         records = self.paginated_rows.data
         return mark_safe(
