@@ -7,7 +7,7 @@ Exports do not go through these tables: every exported row comes from
 import django_tables2 as tables
 from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -16,6 +16,7 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 
 from metrics.formatting import format_figure
 from metrics.models import Figure
+from metrics.widgets import escape
 from reports.choices import SectionSlug
 
 
@@ -25,11 +26,8 @@ def _figure_anchor(record) -> str:
 
 def provenance_html(figure) -> SafeString:
     """The paragraph number and the verbatim clause that state a figure, the clause marked as Chinese."""
-    return format_html(
-        '<span class="paragraph">{}</span> <q lang="zh-Hant">{}</q>',
-        gettext("第 %(n)s 段") % {"n": figure.source_paragraph},
-        figure.source_quote,
-    )
+    paragraph = escape(gettext("第 %(n)s 段") % {"n": figure.source_paragraph})
+    return mark_safe(f'<span class="paragraph">{paragraph}</span> <q lang="zh-Hant">{escape(figure.source_quote)}</q>')
 
 
 class SectionFigureTable(tables.Table):
@@ -139,7 +137,7 @@ class FigureExplorerTable(tables.Table):
         if section_url is None:
             section_url = reverse("metrics:section", kwargs={"year": record.report.year, "slug": record.section.slug})
             self._section_urls[record.section_id] = section_url
-        return format_html('<a href="{}#{}">{}</a>', section_url, _figure_anchor(record), record.name)
+        return mark_safe(f'<a href="{escape(section_url)}#{escape(_figure_anchor(record))}">{escape(record.name)}</a>')
 
     def render_code(self, record):
         return record.code
@@ -162,7 +160,7 @@ class FigureExplorerTable(tables.Table):
         records = self.paginated_rows.data
         return mark_safe(
             "".join(
-                "<tr>" + "".join(f"{td}{conditional_escape(render(record))}</td>" for td, render in cells) + "</tr>"
+                "<tr>" + "".join(f"{td}{escape(render(record))}</td>" for td, render in cells) + "</tr>"
                 for record in records
             )
         )
@@ -176,7 +174,7 @@ class FigureExplorerTable(tables.Table):
         query.pop(self.prefixed_page_field, None)
         cells = []
         for column in self.columns:
-            header = conditional_escape(column.header)
+            header = escape(column.header)
             if column.orderable:
                 query[self.prefixed_order_by_field] = column.order_by_alias.next
                 header = f'<a href="?{escape(query.urlencode())}">{header}</a>'
