@@ -125,14 +125,6 @@ EXPLORER_FIELDS = (
 )
 
 
-def urlencode_with(query, **params) -> str:
-    """``query`` (a QueryDict) urlencoded with ``params`` set, the original left unchanged."""
-    changed = query.copy()
-    for name, value in params.items():
-        changed[name] = value
-    return changed.urlencode()
-
-
 class FigureExportMixin:
     """``?_export=csv|xlsx|json`` on a filtered table view: every matching row, in the table's sort.
 
@@ -221,7 +213,7 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
         return self.object_list.select_related(None).select_related("report", "section").only(*EXPLORER_FIELDS)
 
     def get_table_pagination(self, table):
-        """Rows a page from the validated form, and the requested page; False for an invalid form.
+        """Rows a page from the validated form, pages that do not exist raising; False for an invalid form.
 
         RequestConfig also reads ``?per_page=`` and ``?page=`` from the query string:
         the form has already checked ``per_page`` is 25, 50 or 100, and ``get_table``
@@ -233,8 +225,8 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
 
     def get_table(self, **kwargs):
         """The table with this request's sort and page; an empty one when the page does not exist."""
-        pagination = self.get_table_pagination(None)
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        pagination = self.get_table_pagination(table)
         requested = self.request.GET.get(table.prefixed_page_field)
         try:
             if pagination and requested is not None and not PAGE_NUMBER.fullmatch(requested):
@@ -242,8 +234,8 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
             return RequestConfig(self.request, paginate=pagination).configure(table)
         except InvalidPage:
             self.missing_page_of = Paginator(self.object_list, pagination["per_page"]).num_pages
-            table = self.get_table_class()(data=self.object_list.none(), **kwargs)
-            return RequestConfig(self.request, paginate=False).configure(table)
+            empty = self.get_table_class()(data=self.object_list.none(), **kwargs)
+            return RequestConfig(self.request, paginate=False).configure(empty)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,10 +245,12 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
         context["export_query"] = query.urlencode()
         context["can_export"] = self.request.user.has_perm(EXPORT_PERMISSION)
         if self.missing_page_of is not None:
+            last = query.copy()
+            last["page"] = self.missing_page_of
             context["missing_page"] = {
                 "pages": self.missing_page_of,
-                "first_url": "?" + query.urlencode() if query else self.request.path,
-                "last_url": urlencode_with(query, page=self.missing_page_of),
+                "first_url": f"?{query.urlencode()}" if query else self.request.path,
+                "last_url": f"?{last.urlencode()}",
             }
         return context
 
