@@ -2,7 +2,7 @@
 # The analyst explorer against Datasette on the same 100,080 figures, side by side, in one run;
 # writes the "Against Datasette" section of bench/results.md (the rest of that file is bench/run.sh's).
 #
-#   bash bench/peer.sh        # about 5 minutes; needs wrk, and PyPI once (Datasette)
+#   bash bench/peer.sh        # about 8 minutes; needs wrk, and PyPI once (Datasette)
 #
 # Datasette is installed into bench/.work/datasette-venv (git-ignored), never into the project.
 # Each side is ONE process on its own SQLite file: gunicorn with one worker and one thread for the
@@ -11,16 +11,20 @@
 # into a `figures` table, in the export's order, with an index on report_year (the portal's rows
 # are found through its index on the report).
 #  1. Pages: /metrics/?year=1989 (25 rows) against /figures/figures?report_year=1989&_size=25,
-#     wrk with CONNECTIONS connections for DURATION seconds each, ROUNDS rounds that alternate the
-#     two so both meet the same load on the machine; the median round of each counts.
+#     after a 5 s warm-up of each, wrk with CONNECTIONS connections for DURATION seconds each, ROUNDS
+#     rounds that alternate the two so both meet the same load on the machine; the median round counts.
 #  2. Full CSV: /metrics/?_export=csv against /figures/figures.csv?_stream=on&_size=max, 3 runs each,
 #     alternating: the median wall time, the rows, and each server process's peak memory.
+# Each server's CPU time per request is read from /proc as well: unlike requests per second it does
+# not depend on how much of the shared machine the other jobs leave. Both servers and wrk run at
+# nice NICE (default -10, as root) so those jobs disturb the run less; the same for both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-8}"
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
+NICE="${NICE:--10}"
 DATASETTE_VERSION=0.65.5
 WORK=bench/.work
 RAW="$WORK/peer"
@@ -89,11 +93,15 @@ print(session.session_key)
 ")
 
 echo "== servers: one process each"
-GUNICORN_BIND="127.0.0.1:$OURS" .venv/bin/gunicorn --config wanzhou_police/gunicorn.conf.py \
+nice -n "$NICE" true 2>/dev/null || NICE=0   # raising priority needs root; otherwise both run at 0
+# With autogroup scheduling (Linux's default) a nice value only ranks a process within its session;
+# the session's own nice ranks this whole run (servers, wrk, curl) against the machine's other jobs.
+if [ -w "/proc/$$/autogroup" ]; then echo "$NICE" >"/proc/$$/autogroup" 2>/dev/null || true; fi
+GUNICORN_BIND="127.0.0.1:$OURS" nice -n "$NICE" .venv/bin/gunicorn --config wanzhou_police/gunicorn.conf.py \
   --workers 1 --threads 1 --max-requests 0 >"$RAW/gunicorn.log" 2>&1 &
 pids+=($!)
 ours_master=$!
-"$DATASETTE" serve "$WORK/figures.db" --host 127.0.0.1 --port "$THEIRS" >"$RAW/datasette.log" 2>&1 &
+nice -n "$NICE" "$DATASETTE" serve "$WORK/figures.db" --host 127.0.0.1 --port "$THEIRS" >"$RAW/datasette.log" 2>&1 &
 pids+=($!)
 theirs_pid=$!
 for _ in $(seq 1 100); do
@@ -119,12 +127,14 @@ load_page() {  # side, pid, url, extra wrk args...: one wrk round, with the CPU 
   local side="$1" pid="$2" url="$3"; shift 3
   local before after line
   before=$(cpu_ticks "$pid")
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$@" -s bench/wrk_report.lua "$url" | grep '^RESULT')
+  line=$(nice -n "$NICE" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$@" -s bench/wrk_report.lua "$url" | grep '^RESULT')
   after=$(cpu_ticks "$pid")
   echo "PAGE side=$side round=$round ${line#RESULT } cpu_ms=$(((after - before) * TICK_MS))" | tee -a "$RAW/pages.txt"
 }
 
-echo "== 1. pages: $ROUNDS rounds of ${DURATION}s, $CONNECTIONS connections"
+echo "== 1. pages: a 5 s warm-up each, then $ROUNDS rounds of ${DURATION}s, $CONNECTIONS connections"
+nice -n "$NICE" wrk -t2 -c"$CONNECTIONS" -d5s -H "Cookie: sessionid=$SESSION" "$OURS_PAGE" >/dev/null
+nice -n "$NICE" wrk -t2 -c"$CONNECTIONS" -d5s "$THEIRS_PAGE" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   load_page ours "$ours_pid" "$OURS_PAGE" -H "Cookie: sessionid=$SESSION"
   load_page datasette "$theirs_pid" "$THEIRS_PAGE"
@@ -140,7 +150,7 @@ export_csv() {  # side, pid, url, output, extra curl args...
   local side="$1" pid="$2" url="$3" out="$4"; shift 4
   local t0 t1 before after
   before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
-  curl -sf "$@" -o "$out" "$url"
+  nice -n "$NICE" curl -sf "$@" -o "$out" "$url"
   t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
   echo "CSV side=$side run=$run seconds=$(seconds "$t0" "$t1") cpu_ms=$(((after - before) * TICK_MS)) rows=$(($(wc -l <"$out") - 1)) bytes=$(wc -c <"$out")" | tee -a "$RAW/csv.txt"
 }
@@ -159,12 +169,13 @@ done
   echo "duration=$DURATION"
   echo "connections=$CONNECTIONS"
   echo "rounds=$ROUNDS"
+  echo "nice=$NICE"
   echo "datasette=$("$DATASETTE" --version)"
   echo "figures=$(($(wc -l <"$WORK/rows.csv") - 1))"
   echo "year=$YEAR"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "measured=$(date -u '+%Y-%m-%d %H:%M')"
-  echo "command=DURATION=$DURATION CONNECTIONS=$CONNECTIONS ROUNDS=$ROUNDS bash bench/peer.sh"
+  echo "command=DURATION=$DURATION CONNECTIONS=$CONNECTIONS ROUNDS=$ROUNDS NICE=$NICE${KEEP_DATA:+ KEEP_DATA=$KEEP_DATA} bash bench/peer.sh"
 } >"$RAW/machine.txt"
 $PY bench/write_peer_results.py "$RAW" bench/results.md
 echo "== wrote the Datasette section of bench/results.md"

@@ -76,6 +76,7 @@ def section(raw: Path) -> str:
         f" synthetic figures in SQLite. One process each: gunicorn with 1 worker and 1 thread for the portal,"
         f" `datasette serve` ({machine['datasette']}, default settings, own venv under `bench/.work/`) on a"
         " `figures` table loaded from the portal's own export, indexed on `report_year`."
+        f" Both servers, wrk and curl ran at nice {machine['nice']}."
         f" wrk with {machine['connections']} connections for {machine['duration']} s per round;"
         f" {machine['rounds']} rounds alternate the two pages so both meet the same load; the median round counts.",
         "",
