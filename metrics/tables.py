@@ -185,7 +185,7 @@ class FigureExplorerTable(tables.Table):
         """Links to other pages of a paginated table: previous, up to ten numbers with gaps, next.
 
         Each is ``{"kind", "text", "url", "rel", "current"}``; a gap has no url, the
-        current page is marked and not linked. URLs keep every other query parameter.
+        current page is marked. URLs keep every other query parameter.
         """
         query = self.request.GET.copy()
 
