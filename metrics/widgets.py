@@ -17,8 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 def escape(value) -> str:
     """``conditional_escape`` without its lazy-string wrapper: safe text as it is, anything else escaped.
 
-    The same output as Django's ``escape`` (``html.escape`` of ``str(value)``), called
-    once per option and attribute, where the wrapper cost more than the escaping.
+    The same output as Django's ``escape`` (``html.escape`` of ``str(value)``). The
+    explorer calls it for every option, attribute and table cell it writes, where the
+    wrapper cost more than the escaping.
     """
     if type(value) is str:
         return html.escape(value)
