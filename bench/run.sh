@@ -134,5 +134,6 @@ echo "MEMORY idle_kb=$idle_kb peak_kb=$peak_kb figures=$FIGURES" | tee -a "$WORK
   echo "connections=$CONNECTIONS"
   echo "measured=$(date -u '+%Y-%m-%d %H:%M')"
 } > "$WORK/machine.txt"
-$PY bench/write_results.py "$WORK" > "$OUT"
+# Written beside and then moved, so the Datasette section of the old file can be carried over.
+$PY bench/write_results.py "$WORK" "$OUT" > "$WORK/results.md" && mv "$WORK/results.md" "$OUT"
 echo "== wrote $OUT"

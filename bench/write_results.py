@@ -1,12 +1,17 @@
 """Turn bench/run.sh's raw lines into bench/results.md (printed to stdout).
 
-Usage: python bench/write_results.py bench/raw  (reads machine.txt, load.txt, queries.txt, export.txt).
+Usage: python bench/write_results.py bench/raw [bench/results.md]  (reads machine.txt, load.txt,
+queries.txt, export.txt). Given the current results file, its Datasette section (bench/peer.sh) is kept.
 """
 
 import re
 import statistics
 import sys
 from pathlib import Path
+
+# Markers of bench/peer.sh's section (bench/write_peer_results.py); kept when this file is rewritten.
+PEER_START = "<!-- peer comparison: written by bench/peer.sh -->"
+PEER_END = "<!-- end of peer comparison -->"
 
 TARGET_SECTION_SHARE = 0.5
 TARGET_EXPORT_RATIO = 3.0
@@ -17,7 +22,7 @@ def fields(line: str) -> dict[str, str]:
     return dict(re.findall(r"(\w+)=(\S+)", line))
 
 
-def main(work: Path) -> None:
+def main(work: Path, previous: Path | None = None) -> None:
     machine = dict(line.split("=", 1) for line in (work / "machine.txt").read_text().splitlines() if "=" in line)
     loads = []
     for line in (work / "load.txt").read_text().splitlines():
@@ -129,8 +134,12 @@ def main(work: Path) -> None:
         "stays flat: rows are read through a server-side cursor and sent 500 lines at a time.",
     ]
     out += ["", "## Against the targets", "", *verdicts, "", "## What the numbers mean", "", *meaning, ""]
+    if previous is not None and previous.exists():
+        kept = re.search(f"{re.escape(PEER_START)}.*?{re.escape(PEER_END)}", previous.read_text(), re.DOTALL)
+        if kept:
+            out += [kept.group(0), ""]
     print("\n".join(out))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -19,6 +19,7 @@ mode, so a caller can export any number of rows in flat memory.
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -180,10 +181,45 @@ CONTENT_TYPES = {
 EXPORT_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
-def export_filename(*, years: Iterable[int], export_format: str, exported_at: datetime) -> str:
-    """``wanzhou-figures-<years joined by _, or all>-<YYYYMMDD in Asia/Shanghai>.<format>``."""
-    year_part = "_".join(str(year) for year in years) or "all"
-    return f"wanzhou-figures-{year_part}-{exported_at.astimezone(EXPORT_TIMEZONE):%Y%m%d}.{export_format}"
+#: How much of a search a file name keeps; the rest of a long search is cut.
+FILENAME_SEARCH_LENGTH = 20
+
+#: Runs of characters a file name should not carry (path separators, quotes, spaces, controls).
+_UNSAFE_IN_FILENAME = re.compile(r"[^\w.]+")
+
+
+def export_filename(
+    *,
+    years: Iterable[int],
+    export_format: str,
+    exported_at: datetime,
+    section: str = "",
+    search: str = "",
+    other_filters: bool = False,
+) -> str:
+    """``wanzhou-figures-<what>-<YYYYMMDD in Asia/Shanghai>.<format>``, ``<what>`` naming the rows' filters.
+
+    ``<what>`` joins with ``-``: the years (joined by ``_``), the section slug, the
+    search as ``search_<text>`` (letters and digits of any script kept, other runs
+    as ``_``, at most ``FILENAME_SEARCH_LENGTH`` characters) and ``filtered`` when
+    ``other_filters`` narrowed the rows further; ``all`` only when nothing did.
+    """
+    parts = []
+    year_part = "_".join(str(year) for year in years)
+    if year_part:
+        parts.append(year_part)
+    if section:
+        parts.append(section)
+    search_part = _UNSAFE_IN_FILENAME.sub("_", search).strip("_.")[:FILENAME_SEARCH_LENGTH]
+    if search_part:
+        parts.append(f"search_{search_part}")
+    elif search:
+        # Nothing printable is left of the search: still say the rows are a selection.
+        other_filters = True
+    if other_filters:
+        parts.append("filtered")
+    what = "-".join(parts) or "all"
+    return f"wanzhou-figures-{what}-{exported_at.astimezone(EXPORT_TIMEZONE):%Y%m%d}.{export_format}"
 
 
 def content_disposition(filename: str) -> str:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from metrics import widgets
 from metrics.choices import Qualifier, Unit
 from metrics.formatting import plain_number
 from metrics.models import Figure
@@ -31,9 +32,22 @@ SEARCH_MAX_LENGTH = 100
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
 
 CORRECTED_ONLY = "yes"
+CORRECTED_CHOICES = [(CORRECTED_ONLY, _("只看更正過的數據（與報告所載不同）"))]
+
+# Choices are given to the filters as callables: django-filter and Django deep-copy every
+# filter and form field per request, and a function is copied by reference where a list of
+# (value, lazy label) pairs is copied item by item.
+
+#: Built once: the labels are lazy, so each request still shows them in its own language.
+SORT_CHOICES = sort_choices(FigureExplorerTable)
+PAGE_SIZE_CHOICES = [(str(n), str(n)) for n in PAGE_SIZES]
+
+#: Filters an export's file name flags as ``filtered`` without spelling them out.
+NARROWING_FILTERS = ("kind", "unit", "qualifier", "value_min", "value_max", "corrected")
 
 KIND_RATES = "rates"
 KIND_COUNTS = "counts"
+KIND_CHOICES = [(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))]
 
 
 def explorer_query(*, year: int, section: str) -> str:
@@ -60,41 +74,60 @@ class FigureFilter(django_filters.FilterSet):
     """
 
     year = django_filters.MultipleChoiceFilter(
-        label=_("年度"), field_name="report__year", distinct=False, widget=forms.CheckboxSelectMultiple
+        label=_("年度"), field_name="report__year", distinct=False, widget=widgets.CheckboxSelectMultiple
     )
     q = django_filters.CharFilter(
         label=_("搜尋名稱或代碼"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=widgets.TextInput(attrs={"type": "search"}),
     )
     section = django_filters.ChoiceFilter(
-        label=_("章節"), field_name="section__slug", choices=SectionSlug.choices, empty_label=_("全部章節")
+        label=_("章節"),
+        field_name="section__slug",
+        choices=lambda: SectionSlug.choices,
+        empty_label=_("全部章節"),
+        widget=widgets.Select,
     )
     kind = django_filters.ChoiceFilter(
         label=_("類型"),
-        choices=[(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))],
+        choices=lambda: KIND_CHOICES,
         empty_label=_("比率與數量"),
         method="filter_kind",
+        widget=widgets.Select,
     )
-    unit = django_filters.ChoiceFilter(label=_("單位"), choices=Unit.choices, empty_label=_("全部單位"))
-    qualifier = django_filters.ChoiceFilter(label=_("精確度"), choices=Qualifier.choices, empty_label=_("全部"))
-    value_min = django_filters.NumberFilter(label=_("數值下限"), field_name="value", lookup_expr="gte", **VALUE_DIGITS)
-    value_max = django_filters.NumberFilter(label=_("數值上限"), field_name="value", lookup_expr="lte", **VALUE_DIGITS)
+    unit = django_filters.ChoiceFilter(
+        label=_("單位"), choices=lambda: Unit.choices, empty_label=_("全部單位"), widget=widgets.Select
+    )
+    qualifier = django_filters.ChoiceFilter(
+        label=_("精確度"), choices=lambda: Qualifier.choices, empty_label=_("全部"), widget=widgets.Select
+    )
+    value_min = django_filters.NumberFilter(
+        label=_("數值下限"), field_name="value", lookup_expr="gte", widget=widgets.NumberInput, **VALUE_DIGITS
+    )
+    value_max = django_filters.NumberFilter(
+        label=_("數值上限"), field_name="value", lookup_expr="lte", widget=widgets.NumberInput, **VALUE_DIGITS
+    )
     corrected = django_filters.ChoiceFilter(
         label=_("更正"),
-        choices=[(CORRECTED_ONLY, _("只看更正過的數據（與報告所載不同）"))],
+        choices=lambda: CORRECTED_CHOICES,
         empty_label=_("全部數據"),
         method="filter_corrected",
+        widget=widgets.Select,
     )
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
-        choices=lambda: sort_choices(FigureExplorerTable),
+        choices=lambda: SORT_CHOICES,
         empty_label=_("預設順序"),
         method="leave_rows",
+        widget=widgets.Select,
     )
     per_page = django_filters.ChoiceFilter(
-        label=_("每頁筆數"), choices=[(str(n), str(n)) for n in PAGE_SIZES], empty_label=None, method="leave_rows"
+        label=_("每頁筆數"),
+        choices=lambda: PAGE_SIZE_CHOICES,
+        empty_label=None,
+        method="leave_rows",
+        widget=widgets.Select,
     )
 
     class Meta:
@@ -104,8 +137,8 @@ class FigureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Report.objects.order_by("year").values_list("year", flat=True)
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        years = [(str(year), str(year)) for year in Report.objects.order_by("year").values_list("year", flat=True)]
+        self.filters["year"].extra["choices"] = lambda: years
 
     def filter_kind(self, queryset, name, value):
         return queryset.rates() if value == KIND_RATES else queryset.counts()
@@ -128,6 +161,21 @@ class FigureFilter(django_filters.FilterSet):
     def selected_years(self) -> list[int]:
         """The years filtered on, ascending; empty for all years. Only for a valid form."""
         return sorted(int(year) for year in self.form.cleaned_data.get("year") or ())
+
+    def file_naming(self) -> dict:
+        """What an export's file name says about the rows, as ``export_filename`` keywords. Only for a valid form.
+
+        Years, section and search are named; any other filter that narrows the rows
+        (kind, unit, qualifier, value bounds) is only flagged. Sort and page size
+        change no row and are left out.
+        """
+        data = self.form.cleaned_data
+        return {
+            "years": self.selected_years(),
+            "section": data.get("section") or "",
+            "search": data.get("q") or "",
+            "other_filters": any(data.get(name) not in EMPTY_VALUES for name in NARROWING_FILTERS),
+        }
 
     def describe(self) -> list[tuple[str, str]]:
         """The active filters and sort as (label, text) pairs, for citing an export. Only for a valid form."""

@@ -5,23 +5,29 @@ Exports do not go through these tables: every exported row comes from
 """
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 from metrics.formatting import format_figure
 from metrics.models import Figure
+from metrics.widgets import escape
+from reports.choices import SectionSlug
 
 
 def _figure_anchor(record) -> str:
     return f"figure-{record.code}"
 
 
-def provenance_html(figure) -> str:
-    """The paragraph number and the verbatim clause that state a figure (includes/_provenance.html)."""
-    return render_to_string("includes/_provenance.html", {"figure": figure})
+def provenance_html(figure) -> SafeString:
+    """The paragraph number and the verbatim clause that state a figure, the clause marked as Chinese."""
+    paragraph = escape(gettext("第 %(n)s 段") % {"n": figure.source_paragraph})
+    return mark_safe(f'<span class="paragraph">{paragraph}</span> <q lang="zh-Hant">{escape(figure.source_quote)}</q>')
 
 
 class SectionFigureTable(tables.Table):
@@ -80,9 +86,13 @@ def section_sort(requested: str) -> str:
 class FigureExplorerTable(tables.Table):
     """Figures across reports and sections for the explorer; each name links to its row on the section page.
 
-    Needs ``report``, ``section`` and ``section.report`` joined (the explorer's queryset
-    does), so rendering a page runs no query per row. Every sort ends on ``pk`` so
-    pages never overlap.
+    Needs ``report`` and ``section`` joined (the explorer's queryset does), so a
+    page runs no query per row. Every sort ends on ``pk`` so pages never overlap.
+
+    The explorer renders this table on every request, so its template writes the
+    rows with ``rows_html()``: one pass of Python over the page's records calling
+    ``render_<column>``, instead of django-tables2's template per row and cell
+    lookups per cell. Columns, sorting and pagination stay django-tables2's.
     """
 
     year = tables.Column(
@@ -91,7 +101,7 @@ class FigureExplorerTable(tables.Table):
         order_by=("report__year", "section__position", "position", "pk"),
     )
     section = tables.Column(verbose_name=_("章節"), order_by=("section__position", "report__year", "position", "pk"))
-    name = tables.Column(verbose_name=_("指標"), linkify=True, order_by=("name", "pk"), attrs={"td": {"class": "name"}})
+    name = tables.Column(verbose_name=_("指標"), order_by=("name", "pk"), attrs={"td": {"class": "name"}})
     code = tables.Column(
         verbose_name=_("代碼"), order_by=("code", "report__year", "pk"), attrs={"td": {"class": "code"}}
     )
@@ -107,16 +117,98 @@ class FigureExplorerTable(tables.Table):
         model = Figure
         fields = ("year", "section", "name", "code", "value", "provenance")
         attrs = {"class": "figure-table explorer-table"}
+        template_name = "metrics/explorer_table.html"
         empty_text = _("沒有符合篩選條件的數據。")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One reverse() per section on the page rather than one per row.
+        self._section_urls = {}
+        self._section_names = {slug: str(label) for slug, label in SectionSlug.choices}
+
+    def render_year(self, record):
+        return record.report.year
+
     def render_section(self, record):
-        return record.section.get_slug_display()
+        return self._section_names.get(record.section.slug, record.section.slug)
+
+    def render_name(self, record):
+        section_url = self._section_urls.get(record.section_id)
+        if section_url is None:
+            section_url = reverse("metrics:section", kwargs={"year": record.report.year, "slug": record.section.slug})
+            self._section_urls[record.section_id] = section_url
+        return mark_safe(f'<a href="{escape(section_url)}#{escape(_figure_anchor(record))}">{escape(record.name)}</a>')
+
+    def render_code(self, record):
+        return record.code
 
     def render_value(self, record):
         return format_figure(record.value, record.unit, record.qualifier, record.decimals)
 
     def render_provenance(self, record):
         return provenance_html(record)
+
+    def rows_html(self) -> SafeString:
+        """``<tr>`` of each record on the current page (every record if unpaginated), in order.
+
+        A cell is ``render_<column>(record)``, escaped unless safe, in a ``<td>`` with
+        the column's ``td`` attributes: what the django-tables2 template would write.
+        """
+        cells = [
+            (f"<td{flatatt(column.attrs['td'])}>", getattr(self, f"render_{column.name}")) for column in self.columns
+        ]
+        records = self.paginated_rows.data
+        return mark_safe(
+            "".join(
+                "<tr>" + "".join(f"{td}{escape(render(record))}</td>" for td, render in cells) + "</tr>"
+                for record in records
+            )
+        )
+
+    def head_html(self) -> SafeString:
+        """``<th>`` of each column: its header, for a sortable one a link that sorts by it (or turns it round).
+
+        Sort links keep the other query parameters but the page: a new order starts on page 1.
+        """
+        query = self.request.GET.copy()
+        query.pop(self.prefixed_page_field, None)
+        cells = []
+        for column in self.columns:
+            header = escape(column.header)
+            if column.orderable:
+                query[self.prefixed_order_by_field] = column.order_by_alias.next
+                header = f'<a href="?{escape(query.urlencode())}">{header}</a>'
+            cells.append(f'<th scope="col"{flatatt(column.attrs["th"])}>{header}</th>')
+        return mark_safe("".join(cells))
+
+    def page_links(self) -> list[dict]:
+        """Links to other pages of a paginated table: previous, up to ten numbers with gaps, next.
+
+        Each is ``{"kind", "text", "url", "rel", "current"}``; a gap has no url, the
+        current page is marked. URLs keep every other query parameter.
+        """
+        query = self.request.GET.copy()
+
+        def url(number: int) -> str:
+            query[self.prefixed_page_field] = number
+            return "?" + query.urlencode()
+
+        page = self.page
+        links = []
+        if page.has_previous():
+            links.append(
+                {"kind": "previous", "text": gettext("上一頁"), "url": url(page.previous_page_number()), "rel": "prev"}
+            )
+        for number in table_page_range(page, self.paginator):
+            if number == "...":
+                links.append({"kind": "gap", "text": "…"})
+            else:
+                links.append({"kind": "number", "text": number, "url": url(number), "current": number == page.number})
+        if page.has_next():
+            links.append(
+                {"kind": "next", "text": gettext("下一頁"), "url": url(page.next_page_number()), "rel": "next"}
+            )
+        return links
 
 
 def sort_choices(table_class: type[tables.Table]) -> list[tuple[str, str]]:

@@ -8,11 +8,13 @@ shell (navigation, login state) is rendered per request.
 import csv
 import io
 import itertools
+import re
 import tempfile
 
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, When
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -114,6 +116,22 @@ def section_detail(request, year: int, slug: str):
 #: Query parameters that select a page or a download rather than the rows.
 NOT_FILTERS = ("page", "_export")
 
+#: A page number as the explorer's links write it: ASCII digits, no sign, no leading zero.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+#: The figure columns the explorer's table reads (with ``report.year`` and ``section.slug``).
+EXPLORER_FIELDS = (
+    "code",
+    "name",
+    "value",
+    "unit",
+    "qualifier",
+    "source_paragraph",
+    "source_quote",
+    "report__year",
+    "section__slug",
+)
+
 
 class FigureExportMixin:
     """``?_export=csv|xlsx|json`` on a filtered table view: every matching row, in the table's sort.
@@ -154,9 +172,7 @@ class FigureExportMixin:
 
     def export_response(self, export_format: str, figures):
         exported_at = timezone.now()
-        filename = export_filename(
-            years=self.filterset.selected_years(), export_format=export_format, exported_at=exported_at
-        )
+        filename = export_filename(export_format=export_format, exported_at=exported_at, **self.filterset.file_naming())
         if export_format in EXPORT_FORMATS:
             chunks = EXPORT_FORMATS[export_format](figures)
             response = StreamingHttpResponse(
@@ -180,7 +196,9 @@ class FigureExportMixin:
 class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTableMixin, FilterView):
     """``/metrics/``: all figures, filtered by ``FigureFilter``, in a sortable table of 25/50/100 rows a page.
 
-    An invalid filter shows the form errors over an empty table (200). The default
+    An invalid filter shows the form errors over an empty table (200). A page
+    number that is not a positive integer, or past the last page, answers 404 with
+    the form, a notice naming how many pages there are, and no rows. The default
     order is ``Figure.objects.for_export()``'s, so an unsorted export matches
     ``export_figures``.
     """
@@ -191,24 +209,41 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     filterset_class = FigureFilter
     table_class = FigureExplorerTable
 
+    #: Set by ``get_table`` when ``?page=`` names no page of the result: the number of pages there are.
+    missing_page_of = None
+
     def get_queryset(self):
         return Figure.objects.for_export()
 
     def get_table_data(self):
-        # The row links need section.report (Figure.get_absolute_url goes through the section);
-        # exports do not, so only the page joins it.
-        return self.object_list.select_related("section__report")
+        # Only what the table shows: narrower rows make the database's sort of a
+        # large result cheaper, and the page needs neither the case nor long texts.
+        return self.object_list.select_related(None).select_related("report", "section").only(*EXPLORER_FIELDS)
 
     def get_table_pagination(self, table):
-        """Rows a page from the validated form.
+        """Rows a page from the validated form, pages that do not exist raising; False for an invalid form.
 
-        RequestConfig also reads ``?per_page=`` from the query string, which is safe
-        only because the form has already checked it is 25, 50 or 100; an invalid
-        form's table is empty and needs no pages.
+        RequestConfig also reads ``?per_page=`` and ``?page=`` from the query string:
+        the form has already checked ``per_page`` is 25, 50 or 100, and ``get_table``
+        refuses a ``page`` that is not plain digits before RequestConfig reads it.
         """
         if self.filterset.is_bound and not self.filterset.is_valid():
             return False
-        return {"per_page": self.filterset.page_size()}
+        return {"per_page": self.filterset.page_size(), "silent": False}
+
+    def get_table(self, **kwargs):
+        """The table with this request's sort and page; an empty one when the page does not exist."""
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        pagination = self.get_table_pagination(table)
+        requested = self.request.GET.get(table.prefixed_page_field)
+        try:
+            if pagination and requested is not None and not PAGE_NUMBER.fullmatch(requested):
+                raise InvalidPage
+            return RequestConfig(self.request, paginate=pagination).configure(table)
+        except InvalidPage:
+            self.missing_page_of = Paginator(self.object_list, pagination["per_page"]).num_pages
+            empty = self.get_table_class()(data=self.object_list.none(), **kwargs)
+            return RequestConfig(self.request, paginate=False).configure(empty)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,8 +252,20 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
             query.pop(name, None)
         context["export_query"] = query.urlencode()
         context["can_export"] = self.request.user.has_perm(EXPORT_PERMISSION)
+        if self.missing_page_of is not None:
+            last = query.copy()
+            last["page"] = self.missing_page_of
+            context["missing_page"] = {
+                "pages": self.missing_page_of,
+                "first_url": f"?{query.urlencode()}" if query else self.request.path,
+                "last_url": f"?{last.urlencode()}",
+            }
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        if self.missing_page_of is not None:
+            response_kwargs.setdefault("status", 404)
+        return super().render_to_response(context, **response_kwargs)
 
 @browse_required
 def chart_csv(request, year: int, slug: str, key: str):

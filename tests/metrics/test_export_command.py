@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from metrics.export import EXPORT_COLUMNS, escape_formula
 from metrics.models import Figure
+from reports.models import Report, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,38 @@ def test_export_rows_escape_exactly_like_escape_formula(report_2021):
     exported = {row[3]: row[4] for row in export_rows(Figure.objects.for_export())}
     for figure, name in zip(figures, names, strict=True):
         assert exported[figure.code] == escape_formula(name)
+
+
+def test_export_figures_without_a_year_exports_every_year_in_the_web_export_order(report_2021, client, make_user):
+    earlier = Report.objects.create(year=2019, title="2019年工作綜述", agency="萬州區公安局", source_name="2019.txt")
+    section = Section.objects.create(report=earlier, slug="mediation", position=1, heading="測試", source_paragraph=1)
+    Figure.objects.create(
+        report=earlier,
+        section=section,
+        code="mediation.synthetic_1",
+        name="較早年度",
+        theme="測試",
+        value=Decimal(7),
+        unit="起",
+        source_paragraph=1,
+        source_quote="7起",
+        position=1,
+    )
+    text = export()
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert len(rows) == Figure.objects.count() == 55
+    assert rows[0]["report_year"] == "2019" and {row["report_year"] for row in rows[1:]} == {"2021"}
+    client.force_login(make_user("analyst"))
+    web = b"".join(client.get(reverse("metrics:explorer"), {"_export": "csv"}).streaming_content)
+    assert text.encode("utf-8") == web
+
+
+def test_export_figures_section_without_a_year_keeps_that_section_of_every_year(report_2021):
+    rows = list(csv.DictReader(io.StringIO(export(section="crackdown").removeprefix("\ufeff"))))
+    assert {row["section"] for row in rows} == {"crackdown"}
+    assert len(rows) == Figure.objects.filter(section__slug="crackdown").count()
+
+
+def test_export_figures_unknown_section_without_a_year_lists_the_known_ones(report_2021):
+    with pytest.raises(CommandError, match="No section 'traffic'. Sections: stability, crackdown, mediation"):
+        export(section="traffic")

@@ -5,6 +5,7 @@ import json
 import tracemalloc
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -197,10 +198,53 @@ def test_export_filename_names_the_years_and_the_shanghai_date(report_2021, anal
     assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_export_filename_says_all_without_a_year_filter(report_2021, analyst_client):
-    response = analyst_client.get(EXPLORER, {"section": "mediation", "_export": "xlsx"})
-    assert 'filename="wanzhou-figures-all-' in response["Content-Disposition"]
-    assert response["Content-Disposition"].count(".xlsx") == 2
+def exported_name(client, params: dict) -> str:
+    """The UTF-8 file name (``filename*``) the export of ``params`` is offered under."""
+    response = client.get(EXPLORER, params)
+    assert response.status_code == 200
+    return unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+
+
+def today() -> str:
+    return timezone.now().astimezone(EXPORT_TIMEZONE).strftime("%Y%m%d")
+
+
+def test_export_filename_says_all_only_without_any_filter(report_2021, analyst_client):
+    assert exported_name(analyst_client, {"_export": "xlsx"}) == f"wanzhou-figures-all-{today()}.xlsx"
+    assert exported_name(analyst_client, {"sort": "-value", "per_page": "50", "_export": "csv"}) == (
+        f"wanzhou-figures-all-{today()}.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "what"),
+    [
+        ({"section": "mediation"}, "mediation"),
+        ({"q": "化解"}, "search_化解"),
+        ({"q": "化解", "kind": "rates"}, "search_化解-filtered"),
+        ({"year": "2021", "section": "mediation", "q": "率"}, "2021-mediation-search_率"),
+        ({"unit": "起"}, "filtered"),
+        ({"value_min": "0"}, "filtered"),
+        ({"q": "../a b"}, "search_a_b"),
+        ({"q": "///"}, "filtered"),
+    ],
+)
+def test_export_filename_names_the_filters(report_2021, analyst_client, params, what):
+    name = exported_name(analyst_client, {**params, "_export": "json"})
+    assert name == f"wanzhou-figures-{what}-{today()}.json"
+    assert "all" not in name.split("-")
+
+
+def test_export_filename_keeps_an_ascii_fallback_for_a_chinese_search(report_2021, analyst_client):
+    disposition = analyst_client.get(EXPLORER, {"q": "化解", "_export": "csv"})["Content-Disposition"]
+    assert f'filename="wanzhou-figures-search_??-{today()}.csv"' in disposition
+
+
+def test_export_filename_cuts_a_long_search():
+    name = export_filename(
+        years=[], search="化" * 100, export_format="csv", exported_at=datetime(2021, 1, 1, tzinfo=UTC)
+    )
+    assert name == f"wanzhou-figures-search_{'化' * 20}-20210101.csv"
 
 
 def test_export_filename_uses_the_date_in_shanghai():

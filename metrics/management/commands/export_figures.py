@@ -1,4 +1,9 @@
-"""Write one report's figures to stdout as CSV or JSON, in the same format as the web export."""
+"""Write figures to stdout as CSV or JSON, in the same format and order as the web export.
+
+Without ``--year`` every report's figures are written, in the order of the
+explorer's unsorted export (``Figure.objects.for_export()``); ``--section``
+narrows to one section, of one year or of every year.
+"""
 
 import os
 import sys
@@ -7,27 +12,33 @@ from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import EXPORT_FORMATS
 from metrics.models import Figure
+from reports.choices import SectionSlug
 from reports.models import Report
 
 
 class Command(BaseCommand):
-    help = "Export a report's figures to stdout (CSV with BOM, or JSON)."
+    help = "Export figures to stdout (CSV with BOM, or JSON): one report with --year, else every report."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2021")
+        parser.add_argument("--year", type=int, help="only this report year, e.g. 2021 (default: every year)")
         parser.add_argument("--section", help="only this section (its slug, e.g. mediation)")
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv", help="csv (default) or json")
 
     def handle(self, *args, year, section, format, **options):
-        report = Report.objects.filter(year=year).first()
-        if report is None:
-            known = ", ".join(str(y) for y in Report.objects.order_by("year").values_list("year", flat=True))
-            raise CommandError(f"No report for year {year}. Reports in the database: {known or 'none'}.")
-        figures = Figure.objects.for_export().filter(report=report)
+        figures = Figure.objects.for_export()
+        if year is not None:
+            report = Report.objects.filter(year=year).first()
+            if report is None:
+                known = ", ".join(str(y) for y in Report.objects.order_by("year").values_list("year", flat=True))
+                raise CommandError(f"No report for year {year}. Reports in the database: {known or 'none'}.")
+            figures = figures.filter(report=report)
+            if section is not None:
+                slugs = list(report.sections.order_by("position").values_list("slug", flat=True))
+                if section not in slugs:
+                    raise CommandError(f"No section {section!r} in the {year} report. Sections: {', '.join(slugs)}.")
+        elif section is not None and section not in SectionSlug.values:
+            raise CommandError(f"No section {section!r}. Sections: {', '.join(SectionSlug.values)}.")
         if section is not None:
-            slugs = list(report.sections.order_by("position").values_list("slug", flat=True))
-            if section not in slugs:
-                raise CommandError(f"No section {section!r} in the {year} report. Sections: {', '.join(slugs)}.")
             figures = figures.filter(section__slug=section)
 
         if hasattr(sys.stdout, "reconfigure"):
