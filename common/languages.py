@@ -35,9 +35,15 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+def current_language(language: str | None = None) -> str:
+    """``language`` (default: the active one) as one of the three codes; anything else is Traditional."""
+    language = (language or get_language() or TRADITIONAL).lower()
+    return language if language in HTML_LANG else TRADITIONAL
+
+
 def html_lang(language: str | None = None) -> str:
     """The ``lang`` attribute of ``language`` (default: the active one): 'zh-Hant', 'zh-Hans' or 'en'."""
-    return HTML_LANG.get((language or get_language() or TRADITIONAL).lower(), HTML_LANG[TRADITIONAL])
+    return HTML_LANG[current_language(language)]
 
 
 def in_language(text: str, english: str = "", language: str | None = None) -> str:
@@ -47,7 +53,7 @@ def in_language(text: str, english: str = "", language: str | None = None) -> st
     ``english`` (the Chinese only when no English was written yet); Simplified pages get ``text``
     converted by OpenCC; Traditional pages get ``text`` as it is.
     """
-    language = (language or get_language() or TRADITIONAL).lower()
+    language = current_language(language)
     if language == ENGLISH:
         return english or text
     if language == SIMPLIFIED:

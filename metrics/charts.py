@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from plotly.subplots import make_subplots
 
-from metrics.choices import Qualifier
-from metrics.formatting import format_figure
+from common.languages import localized
+from metrics.choices import Qualifier, Unit
+from metrics.formatting import format_figure_in_language
 
 #: Within one unit, values further apart than this get panels of their own.
 MAX_PANEL_RATIO = 20
@@ -190,11 +191,11 @@ def chart_rows(figures: Iterable) -> dict[str, ChartRow]:
     return {
         figure.code: ChartRow(
             code=figure.code,
-            label=figure.name,
+            label=localized(figure, "name"),
             value=figure.value,
             unit=figure.unit,
             qualifier=figure.qualifier,
-            display=format_figure(figure.value, figure.unit, figure.qualifier),
+            display=format_figure_in_language(figure.value, figure.unit, figure.qualifier),
             source_paragraph=figure.source_paragraph,
         )
         for figure in figures
@@ -306,7 +307,7 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
     for index, panel in enumerate(panels, start=1):
         figure.add_trace(_bar_trace(panel), row=index, col=1)
         figure.update_xaxes(
-            title_text=_("單位：%(unit)s") % {"unit": panel[0].unit},
+            title_text=_("單位：%(unit)s") % {"unit": Unit(panel[0].unit).label},
             title_standoff=4,
             rangemode="tozero",
             row=index,
@@ -340,7 +341,7 @@ def build_funnel_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> 
         )
     )
     figure.update_xaxes(
-        title_text=_("單位：%(unit)s") % {"unit": rows[0].unit},
+        title_text=_("單位：%(unit)s") % {"unit": Unit(rows[0].unit).label},
         showticklabels=False,
         showgrid=False,
         zeroline=False,

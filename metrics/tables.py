@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from metrics.formatting import format_figure
+from common.languages import localized
+from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 
 
@@ -54,10 +55,16 @@ class SectionFigureTable(tables.Table):
         empty_text = _("本章尚無數據。")
 
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier)
+        return format_figure_in_language(record.value, record.unit, record.qualifier)
 
     def render_case(self, record):
-        return record.case.title if record.case_id else ""
+        return localized(record.case, "title") if record.case_id else ""
+
+    def render_name(self, record):
+        return localized(record, "name")
+
+    def render_theme(self, record):
+        return localized(record, "theme")
 
     def render_provenance(self, record):
         return provenance_html(record)
@@ -112,8 +119,11 @@ class FigureExplorerTable(tables.Table):
     def render_section(self, record):
         return record.section.get_slug_display()
 
+    def render_name(self, record):
+        return localized(record, "name")
+
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier)
+        return format_figure_in_language(record.value, record.unit, record.qualifier)
 
     def render_provenance(self, record):
         return provenance_html(record)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from common.languages import html_lang, localized, to_simplified
+from common.languages import ENGLISH, current_language, html_lang, localized, to_simplified
 
 register = template.Library()
 
@@ -23,3 +23,13 @@ def simplified(text) -> str:
 def page_lang() -> str:
     """The active language's ``lang`` attribute value."""
     return html_lang()
+
+
+@register.filter
+def citation_in_page_language(report) -> str:
+    """How a page cites ``report`` in the active language: 萬州區公安局《2021年工作綜述》 or
+    Wanzhou District Public Security Bureau, "2021 Work Review"."""
+    agency, title = localized(report, "agency"), localized(report, "title")
+    if current_language() == ENGLISH:
+        return f"{agency}, “{title}”"
+    return f"{agency}《{title}》"
