@@ -64,3 +64,13 @@ def in_language(text: str, english: str = "", language: str | None = None) -> st
 def localized(obj, field: str, language: str | None = None) -> str:
     """``obj.<field>`` in the page language, using ``obj.<field>_en`` for English."""
     return in_language(str(getattr(obj, field) or ""), getattr(obj, f"{field}_en", "") or "", language)
+
+
+def citation(report, language: str | None = None) -> str:
+    """How pages and charts cite ``report`` (anything with agency, title and their ``_en``):
+    萬州區公安局《2021年工作綜述》, 万州区公安局《2021年工作综述》 or
+    Wanzhou District Public Security Bureau, “2021 Work Review”."""
+    agency, title = localized(report, "agency", language), localized(report, "title", language)
+    if current_language(language) == ENGLISH:
+        return f"{agency}, \u201c{title}\u201d"
+    return f"{agency}《{title}》"

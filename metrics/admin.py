@@ -60,6 +60,7 @@ class FigureAdmin(AuditedAdmin):
     autocomplete_fields = ("case", "numerator", "denominator")
     fieldsets = (
         (None, {"fields": ("report", "section", "case", "code", "name", "theme", "headline", "position")}),
+        (_("英文"), {"fields": ("name_en", "theme_en")}),
         (_("數值"), {"fields": ("value", "unit", "qualifier", "numerator", "denominator")}),
         (_("出處"), {"fields": ("source_paragraph", "source_quote")}),
         (_("修改紀錄"), {"fields": ("change_reason",)}),
@@ -121,14 +122,14 @@ class FigureInline(admin.TabularInline):
 
 class NotableCaseInline(admin.StackedInline):
     model = NotableCase
-    fields = ("position", "title", "month", "summary", "source_paragraph")
+    fields = ("position", "title", "title_en", "month", "summary", "summary_en", "source_paragraph")
     extra = 0
     show_change_link = True
 
 
 class NamedItemInline(admin.TabularInline):
     model = NamedItem
-    fields = ("kind", "position", "name", "source_paragraph")
+    fields = ("kind", "position", "name", "name_en", "source_paragraph")
     extra = 0
 
 

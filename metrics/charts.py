@@ -205,7 +205,7 @@ def chart_rows(figures: Iterable) -> dict[str, ChartRow]:
 def source_line(rows: Sequence[ChartRow], source: str) -> str:
     """'資料來源：<source>，第 4、6 段' — the paragraphs the rows come from, in order."""
     paragraphs = sorted({row.source_paragraph for row in rows})
-    numbers = "、".join(str(paragraph) for paragraph in paragraphs)
+    numbers = _("、").join(str(paragraph) for paragraph in paragraphs)
     return _("資料來源：%(source)s，第 %(paragraphs)s 段") % {"source": source, "paragraphs": numbers}
 
 
@@ -272,7 +272,7 @@ def _bar_trace(rows: Sequence[ChartRow]) -> go.Bar:
         text=[row.display for row in rows],
         textposition="auto",
         cliponaxis=False,
-        hovertemplate="%{y}：%{text}<extra></extra>",
+        hovertemplate=_("%{y}：%{text}<extra></extra>"),
         marker={
             "color": BAR_COLOUR,
             "pattern": {
@@ -336,7 +336,7 @@ def build_funnel_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> 
             x=[float(row.value) for row in rows],
             text=[row.display for row in rows],
             textinfo="text+percent initial",
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=_("%{y}：%{text}<extra></extra>"),
             marker={"color": list(FUNNEL_COLOURS[: len(rows)])},
         )
     )

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from common.caching import cached
+from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
 from metrics import selectors
 from metrics.charts import chart_rows, section_charts
@@ -53,7 +54,7 @@ def render_body(template_name: str, context: dict) -> str:
 def charts_for(section, figures, *, limit: int | None = None) -> list[dict]:
     """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report."""
     report = section.report
-    return section_charts(section.slug, chart_rows(figures), source=report.citation, year=report.year, limit=limit)
+    return section_charts(section.slug, chart_rows(figures), source=citation(report), year=report.year, limit=limit)
 
 
 @browse_required

@@ -12,7 +12,7 @@ from reports.models import NamedItem, NotableCase, Report, Section
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ("position", "slug", "heading", "source_paragraph")
+    fields = ("position", "slug", "heading", "heading_en", "source_paragraph")
     extra = 0
     show_change_link = True
 

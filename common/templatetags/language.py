@@ -2,7 +2,7 @@
 
 from django import template
 
-from common.languages import ENGLISH, current_language, html_lang, localized, to_simplified
+from common.languages import citation, html_lang, localized, to_simplified
 
 register = template.Library()
 
@@ -27,9 +27,5 @@ def page_lang() -> str:
 
 @register.filter
 def citation_in_page_language(report) -> str:
-    """How a page cites ``report`` in the active language: 萬州區公安局《2021年工作綜述》 or
-    Wanzhou District Public Security Bureau, "2021 Work Review"."""
-    agency, title = localized(report, "agency"), localized(report, "title")
-    if current_language() == ENGLISH:
-        return f"{agency}, “{title}”"
-    return f"{agency}《{title}》"
+    """How a page cites ``report`` in the active language (``common.languages.citation``)."""
+    return citation(report)
