@@ -9,6 +9,7 @@ carry a hatched bar and their qualifier in the label.
 """
 
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -228,8 +229,11 @@ def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
     """Break text into ``<br>``-separated lines of at most ``width`` characters.
 
     plotly does not wrap annotations, and on a phone the plot area is narrow;
-    Chinese text may break between any two characters.
+    Chinese text may break between any two characters; text without Chinese (English
+    pages) breaks between words, twice as many of its narrower characters to a line.
     """
+    if not any("\u3000" <= char <= "\u9fff" for char in text):
+        return "<br>".join(textwrap.wrap(text, width * 2))
     return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
 
 
