@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -148,10 +149,13 @@ class FigureExportMixin:
     def export_response(self, export_format: str, figures):
         exported_at = timezone.now()
         filename = export_filename(
-            years=self.filterset.selected_years(), export_format=export_format, exported_at=exported_at
+            years=self.filterset.selected_years(),
+            export_format=export_format,
+            exported_at=exported_at,
+            language=get_language(),
         )
         if export_format in EXPORT_FORMATS:
-            chunks = EXPORT_FORMATS[export_format](figures)
+            chunks = EXPORT_FORMATS[export_format](figures, get_language())
             response = StreamingHttpResponse(
                 (chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES[export_format]
             )
@@ -163,6 +167,7 @@ class FigureExportMixin:
                 sources=Report.objects.filter(pk__in=figures.values("report")).order_by("year"),
                 filters=self.filterset.describe(),
                 exported_at=exported_at,
+                language=get_language(),
             )
             workbook.seek(0)
             response = FileResponse(workbook, content_type=CONTENT_TYPES[export_format])

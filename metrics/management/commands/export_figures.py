@@ -3,6 +3,7 @@
 import os
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import EXPORT_FORMATS
@@ -17,8 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2021")
         parser.add_argument("--section", help="only this section (its slug, e.g. mediation)")
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv", help="csv (default) or json")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of names and units: zh-hant (default), zh-hans or en; columns and codes are the same",
+        )
 
-    def handle(self, *args, year, section, format, **options):
+    def handle(self, *args, year, section, format, language, **options):
         report = Report.objects.filter(year=year).first()
         if report is None:
             known = ", ".join(str(y) for y in Report.objects.order_by("year").values_list("year", flat=True))
@@ -34,7 +41,7 @@ class Command(BaseCommand):
             # The BOM and the Chinese text must reach the file as UTF-8 whatever the locale says.
             sys.stdout.reconfigure(encoding="utf-8")
         try:
-            for chunk in EXPORT_FORMATS[format](figures):
+            for chunk in EXPORT_FORMATS[format](figures, language):
                 self.stdout.write(chunk, ending="")
             self.stdout.flush()
         except BrokenPipeError:
