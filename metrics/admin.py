@@ -113,6 +113,7 @@ class FigureAdmin(AuditedAdmin):
     readonly_fields = ("correction_stamp",)
     fieldsets = (
         (None, {"fields": ("report", "section", "case", "code", "name", "theme", "headline", "position")}),
+        (_("英文"), {"fields": ("name_en", "theme_en")}),
         (_("數值"), {"fields": ("value", "unit", "qualifier", "decimals", "numerator", "denominator")}),
         (_("出處"), {"fields": ("source_paragraph", "source_quote", "stated_value")}),
         (_("更正"), {"fields": ("correction_reason", "correction_stamp")}),
@@ -316,14 +317,14 @@ class FigureInline(admin.TabularInline):
 
 class NotableCaseInline(VersionedInlineMixin, admin.StackedInline):
     model = NotableCase
-    fields = ("version", "position", "title", "month", "summary", "source_paragraph")
+    fields = ("version", "position", "title", "title_en", "month", "summary", "summary_en", "source_paragraph")
     extra = 0
     show_change_link = True
 
 
 class NamedItemInline(VersionedInlineMixin, admin.TabularInline):
     model = NamedItem
-    fields = ("version", "kind", "position", "name", "source_paragraph")
+    fields = ("version", "kind", "position", "name", "name_en", "source_paragraph")
     extra = 0
 
 

@@ -18,6 +18,7 @@ hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/
 """
 
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,8 +27,9 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from common.languages import ENGLISH, SIMPLIFIED, current_language, localized, to_simplified
 from metrics.choices import Qualifier, Unit
-from metrics.formatting import WAN, YI, format_figure, grouped_number
+from metrics.formatting import WAN, YI, format_figure_in_language, grouped_number
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
@@ -46,6 +48,7 @@ LABEL_LINE_CHARS = 8
 NOTE_LINE_CHARS = 16
 #: Room to the right of the longest bar for a value label written outside it.
 RANGE_HEADROOM = Decimal("1.15")
+MILLION = Decimal(1_000_000)
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
@@ -264,17 +267,20 @@ def chart_rows(figures: Iterable, *, section_url: str = "") -> dict[str, ChartRo
     for figure in figures:
         is_correction = bool(getattr(figure, "is_correction", False))
         stated = getattr(figure, "stated_value", None) if is_correction else None
+        places = getattr(figure, "decimals", None)
         rows[figure.code] = ChartRow(
             code=figure.code,
-            label=figure.name,
+            label=localized(figure, "name"),
             value=figure.value,
             unit=figure.unit,
             qualifier=figure.qualifier,
-            display=format_figure(figure.value, figure.unit, figure.qualifier),
+            display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
             source_paragraph=figure.source_paragraph,
             href=f"{section_url}#figure-{figure.code}",
             is_correction=is_correction,
-            stated_display=format_figure(stated, figure.unit, figure.qualifier) if stated is not None else "",
+            stated_display=(
+                format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
+            ),
         )
     return rows
 
@@ -290,12 +296,18 @@ def shares_an_axis(rows: Sequence[ChartRow]) -> bool:
 def source_line(rows: Sequence[ChartRow], source: str) -> str:
     """'資料來源：<source>，第 4、6 段' — the paragraphs the rows come from, in order."""
     paragraphs = sorted({row.source_paragraph for row in rows})
-    numbers = "、".join(str(paragraph) for paragraph in paragraphs)
+    numbers = _("、").join(str(paragraph) for paragraph in paragraphs)
     return _("資料來源：%(source)s，第 %(paragraphs)s 段") % {"source": source, "paragraphs": numbers}
 
 
 def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
-    """Break text into ``<br>``-separated lines of at most ``width`` characters."""
+    """Break text into ``<br>``-separated lines of at most ``width`` characters.
+
+    Chinese text may break between any two characters; text without Chinese (English
+    pages) breaks between words, twice as many of its narrower characters to a line.
+    """
+    if not any("\u3000" <= char <= "\u9fff" for char in text):
+        return "<br>".join(textwrap.wrap(text, width * 2)) or text
     return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
 
 
@@ -314,14 +326,22 @@ def tick_step(maximum: Decimal) -> Decimal:
 
 
 def tick_text(value: Decimal, unit: str) -> str:
-    """An axis tick as Chinese readers write it: '0', '5,000', '1.5萬', '2億', '40%'."""
+    """An axis tick as the page's readers write it: '0', '5,000', '1.5萬' ('1.5万'), '2億', '40%';
+    in English '15,000', '2M'."""
     if unit == Unit.PERCENT:
         return f"{grouped_number(value)}%"
+    language = current_language()
+    if language == ENGLISH:
+        if value >= MILLION:
+            return f"{grouped_number(value / MILLION)}M"
+        return grouped_number(value)
     if value >= YI:
-        return f"{grouped_number(value / YI)}億"
-    if value >= WAN:
-        return f"{grouped_number(value / WAN)}萬"
-    return grouped_number(value)
+        text = f"{grouped_number(value / YI)}億"
+    elif value >= WAN:
+        text = f"{grouped_number(value / WAN)}萬"
+    else:
+        return grouped_number(value)
+    return to_simplified(text) if language == SIMPLIFIED else text
 
 
 def axis_ticks(maximum: Decimal, unit: str) -> tuple[list[float], list[str]]:
@@ -371,7 +391,7 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
         )
     )
     figure.update_xaxes(
-        title_text=_("單位：%(unit)s") % {"unit": unit},
+        title_text=_("單位：%(unit)s") % {"unit": Unit(unit).label if unit in Unit.values else unit},
         title_standoff=4,
         range=[0, float(max(Decimal(tickvals[-1]), maximum * RANGE_HEADROOM))],
         tickmode="array",
@@ -416,9 +436,13 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
 
 
 def chart_payload(figure: go.Figure) -> dict:
-    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config."""
+    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config.
+
+    plotly's own texts follow the page: its zh-TW locale on Chinese pages, its built-in English otherwise.
+    """
     payload = json.loads(figure.to_json())
-    return {"data": payload["data"], "layout": payload["layout"], "config": PLOTLY_CONFIG}
+    config = PLOTLY_CONFIG if current_language() != ENGLISH else {**PLOTLY_CONFIG, "locale": "en"}
+    return {"data": payload["data"], "layout": payload["layout"], "config": config}
 
 
 def section_charts(

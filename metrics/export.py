@@ -28,10 +28,22 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from common.languages import (
+    ENDONYMS,
+    ENGLISH,
+    SIMPLIFIED,
+    TRADITIONAL,
+    citation,
+    current_language,
+    in_language,
+    to_simplified,
+)
+from metrics.choices import Unit
 from metrics.formatting import plain_number
 from reports.models import Report
 
@@ -83,6 +95,8 @@ EXPORT_FIELDS = (
     "stated_value",
     "correction_reason",
     "decimals",
+    "report__agency_en",
+    "name_en",
 )
 NUMBER_COLUMNS = frozenset({"value", "stated_value"})
 NUMBER_INDEXES = frozenset(EXPORT_COLUMNS.index(column) for column in NUMBER_COLUMNS)
@@ -96,24 +110,54 @@ TEXT_INDEXES = tuple(
 ROWS_PER_CHUNK = 500
 
 
-def export_rows(figures: QuerySet) -> Iterator[tuple]:
+def unit_in_language(unit: str, language: str) -> str:
+    """The unit cell in ``language``: the stored unit (Traditional), converted, or its English label."""
+    if language == ENGLISH:
+        with translation.override(ENGLISH):
+            return str(Unit(unit).label) if unit in Unit.values else unit
+    if language == SIMPLIFIED:
+        return to_simplified(unit)
+    return unit
+
+
+def export_rows(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[tuple]:
     """Each figure as a tuple of cells in ``EXPORT_COLUMNS`` order, in the queryset's order.
+
+    Agency, name and unit are in ``language``; codes, qualifier codes and the verbatim
+    clause are the same in every language, so the columns mean the same in each.
 
     Text cells are formula-escaped, ``value`` and ``stated_value`` are plain-number
     strings with the stated places, year and paragraph are ints; ``correction`` is ''
     unless the value differs from the stated one. Reads plain tuples (``values_list``)
     in chunks through a server-side cursor on PostgreSQL, so no model instance is built per row.
     """
+    language = current_language(language)
     rows = figures.values_list(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for year, agency, slug, code, name, value, unit, qualifier, paragraph, clause, stated, reason, places in rows:
+    for (
+        year,
+        agency,
+        slug,
+        code,
+        name,
+        value,
+        unit,
+        qualifier,
+        paragraph,
+        clause,
+        stated,
+        reason,
+        places,
+        agency_en,
+        name_en,
+    ) in rows:
         yield (
             year,
-            escape_formula(agency),
+            escape_formula(in_language(agency, agency_en, language)),
             escape_formula(slug),
             escape_formula(code),
-            escape_formula(name),
+            escape_formula(in_language(name, name_en, language)),
             plain_number(value, places),
-            escape_formula(unit),
+            escape_formula(unit_in_language(unit, language)),
             escape_formula(qualifier),
             paragraph,
             escape_formula(clause),
@@ -134,13 +178,13 @@ def batched(rows: Iterator[tuple], size: int = ROWS_PER_CHUNK) -> Iterator[list[
         yield batch
 
 
-def csv_chunks(figures: QuerySet) -> Iterator[str]:
+def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
     """The CSV export: BOM and header first, then the rows, ``ROWS_PER_CHUNK`` lines a chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     yield BOM + buffer.getvalue()
-    for batch in batched(export_rows(figures)):
+    for batch in batched(export_rows(figures, language)):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(batch)
@@ -155,14 +199,14 @@ def _json_object(cells: tuple) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def json_chunks(figures: QuerySet) -> Iterator[str]:
+def json_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
     """The JSON export: ``[`` then one object per line, comma-separated, then ``]``.
 
     No byte-order mark: RFC 8259 forbids one and Python's json.loads rejects it.
     """
     yield "["
     separator = "\n"
-    for batch in batched(export_rows(figures)):
+    for batch in batched(export_rows(figures, language)):
         yield separator + ",\n".join(_json_object(cells) for cells in batch)
         separator = ",\n"
     yield "\n]\n"
@@ -196,13 +240,16 @@ def export_filename(
     section: str = "",
     search: str = "",
     other_filters: bool = False,
+    language: str = TRADITIONAL,
 ) -> str:
     """``wanzhou-figures-<what>-<YYYYMMDD in Asia/Shanghai>.<format>``, ``<what>`` naming the rows' filters.
 
     ``<what>`` joins with ``-``: the years (joined by ``_``), the section slug, the
     search as ``search_<text>`` (letters and digits of any script kept, other runs
     as ``_``, at most ``FILENAME_SEARCH_LENGTH`` characters) and ``filtered`` when
-    ``other_filters`` narrowed the rows further; ``all`` only when nothing did.
+    ``other_filters`` narrowed the rows further; ``all`` only when nothing did. The
+    language (``-zh-hans``, ``-en``) follows the date unless it is Traditional Chinese,
+    the source's own, so the names of Traditional exports stay what they always were.
     """
     parts = []
     year_part = "_".join(str(year) for year in years)
@@ -219,7 +266,10 @@ def export_filename(
     if other_filters:
         parts.append("filtered")
     what = "-".join(parts) or "all"
-    return f"wanzhou-figures-{what}-{exported_at.astimezone(EXPORT_TIMEZONE):%Y%m%d}.{export_format}"
+    language = current_language(language)
+    language_part = "" if language == TRADITIONAL else f"-{language}"
+    day = f"{exported_at.astimezone(EXPORT_TIMEZONE):%Y%m%d}"
+    return f"wanzhou-figures-{what}-{day}{language_part}.{export_format}"
 
 
 def content_disposition(filename: str) -> str:
@@ -248,6 +298,7 @@ def write_xlsx(
     sources: Iterable[Report],
     filters: Iterable[tuple[str, str]],
     exported_at: datetime,
+    language: str = TRADITIONAL,
 ) -> int:
     """Write the XLSX export of ``figures`` to ``target`` and return the number of data rows.
 
@@ -259,18 +310,19 @@ def write_xlsx(
     data.freeze_panes = "A2"
     data.append(EXPORT_COLUMNS)
     count = 0
-    for cells in export_rows(figures):
+    for cells in export_rows(figures, language):
         data.append(xlsx_row(cells))
         count += 1
 
     about = workbook.create_sheet(_("來源與篩選"))
     about.append([_("項目"), _("內容")])
     for report in sources:
-        about.append([_("資料來源"), sheet_text(report.citation)])
-        about.append([_("發布機關"), sheet_text(report.agency)])
-        about.append([_("報告"), sheet_text(f"{report.year} {report.title}")])
+        about.append([_("資料來源"), sheet_text(citation(report, language))])
+        about.append([_("發布機關"), sheet_text(in_language(report.agency, report.agency_en, language))])
+        about.append([_("報告"), sheet_text(f"{report.year} {in_language(report.title, report.title_en, language)}")])
         about.append([_("來源文件"), sheet_text(report.source_name)])
     local_time = exported_at.astimezone(EXPORT_TIMEZONE)
+    about.append([_("語言"), ENDONYMS[current_language(language)]])
     about.append([_("匯出時間"), f"{local_time:%Y-%m-%d %H:%M:%S} (Asia/Shanghai, UTC+8)"])
     described = list(filters)
     for label, value in described:

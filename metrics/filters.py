@@ -188,7 +188,9 @@ class FigureFilter(django_filters.FilterSet):
                 text = plain_number(value)
             elif hasattr(field, "choices"):
                 labels = {str(key): str(label) for key, label in field.choices}
-                text = "、".join(labels.get(item, item) for item in (value if isinstance(value, list) else [value]))
+                text = str(_("、")).join(
+                    labels.get(item, item) for item in (value if isinstance(value, list) else [value])
+                )
             else:
                 text = value
             described.append((str(field.label), text))

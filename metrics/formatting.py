@@ -7,6 +7,7 @@ separators, 萬/億 as the report writes them, qualifier and unit attached).
 
 from decimal import Decimal
 
+from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
 from metrics.choices import Qualifier, Unit
 
 WAN = Decimal(10_000)
@@ -72,3 +73,70 @@ def format_figure(value: Decimal, unit: str, qualifier: str = Qualifier.EXACT, d
             return f"{digits}{scale}{OVER_MARK}{base}"
         return f"{digits}{base}{OVER_MARK}"
     return f"{digits}{scale}{base}"
+
+
+#: English for each unit as (one, many). Counting words (起, 個, 件…) read as a bare number in
+#: English, the figure's name saying what is counted ("Guns seized: 20"); measures keep a word.
+ENGLISH_UNITS = {
+    Unit.REN: ("person", "people"),
+    Unit.RENCI: ("person-time", "person-times"),
+    Unit.JIACI: ("visit", "visits"),
+    Unit.CI: ("time", "times"),
+    Unit.HU: ("household", "households"),
+    Unit.DUN: ("tonne", "tonnes"),
+    Unit.MONTHS: ("month", "months"),
+    Unit.YUAN: ("yuan", "yuan"),
+}
+
+#: The yuan in one unit of a money unit that carries the report's 萬/億.
+YUAN_PER_UNIT = {Unit.YUAN: Decimal(1), Unit.WAN_YUAN: WAN, Unit.YI_YUAN: YI}
+
+MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
+
+ENGLISH_QUALIFIERS = {Qualifier.APPROX: "nearly ", Qualifier.OVER: "over "}
+
+
+def english_unit(unit: str, plural: bool = True) -> str:
+    """The English word of ``unit`` ('households'), '' for a counting word that reads as a bare number."""
+    one, many = ENGLISH_UNITS.get(unit, ("", ""))
+    return many if plural else one
+
+
+def format_figure_english(
+    value: Decimal, unit: str, qualifier: str = Qualifier.EXACT, decimals: int | None = None
+) -> str:
+    """Display text of one figure in English: 'nearly 90,000 households', 'over 80,000 tonnes',
+    '7.9 million yuan', 'over 500 million yuan', '98.66%', '18,161', 'over 2 months'.
+
+    Money is stated in yuan, in millions or billions from a million up, whatever 萬/億 the report used.
+    ``decimals`` keeps a rate's or a count's stated places ('98.60%'), as in ``format_figure``.
+    """
+    prefix = ENGLISH_QUALIFIERS.get(qualifier, "")
+    if unit == Unit.PERCENT:
+        return f"{prefix}{grouped_number(value, decimals)}%"
+    if unit in YUAN_PER_UNIT:
+        yuan = value * YUAN_PER_UNIT[unit]
+        for size, word in ((BILLION, "billion"), (MILLION, "million")):
+            if yuan >= size:
+                return f"{prefix}{grouped_number(yuan / size)} {word} yuan"
+        return f"{prefix}{grouped_number(yuan)} yuan"
+    word = english_unit(unit, plural=value != 1)
+    return f"{prefix}{grouped_number(value, decimals)}{' ' + word if word else ''}"
+
+
+def format_figure_in_language(
+    value: Decimal,
+    unit: str,
+    qualifier: str = Qualifier.EXACT,
+    decimals: int | None = None,
+    language: str | None = None,
+) -> str:
+    """``format_figure`` for a page in ``language`` (default: the active one): English words,
+    Simplified characters ('近9万户') or the Traditional text as it is."""
+    language = current_language(language)
+    if language == ENGLISH:
+        return format_figure_english(value, unit, qualifier, decimals)
+    if language == SIMPLIFIED:
+        return to_simplified(format_figure(value, unit, qualifier, decimals))
+    return format_figure(value, unit, qualifier, decimals)

@@ -89,6 +89,8 @@ class Figure(Versioned):
     )
     name = models.CharField(_("指標名稱"), max_length=100)
     theme = models.CharField(_("主題"), max_length=50, help_text=_("章節內的分組，例如「社會面巡防」。"))
+    name_en = models.CharField(_("指標名稱（英文）"), max_length=200, blank=True)
+    theme_en = models.CharField(_("主題（英文）"), max_length=100, blank=True)
     headline = models.BooleanField(_("重點數據"), default=False, help_text=_("勾選後在報告總覽以卡片顯示。"))
     value = models.DecimalField(_("數值"), max_digits=16, decimal_places=2, help_text=_("頁面與匯出公布的數值。"))
     stated_value = models.DecimalField(

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.templatetags.django_tables2 import table_page_range
 
-from metrics.formatting import format_figure
+from common.languages import SIMPLIFIED, current_language, localized, to_simplified
+from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 from metrics.widgets import escape
 from reports.choices import SectionSlug
@@ -25,9 +26,17 @@ def _figure_anchor(record) -> str:
 
 
 def provenance_html(figure) -> SafeString:
-    """The paragraph number and the verbatim clause that state a figure, the clause marked as Chinese."""
+    """The paragraph number and the verbatim clause that state a figure: the one place this markup is made.
+
+    The clause stays in the source's script, marked ``lang="zh-Hant"``; a Simplified
+    page adds a Simplified rendering marked as such.
+    """
     paragraph = escape(gettext("第 %(n)s 段") % {"n": figure.source_paragraph})
-    return mark_safe(f'<span class="paragraph">{paragraph}</span> <q lang="zh-Hant">{escape(figure.source_quote)}</q>')
+    html = f'<span class="paragraph">{paragraph}</span> <q lang="zh-Hant">{escape(figure.source_quote)}</q>'
+    if current_language() == SIMPLIFIED:
+        simplified = escape(to_simplified(figure.source_quote))
+        html += f' <span class="quote-simplified" lang="zh-Hans">（{simplified}）</span>'
+    return mark_safe(html)
 
 
 class SectionFigureTable(tables.Table):
@@ -60,10 +69,16 @@ class SectionFigureTable(tables.Table):
         empty_text = _("本章尚無數據。")
 
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier, record.decimals)
+        return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
 
     def render_case(self, record):
-        return record.case.title if record.case_id else ""
+        return localized(record.case, "title") if record.case_id else ""
+
+    def render_name(self, record):
+        return localized(record, "name")
+
+    def render_theme(self, record):
+        return localized(record, "theme")
 
     def render_provenance(self, record):
         return provenance_html(record)
@@ -137,13 +152,14 @@ class FigureExplorerTable(tables.Table):
         if section_url is None:
             section_url = reverse("metrics:section", kwargs={"year": record.report.year, "slug": record.section.slug})
             self._section_urls[record.section_id] = section_url
-        return mark_safe(f'<a href="{escape(section_url)}#{escape(_figure_anchor(record))}">{escape(record.name)}</a>')
+        name = localized(record, "name")
+        return mark_safe(f'<a href="{escape(section_url)}#{escape(_figure_anchor(record))}">{escape(name)}</a>')
 
     def render_code(self, record):
         return record.code
 
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier, record.decimals)
+        return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
 
     def render_provenance(self, record):
         return provenance_html(record)

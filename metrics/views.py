@@ -22,11 +22,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from common.caching import cached
+from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
 from metrics import selectors
 from metrics.charts import chart_rows, chart_spec, section_charts
@@ -62,7 +64,7 @@ def charts_for(section, figures, *, limit: int | None = None) -> list[dict]:
     """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report."""
     report = section.report
     rows = chart_rows(figures, section_url=section.get_absolute_url())
-    return section_charts(section.slug, rows, source=report.citation, year=report.year, limit=limit)
+    return section_charts(section.slug, rows, source=citation(report), year=report.year, limit=limit)
 
 
 @browse_required
@@ -172,9 +174,14 @@ class FigureExportMixin:
 
     def export_response(self, export_format: str, figures):
         exported_at = timezone.now()
-        filename = export_filename(export_format=export_format, exported_at=exported_at, **self.filterset.file_naming())
+        filename = export_filename(
+            export_format=export_format,
+            exported_at=exported_at,
+            language=get_language(),
+            **self.filterset.file_naming(),
+        )
         if export_format in EXPORT_FORMATS:
-            chunks = EXPORT_FORMATS[export_format](figures)
+            chunks = EXPORT_FORMATS[export_format](figures, get_language())
             response = StreamingHttpResponse(
                 (chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES[export_format]
             )
@@ -186,6 +193,7 @@ class FigureExportMixin:
                 sources=Report.objects.filter(pk__in=figures.values("report")).order_by("year"),
                 filters=self.filterset.describe(),
                 exported_at=exported_at,
+                language=get_language(),
             )
             workbook.seek(0)
             response = FileResponse(workbook, content_type=CONTENT_TYPES[export_format])
@@ -267,6 +275,7 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
             response_kwargs.setdefault("status", 404)
         return super().render_to_response(context, **response_kwargs)
 
+
 @browse_required
 def chart_csv(request, year: int, slug: str, key: str):
     """The numbers of one chart as CSV: ``metrics.export``'s rows in the chart's order, then the source.
@@ -285,8 +294,8 @@ def chart_csv(request, year: int, slug: str, key: str):
     if not figures.exists():
         raise Http404(_("沒有這張圖表。"))
     footer = io.StringIO()
-    csv.writer(footer).writerows([[], [_("資料來源"), escape_formula(report.citation)]])
-    chunks = itertools.chain(csv_chunks(figures), [footer.getvalue()])
+    csv.writer(footer).writerows([[], [_("資料來源"), escape_formula(citation(report))]])
+    chunks = itertools.chain(csv_chunks(figures, get_language()), [footer.getvalue()])
     response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = content_disposition(f"wanzhou-{year}-{slug}-{key}.csv")
     return response

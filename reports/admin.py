@@ -14,7 +14,7 @@ from reports.models import NamedItem, NotableCase, Report, Section
 
 class SectionInline(VersionedInlineMixin, admin.TabularInline):
     model = Section
-    fields = ("version", "position", "slug", "heading", "source_paragraph")
+    fields = ("version", "position", "slug", "heading", "heading_en", "source_paragraph")
     extra = 0
     show_change_link = True
 

@@ -39,6 +39,10 @@ class Report(Versioned):
     source_name = models.CharField(
         _("來源文件"), max_length=200, blank=True, help_text=_("原文檔名或出處，頁面引用來源時顯示。")
     )
+    title_en = models.CharField(_("標題（英文）"), max_length=200, blank=True)
+    agency_en = models.CharField(_("發布機關（英文）"), max_length=100, blank=True)
+    byline_en = models.CharField(_("署名（英文）"), max_length=100, blank=True)
+    summary_en = models.TextField(_("概述（英文）"), blank=True, help_text=_("英文頁面顯示；空白時顯示中文。"))
 
     history = HistoricalRecords(bases=[ChangeSetRecord])
     objects = ReportQuerySet.as_manager()
@@ -84,6 +88,8 @@ class Section(Versioned):
     heading = models.CharField(_("標題"), max_length=200, help_text=_("報告原文的小標題。"))
     summary = models.TextField(_("摘要"), blank=True, help_text=_("以我們自己的話寫的摘要，不照抄原文。"))
     source_paragraph = models.PositiveSmallIntegerField(_("標題所在段落"), help_text=_("原文的行號（從 1 起算）。"))
+    heading_en = models.CharField(_("標題（英文）"), max_length=200, blank=True)
+    summary_en = models.TextField(_("摘要（英文）"), blank=True, help_text=_("英文頁面顯示；空白時顯示中文。"))
 
     history = HistoricalRecords(bases=[ChangeSetRecord])
 
@@ -129,6 +135,8 @@ class NotableCase(Versioned):
     title = models.CharField(_("案例名稱"), max_length=200)
     month = models.PositiveSmallIntegerField(_("月份"), null=True, blank=True, help_text=_("報告未註明月份時留空。"))
     summary = models.TextField(_("案情摘要"), help_text=_("以我們自己的話寫的案情，不照抄原文。"))
+    title_en = models.CharField(_("案例名稱（英文）"), max_length=200, blank=True)
+    summary_en = models.TextField(_("案情摘要（英文）"), blank=True, help_text=_("英文頁面顯示；空白時顯示中文。"))
     source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
 
@@ -163,6 +171,7 @@ class NamedItem(Versioned):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="named_items", verbose_name=_("章節"))
     kind = models.CharField(_("類別"), max_length=20, choices=ListKind.choices)
     name = models.CharField(_("名稱"), max_length=100, help_text=_("照錄原文名稱。"))
+    name_en = models.CharField(_("名稱（英文）"), max_length=200, blank=True)
     source_paragraph = models.PositiveSmallIntegerField(_("來源段落"))
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "common",
     "reports",
     "metrics",
 ]
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     # While the database is down: 503 before the session or the user is loaded.
     "wanzhou_police.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's documented order): the URL prefix picks the language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.report_navigation",
+                "common.context_processors.language_links",
             ],
         },
     },
@@ -147,11 +151,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# A URL name, so a login on /en/… or /zh-hans/… lands on the home page in that language.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hant"
-LANGUAGES = [("zh-hant", _("繁體中文")), ("en", _("English"))]
+# Traditional Chinese is the source language and stays unprefixed; the others live under /zh-hans/ and /en/.
+LANGUAGES = [("zh-hant", _("繁體中文")), ("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -1,5 +1,6 @@
 """Top-level URLs: the report list (reports), the report pages and explorer (metrics), accounts, admin, health."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -12,18 +13,27 @@ from reports.views import home, permission_denied
 from wanzhou_police.forms import PortalAuthenticationForm
 from wanzhou_police.views import healthz
 
+# Pages in the page language: Traditional Chinese unprefixed (every existing URL keeps working),
+# Simplified Chinese under /zh-hans/, English under /en/.
 urlpatterns = [
-    path("", home, name="home"),
-    path("reports/", include("reports.urls")),
-    path("", include("metrics.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     # Probes and people type it both ways; neither should get a 404.
     path("healthz/", healthz),
-    path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's own error pages, feeds).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
+    *i18n_patterns(
+        path("", home, name="home"),
+        path("reports/", include("reports.urls")),
+        path("", include("metrics.urls")),
+        path(
+            "accounts/login/",
+            auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+            name="login",
+        ),
+        path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("admin/", admin.site.urls),
+        prefix_default_language=False,
+    ),
 ]
 
 handler403 = permission_denied

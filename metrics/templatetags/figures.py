@@ -2,7 +2,7 @@
 
 from django import template
 
-from metrics.formatting import format_figure
+from metrics.formatting import format_figure_in_language
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def stated_text(figure) -> str:
     """What the report states for a figure, as the page shows numbers: ``{{ figure|stated_text }}`` → 17,918起."""
-    return format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
+    return format_figure_in_language(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
 
 
 @register.filter
@@ -21,5 +21,5 @@ def corrections(figures) -> list:
 
 @register.filter
 def figure_text(figure) -> str:
-    """A Figure's display text: ``{{ figure|figure_text }}`` → 近9萬戶."""
-    return format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals)
+    """A Figure's display text in the page language: 近9萬戶, 近9万户 or nearly 90,000 households."""
+    return format_figure_in_language(figure.value, figure.unit, figure.qualifier, figure.decimals)

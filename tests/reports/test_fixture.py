@@ -65,6 +65,7 @@ NOT_FIGURES = (
 #: Arabic numbers (with decimals) and runs of Chinese numerals, as the completeness scan sees them.
 NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[兩一二三四五六七八九十]+")
 
+
 def occurrences(text: str, snippet: str):
     """(start, end) of every occurrence of ``snippet`` in ``text``."""
     start = text.find(snippet)

@@ -8,6 +8,7 @@ narrows to one section, of one year or of every year.
 import os
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import EXPORT_FORMATS
@@ -23,8 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="only this report year, e.g. 2021 (default: every year)")
         parser.add_argument("--section", help="only this section (its slug, e.g. mediation)")
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv", help="csv (default) or json")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of names and units: zh-hant (default), zh-hans or en; columns and codes are the same",
+        )
 
-    def handle(self, *args, year, section, format, **options):
+    def handle(self, *args, year, section, format, language, **options):
         figures = Figure.objects.for_export()
         if year is not None:
             report = Report.objects.filter(year=year).first()
@@ -45,7 +52,7 @@ class Command(BaseCommand):
             # The BOM and the Chinese text must reach the file as UTF-8 whatever the locale says.
             sys.stdout.reconfigure(encoding="utf-8")
         try:
-            for chunk in EXPORT_FORMATS[format](figures):
+            for chunk in EXPORT_FORMATS[format](figures, language):
                 self.stdout.write(chunk, ending="")
             self.stdout.flush()
         except BrokenPipeError:

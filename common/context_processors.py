@@ -1,0 +1,31 @@
+"""Template context for the language switcher: the current page in every other language."""
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from common.languages import ENDONYMS, html_lang
+
+
+def _links(request) -> list[dict]:
+    current = get_language()
+    path = request.get_full_path()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        url = translate_url(path, code)
+        if url == path:
+            # A path no URL pattern matches (a 404 page): offer that language's home page.
+            url = translate_url("/", code)
+        links.append({"code": code, "lang": html_lang(code), "name": ENDONYMS.get(code, code), "url": url})
+    return links
+
+
+def language_links(request):
+    """``language_links``: for each other language, its name, ``lang`` tag and this page's URL in it.
+
+    ``page_lang``: the active language's ``lang`` tag ('zh-Hant', 'zh-Hans' or 'en').
+    """
+    return {"language_links": SimpleLazyObject(lambda: _links(request)), "page_lang": html_lang()}

@@ -1,0 +1,76 @@
+"""The portal's three languages and the data text in each: a leaf (Django's translation API and OpenCC only).
+
+Traditional Chinese is the source. Simplified Chinese is derived from it with OpenCC
+when a page is rendered, so an editor's correction shows at once in both scripts.
+English data text is written by us and stored beside the Chinese in ``<field>_en``.
+"""
+
+from functools import lru_cache
+
+import opencc
+from django.utils.translation import get_language
+
+TRADITIONAL, SIMPLIFIED, ENGLISH = "zh-hant", "zh-hans", "en"
+
+#: The BCP 47 tag for ``<html lang>`` and ``hreflang``; Django's codes are lower-case.
+HTML_LANG = {TRADITIONAL: "zh-Hant", SIMPLIFIED: "zh-Hans", ENGLISH: "en"}
+
+#: Each language's name in itself, as the switcher shows it whatever the page language.
+ENDONYMS = {TRADITIONAL: "繁體中文", SIMPLIFIED: "简体中文", ENGLISH: "English"}
+
+#: OpenCC's "t2s": Traditional characters to Simplified, with OpenCC's standard phrase table.
+#: The report is a mainland document set in Traditional characters, so its wording is
+#: already mainland; "tw2sp" would rewrite it as if it were Taiwanese (查詢 → 查找).
+OPENCC_CONFIG = "t2s"
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC(OPENCC_CONFIG)
+
+
+@lru_cache(maxsize=65_536)
+def to_simplified(text: str) -> str:
+    """``text`` in Simplified characters: '萬州區公安局' → '万州区公安局'. Cached per distinct text."""
+    return _converter().convert(text)
+
+
+def current_language(language: str | None = None) -> str:
+    """``language`` (default: the active one) as one of the three codes; anything else is Traditional."""
+    language = (language or get_language() or TRADITIONAL).lower()
+    return language if language in HTML_LANG else TRADITIONAL
+
+
+def html_lang(language: str | None = None) -> str:
+    """The ``lang`` attribute of ``language`` (default: the active one): 'zh-Hant', 'zh-Hans' or 'en'."""
+    return HTML_LANG[current_language(language)]
+
+
+def in_language(text: str, english: str = "", language: str | None = None) -> str:
+    """Data text for a page in ``language`` (default: the active one).
+
+    ``text`` is the stored Traditional Chinese, ``english`` our English for it. English pages get
+    ``english`` (the Chinese only when no English was written yet); Simplified pages get ``text``
+    converted by OpenCC; Traditional pages get ``text`` as it is.
+    """
+    language = current_language(language)
+    if language == ENGLISH:
+        return english or text
+    if language == SIMPLIFIED:
+        return to_simplified(text)
+    return text
+
+
+def localized(obj, field: str, language: str | None = None) -> str:
+    """``obj.<field>`` in the page language, using ``obj.<field>_en`` for English."""
+    return in_language(str(getattr(obj, field) or ""), getattr(obj, f"{field}_en", "") or "", language)
+
+
+def citation(report, language: str | None = None) -> str:
+    """How pages and charts cite ``report`` (anything with agency, title and their ``_en``):
+    萬州區公安局《2021年工作綜述》, 万州区公安局《2021年工作综述》 or
+    Wanzhou District Public Security Bureau, “2021 Work Review”."""
+    agency, title = localized(report, "agency", language), localized(report, "title", language)
+    if current_language(language) == ENGLISH:
+        return f"{agency}, \u201c{title}\u201d"
+    return f"{agency}《{title}》"

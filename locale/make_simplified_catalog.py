@@ -1,0 +1,90 @@
+"""Write locale/zh_Hans/LC_MESSAGES/django.po from the Traditional Chinese msgids with OpenCC.
+
+Traditional Chinese is the source language, so every msgid is the Traditional text and the
+Simplified catalog is its conversion. Run after `makemessages -l zh_Hans`, review the diff,
+then `compilemessages -l zh_Hans`:
+
+    .venv/bin/python locale/make_simplified_catalog.py
+
+Every msgstr is rewritten, so the catalog is reproducible: a reviewer's correction goes into
+``REVIEWED`` below, never into the .po by hand. A plural entry gets its msgid_plural converted as its one form.
+"""
+
+import sys
+from pathlib import Path
+
+import opencc
+
+# The UI texts were written in Taiwanese usage (登入, 帳號, 匯出, 欄位), so the catalog takes OpenCC's
+# Taiwan-to-mainland conversion with phrases (登录, 账号, 导出, 字段). The report's own text is a
+# mainland document and is converted character by character instead (common.languages).
+CONVERTER = opencc.OpenCC("tw2sp")
+
+#: Reviewed corrections to tw2sp's output, applied after it: (its phrase, the mainland one).
+REVIEWED = [
+    ("查找", "查询"),  # 數據查詢 is already mainland usage; tw2sp reads it as Taiwanese.
+    ("帐号", "账号"),  # The mainland standard form for an account.
+    ("指针", "指标"),  # 指標 here is an indicator, not Taiwanese for a pointer.
+    ("数据源", "数据来源"),  # 資料來源 cites a document, not a technical data source.
+    ("运行这项", "执行这项"),  # 執行 an action, not run a program.
+]
+
+
+def convert(text: str) -> str:
+    """``text`` (Traditional, Taiwanese usage) in Simplified characters and mainland usage."""
+    converted = CONVERTER.convert(text)
+    for phrase, mainland in REVIEWED:
+        converted = converted.replace(phrase, mainland)
+    return converted
+
+
+CATALOG = Path(__file__).resolve().parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def entries(text: str) -> list[list[str]]:
+    """The catalog split into blank-line separated blocks of lines."""
+    return [block.splitlines() for block in text.strip("\n").split("\n\n")]
+
+
+def joined(lines: list[str], keyword: str) -> tuple[str, int, int] | None:
+    """The string value of ``keyword`` (e.g. 'msgid') in a block: (text, first line, last line)."""
+    for start, line in enumerate(lines):
+        if line.startswith(keyword + " "):
+            parts = [line[len(keyword) + 1 :]]
+            end = start
+            while end + 1 < len(lines) and lines[end + 1].startswith('"'):
+                end += 1
+                parts.append(lines[end])
+            return "".join(part[1:-1] for part in parts), start, end
+    return None
+
+
+def convert_block(lines: list[str]) -> list[str]:
+    """One block with its msgstr filled in from the converted msgid (the header block as it is)."""
+    msgid = joined(lines, "msgid")
+    if msgid is None or msgid[0] == "":
+        return lines
+    plural = joined(lines, "msgid_plural")
+    if plural:
+        # Chinese has one plural form (nplurals=1): msgstr[0] serves every count.
+        lines = [line for line in lines if not line.startswith("msgstr[") or line.startswith("msgstr[0]")]
+    key, source = ("msgstr[0]", plural[0]) if plural else ("msgstr", msgid[0])
+    current = joined(lines, key)
+    wanted = convert(source)
+    if current is not None:
+        _text, start, end = current
+        lines = [*lines[:start], f'{key} "{wanted}"', *lines[end + 1 :]]
+    return [line for line in lines if line != "#, fuzzy"]
+
+
+def main() -> int:
+    text = CATALOG.read_text(encoding="utf-8")
+    blocks = entries(text)
+    header = [line.replace("Language: \\n", "Language: zh_Hans\\n") for line in blocks[0] if line != "#, fuzzy"]
+    body = [convert_block(block) for block in blocks[1:]]
+    CATALOG.write_text("\n\n".join("\n".join(block) for block in [header, *body]) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
