@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -84,3 +84,12 @@ def section_page(*, year: int, slug: str) -> SectionPage:
     return SectionPage(
         report=report, section=section, figures=figures, cases=cases, named_lists=list(named_lists.items())
     )
+
+
+def previous_figures(*, report: Report) -> dict[str, Figure]:
+    """The figures of the report before ``report`` (the highest earlier year), keyed by code.
+
+    Empty when there is no earlier report. 1 query: the earlier report is a subquery.
+    """
+    earlier = Report.objects.filter(year__lt=report.year).order_by("-year").values("pk")[:1]
+    return {figure.code: figure for figure in Figure.objects.filter(report=Subquery(earlier)).select_related("report")}
