@@ -93,3 +93,16 @@ def previous_figures(*, report: Report) -> dict[str, Figure]:
     """
     earlier = Report.objects.filter(year__lt=report.year).order_by("-year").values("pk")[:1]
     return {figure.code: figure for figure in Figure.objects.filter(report=Subquery(earlier)).select_related("report")}
+
+
+def figure_series(*, code: str) -> list[Figure]:
+    """Every report's figure of ``code``, oldest year first, with report and section joined.
+
+    Raises Http404 when no report has the code. 1 query.
+    """
+    series = list(Figure.objects.with_context().filter(code=code).order_by("report__year"))
+    if not series:
+        raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
+    for figure in series:
+        figure.section.report = figure.report
+    return series
