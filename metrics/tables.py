@@ -53,8 +53,21 @@ class SectionFigureTable(tables.Table):
         template_name = "metrics/section_table.html"
         empty_text = _("本章尚無數據。")
 
+    def __init__(self, *args, changes=None, **kwargs):
+        """``changes`` maps a code to ``(last year's figure, metrics.changes.Change)``, shown beside the value."""
+        super().__init__(*args, **kwargs)
+        self.changes = changes or {}
+
+    def render_name(self, record):
+        return format_html('<a href="{}">{}</a>', reverse("metrics:series", args=[record.code]), record.name)
+
     def render_value(self, record):
-        return format_figure(record.value, record.unit, record.qualifier)
+        text = format_figure(record.value, record.unit, record.qualifier)
+        if record.code not in self.changes:
+            return text
+        previous, change = self.changes[record.code]
+        context = {"change": change, "previous": previous}
+        return format_html("{} {}", text, render_to_string("includes/_change.html", context))
 
     def render_case(self, record):
         return record.case.title if record.case_id else ""

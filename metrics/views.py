@@ -23,6 +23,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from common.caching import cached
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
 from metrics import selectors
+from metrics.changes import changes_by_code
 from metrics.charts import chart_rows, section_charts
 from metrics.export import (
     CONTENT_TYPES,
@@ -83,8 +84,12 @@ def section_detail(request, year: int, slug: str):
 
     def build() -> dict:
         page = selectors.section_page(year=year, slug=slug)
+        previous = selectors.previous_figures(report=page.report)
+        changes = {code: (previous[code], item) for code, item in changes_by_code(page.figures, previous).items()}
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
-        table = SectionFigureTable(page.figures, order_by=sort or None, exclude=() if can_edit else ("history",))
+        table = SectionFigureTable(
+            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=changes
+        )
         context = {
             "page": page,
             "report": page.report,
