@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.roles import BROWSE_PERMISSION, EXPORT_PERMISSION
+from common.roles import BROWSE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
 from metrics.charts import chart_payload
@@ -56,7 +56,7 @@ def series_chart(code: str, series: list[Figure]) -> dict | None:
 @permission_required(BROWSE_PERMISSION, raise_exception=True)
 def metric_series(request, code: str):
     """Each year's value, change from the year before (same unit only), clause and paragraph; 404 if unknown."""
-    series = selectors.figure_series(code=code)
+    series = selectors.figure_series(code=code, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
     years = []
     previous = None
     for figure in series:
@@ -77,7 +77,7 @@ def metric_series(request, code: str):
 def metric_series_csv(request, code: str):
     """The series in the export row format (``metrics.export``), oldest year first; 404 for an unknown code."""
     selectors.figure_series(code=code)
-    figures = Figure.objects.for_export().filter(code=code)
+    figures = Figure.objects.for_export().filter(code=code, report__published=True)
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in csv_chunks(figures)), content_type=CONTENT_TYPES["csv"]
     )

@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from common.caching import cached
-from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
+from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import changes_by_code
 from metrics.charts import chart_rows, section_charts
@@ -59,8 +59,10 @@ def charts_for(section, figures, *, limit: int | None = None) -> list[dict]:
 
 @browse_required
 def report_overview(request, year: int):
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
+
     def build() -> dict:
-        overview = selectors.report_overview(year=year)
+        overview = selectors.report_overview(year=year, drafts=drafts)
         sections = [
             {
                 "section": part.section,
@@ -72,7 +74,7 @@ def report_overview(request, year: int):
         context = {"report": overview.report, "sections": sections}
         return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
 
-    content = cached(("overview", year), build, revision=ContentRevision.current())
+    content = cached(("overview", year, drafts), build, revision=ContentRevision.current())
     return render(request, "reports/report_page.html", content)
 
 
@@ -81,9 +83,10 @@ def section_detail(request, year: int, slug: str):
     sort = section_sort(request.GET.get("sort", ""))
     can_export = request.user.has_perm(EXPORT_PERMISSION)
     can_edit = request.user.is_staff and request.user.has_perm(EDIT_FIGURE_PERMISSION)
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
 
     def build() -> dict:
-        page = selectors.section_page(year=year, slug=slug)
+        page = selectors.section_page(year=year, slug=slug, drafts=drafts)
         previous = selectors.previous_figures(report=page.report)
         changes = {code: (previous[code], item) for code, item in changes_by_code(page.figures, previous).items()}
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
@@ -104,7 +107,9 @@ def section_detail(request, year: int, slug: str):
             "section": page.section,
         }
 
-    content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=ContentRevision.current())
+    content = cached(
+        ("section", year, slug, sort, can_export, can_edit, drafts), build, revision=ContentRevision.current()
+    )
     return render(request, "reports/report_page.html", content)
 
 
@@ -189,7 +194,7 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     table_class = FigureExplorerTable
 
     def get_queryset(self):
-        return Figure.objects.for_export()
+        return Figure.objects.for_export().filter(report__published=True)
 
     def get_table_data(self):
         # The row links need section.report (Figure.get_absolute_url goes through the section);
