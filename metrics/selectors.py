@@ -67,7 +67,8 @@ def report_overview(*, year: int, drafts: bool = False) -> ReportOverview:
 def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
     """One section with its figures (context joined), cases (figures prefetched) and named lists.
 
-    Raises Http404 for an unknown year or slug, or a draft unless ``drafts``. 6 queries (5 without cases) whatever the number of figures.
+    Raises Http404 for an unknown year or slug, or a draft unless ``drafts``.
+    6 queries (5 without cases) whatever the number of figures.
     """
     report = _report_or_404(year, drafts=drafts)
     section = report.sections.filter(slug=slug).first()
