@@ -9,12 +9,14 @@ edits the section's figures, and ``reports`` never imports ``metrics``.
 from decimal import Decimal
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.admin import AuditedAdmin
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import FigureChangelistFormSet, SectionFiguresFormSet
+from metrics.import_admin import import_report_view
 from metrics.models import Figure
 from metrics.rates import rate_status
 from metrics.tables import provenance_html
@@ -64,6 +66,10 @@ class FigureAdmin(AuditedAdmin):
         (_("出處"), {"fields": ("source_paragraph", "source_quote")}),
         (_("修改紀錄"), {"fields": ("change_reason",)}),
     )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: import_report_view(self, request))
+        return [path("import/", view, name="metrics_figure_import"), *super().get_urls()]
 
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)

@@ -112,3 +112,12 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     for figure in series:
         figure.section.report = figure.report
     return series
+
+
+def import_candidates(*, year: int) -> list[Figure]:
+    """The figures of the newest published report before ``year``, section joined: what an import matches to.
+
+    1 query (the earlier report is a subquery); empty when there is none.
+    """
+    earlier = Report.objects.published().filter(year__lt=year).order_by("-year").values("pk")[:1]
+    return list(Figure.objects.filter(report=Subquery(earlier)).select_related("section").order_by("position", "pk"))
