@@ -82,9 +82,9 @@ def changes_by_code(figures, previous: dict) -> dict[str, Change]:
     return changes
 
 
-def signed(number: Decimal) -> str:
-    """A difference with its sign: '+12', '−3.5', '0' (plain digits, no trailing zeros)."""
-    text = plain_number(abs(number))
+def signed(number: Decimal, *, keep_places: bool = False) -> str:
+    """A difference with its sign: '+12', '−3.5', '0'; with ``keep_places`` its own decimals ('+10.0')."""
+    text = format(abs(number), "f") if keep_places else plain_number(abs(number))
     if number > 0:
         return f"+{text}"
     if number < 0:
@@ -99,4 +99,4 @@ def describe(item: Change) -> str:
     amount = f"{item.arrow} {signed(item.absolute)}{item.unit}"
     if item.percent is None:
         return amount
-    return f"{amount}（{signed(item.percent)}%）"
+    return f"{amount}（{signed(item.percent, keep_places=True)}%）"

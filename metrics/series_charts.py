@@ -77,7 +77,9 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
         )
     )
     figure.update_xaxes(title_text=_("年度"), type="category")
-    figure.update_yaxes(title_text=_("單位：%(unit)s") % {"unit": points[0].unit}, rangemode="tozero")
+    figure.update_yaxes(
+        title_text=_("單位：%(unit)s") % {"unit": points[0].unit}, rangemode="tozero", tickformat=",", automargin=True
+    )
     note = wrap_lines(source, 40)
     if any(point.is_approximate for point in points):
         note += "<br>" + _("標「近」「餘」及斜線條者為約數")

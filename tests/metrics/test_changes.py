@@ -32,7 +32,7 @@ def test_change_from_zero_has_no_percent():
 
 def test_change_without_difference_is_same():
     item = change(Decimal(7), Decimal(7), "處")
-    assert item.direction == SAME and describe(item) == "＝ 0處（0%）"
+    assert item.direction == SAME and describe(item) == "＝ 0處（0.0%）"
 
 
 @pytest.mark.parametrize("number, text", [(Decimal(12), "+12"), (Decimal("-3.50"), "−3.5"), (Decimal(0), "0")])

@@ -31,7 +31,7 @@ def test_section_page_shows_last_years_value_and_the_change_of_each_restated_fig
     assert "2021 年：18,161起" in count and "▲ +1839起（+10.1%）" in count and "change-up" in count
     rate = row_of(page, "mediation.resolution_rate")
     assert "2021 年：98.66%" in rate and "▼ −1.16 個百分點" in rate and "change-down" in rate
-    assert "＝ 0次（0%）" in row_of(page, "mediation.return_visits")
+    assert "＝ 0次（0.0%）" in row_of(page, "mediation.return_visits")
     assert 'class="change' not in row_of(page, "mediation.new_measure")
 
 
