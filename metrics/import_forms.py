@@ -64,15 +64,18 @@ class ImportRowForm(forms.Form):
     code = forms.CharField(
         label=_("指標代碼"),
         max_length=80,
+        widget=forms.TextInput(attrs={"size": 26}),
         validators=[RegexValidator(CODE_PATTERN, _("指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線）。"))],
     )
-    name = forms.CharField(label=_("指標名稱"), max_length=100)
-    theme = forms.CharField(label=_("主題"), max_length=50)
+    name = forms.CharField(label=_("指標名稱"), max_length=100, widget=forms.TextInput(attrs={"size": 16}))
+    theme = forms.CharField(label=_("主題"), max_length=50, widget=forms.TextInput(attrs={"size": 10}))
     value = forms.DecimalField(label=_("數值"), max_digits=16, decimal_places=2, min_value=0)
     unit = forms.ChoiceField(label=_("單位"), choices=Unit.choices)
     qualifier = forms.ChoiceField(label=_("精確度"), choices=Qualifier.choices)
     paragraph = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
-    quote = forms.CharField(label=_("原文引句"), max_length=300)
+    quote = forms.CharField(
+        label=_("原文引句"), max_length=300, widget=forms.TextInput(attrs={"size": 24, "lang": "zh-Hant"})
+    )
     confidence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=100)
 
     def has_changed(self):
