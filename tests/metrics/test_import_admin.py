@@ -133,3 +133,7 @@ def test_editor_sees_a_draft_on_the_portal(editor_client):
 
 def test_source_text_is_where_the_fixture_test_looks():
     assert (Path(settings.BASE_DIR).parent / "shared/source").is_dir()
+
+
+def test_figure_list_links_editors_to_the_import(editor_client):
+    assert f'href="{URL}"' in editor_client.get("/admin/metrics/figure/").content.decode()
