@@ -1,12 +1,13 @@
 """Read-side functions for the pages that show a report's figures; each returns data and states its query count."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from metrics.models import Figure
+from metrics.models import CODE_PATTERN, Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
@@ -101,8 +102,11 @@ def previous_figures(*, report: Report) -> dict[str, Figure]:
 def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     """Every published report's figure of ``code`` (drafts' too when ``drafts``), oldest year first, context joined.
 
-    Raises Http404 when no such report has the code. 1 query.
+    Raises Http404 when no such report has the code, without a query for a code no figure
+    could have (``CODE_PATTERN``: PostgreSQL refuses a NUL in a query). 1 query.
     """
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
     figures = Figure.objects.with_context().filter(code=code)
     if not drafts:
         figures = figures.filter(report__published=True)
