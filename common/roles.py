@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 BROWSE_PERMISSION = "reports.view_report"
 EXPORT_PERMISSION = "metrics.export_figure"
 EDIT_FIGURE_PERMISSION = "metrics.change_figure"
+#: Editors see draft reports (imported, not yet published) on the portal pages too.
+SEE_DRAFTS_PERMISSION = "reports.change_report"
 
 BROWSE = (
     BROWSE_PERMISSION,

@@ -33,6 +33,7 @@ from metrics.forms import (
     FigureRowForm,
     SectionFiguresFormSet,
 )
+from metrics.import_admin import import_report_view
 from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Section
@@ -127,6 +128,10 @@ class FigureAdmin(AuditedAdmin):
     def get_changelist_form(self, request, **kwargs):
         widgets = {"correction_reason": forms.TextInput(attrs={"size": 14})}
         return super().get_changelist_form(request, form=FigureRowForm, widgets=widgets, **kwargs)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: import_report_view(self, request))
+        return [path("import/", view, name="metrics_figure_import"), *super().get_urls()]
 
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)

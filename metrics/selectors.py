@@ -1,12 +1,13 @@
 """Read-side functions for the pages that show a report's figures; each returns data and states its query count."""
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from metrics.models import Figure
+from metrics.models import CODE_PATTERN, Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
@@ -37,19 +38,21 @@ class SectionPage:
     named_lists: list[tuple[str, list[NamedItem]]]
 
 
-def _report_or_404(year: int) -> Report:
-    report = Report.objects.for_year(year)
+def _report_or_404(year: int, *, drafts: bool) -> Report:
+    """The report of ``year``; a draft only when ``drafts`` (for editors), else Http404 as for no report."""
+    reports = Report.objects.all() if drafts else Report.objects.published()
+    report = reports.for_year(year)
     if report is None:
         raise Http404(_("沒有 %(year)s 年度的工作報告。") % {"year": year})
     return report
 
 
-def report_overview(*, year: int) -> ReportOverview:
+def report_overview(*, year: int, drafts: bool = False) -> ReportOverview:
     """The report of ``year`` and each section's figures in order.
 
-    Raises Http404 for an unknown year. 3 queries whatever the number of figures.
+    Raises Http404 for an unknown year, or a draft unless ``drafts``. 3 queries whatever the number of figures.
     """
-    report = _report_or_404(year)
+    report = _report_or_404(year, drafts=drafts)
     sections = list(report.sections.order_by("position"))
     figures = list(Figure.objects.filter(report=report).order_by("position", "pk"))
     for section in sections:
@@ -62,12 +65,13 @@ def report_overview(*, year: int) -> ReportOverview:
     return ReportOverview(report=report, sections=list(by_section.values()))
 
 
-def section_page(*, year: int, slug: str) -> SectionPage:
+def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
     """One section with its figures (context joined), cases (figures prefetched) and named lists.
 
-    Raises Http404 for an unknown year or slug. 6 queries (5 without cases) whatever the number of figures.
+    Raises Http404 for an unknown year or slug, or a draft unless ``drafts``.
+    6 queries (5 without cases) whatever the number of figures.
     """
-    report = _report_or_404(year)
+    report = _report_or_404(year, drafts=drafts)
     section = report.sections.filter(slug=slug).first()
     if section is None:
         raise Http404(_("%(year)s 年度報告沒有「%(slug)s」這一章。") % {"year": year, "slug": slug})
@@ -84,3 +88,40 @@ def section_page(*, year: int, slug: str) -> SectionPage:
     return SectionPage(
         report=report, section=section, figures=figures, cases=cases, named_lists=list(named_lists.items())
     )
+
+
+def previous_figures(*, report: Report) -> dict[str, Figure]:
+    """The figures of the published report before ``report`` (the highest earlier year), keyed by code.
+
+    Empty when there is no earlier report. 1 query: the earlier report is a subquery.
+    """
+    earlier = Report.objects.published().filter(year__lt=report.year).order_by("-year").values("pk")[:1]
+    return {figure.code: figure for figure in Figure.objects.filter(report=Subquery(earlier)).select_related("report")}
+
+
+def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
+    """Every published report's figure of ``code`` (drafts' too when ``drafts``), oldest year first, context joined.
+
+    Raises Http404 when no such report has the code, without a query for a code no figure
+    could have (``CODE_PATTERN``: PostgreSQL refuses a NUL in a query). 1 query.
+    """
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
+    figures = Figure.objects.with_context().filter(code=code)
+    if not drafts:
+        figures = figures.filter(report__published=True)
+    series = list(figures.order_by("report__year"))
+    if not series:
+        raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
+    for figure in series:
+        figure.section.report = figure.report
+    return series
+
+
+def import_candidates(*, year: int) -> list[Figure]:
+    """The figures of the newest published report before ``year``, section joined: what an import matches to.
+
+    1 query (the earlier report is a subquery); empty when there is none.
+    """
+    earlier = Report.objects.published().filter(year__lt=year).order_by("-year").values("pk")[:1]
+    return list(Figure.objects.filter(report=Subquery(earlier)).select_related("section").order_by("position", "pk"))

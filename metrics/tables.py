@@ -6,6 +6,7 @@ Exports do not go through these tables: every exported row comes from
 
 import django_tables2 as tables
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -68,14 +69,26 @@ class SectionFigureTable(tables.Table):
         template_name = "metrics/section_table.html"
         empty_text = _("本章尚無數據。")
 
+    def __init__(self, *args, changes=None, **kwargs):
+        """``changes`` maps a code to ``(last year's figure, metrics.changes.Change)``, shown beside the value."""
+        super().__init__(*args, **kwargs)
+        self.changes = changes or {}
+
+    def render_name(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("metrics:series", args=[record.code]), localized(record, "name")
+        )
+
     def render_value(self, record):
-        return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
+        text = format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
+        if record.code not in self.changes:
+            return text
+        previous, change = self.changes[record.code]
+        context = {"change": change, "previous": previous}
+        return format_html("{} {}", text, render_to_string("includes/_change.html", context))
 
     def render_case(self, record):
         return localized(record.case, "title") if record.case_id else ""
-
-    def render_name(self, record):
-        return localized(record, "name")
 
     def render_theme(self, record):
         return localized(record, "theme")

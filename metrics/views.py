@@ -29,8 +29,9 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from common.caching import cached
 from common.languages import citation
-from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION
+from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
+from metrics.changes import changes_by_code
 from metrics.charts import chart_rows, chart_spec, section_charts
 from metrics.export import (
     CONTENT_TYPES,
@@ -69,8 +70,10 @@ def charts_for(section, figures, *, limit: int | None = None) -> list[dict]:
 
 @browse_required
 def report_overview(request, year: int):
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
+
     def build() -> dict:
-        overview = selectors.report_overview(year=year)
+        overview = selectors.report_overview(year=year, drafts=drafts)
         sections = [
             {
                 "section": part.section,
@@ -83,7 +86,7 @@ def report_overview(request, year: int):
         context = {"report": overview.report, "sections": sections}
         return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
 
-    content = cached(("overview", year), build, revision=ContentRevision.current())
+    content = cached(("overview", year, drafts), build, revision=ContentRevision.current())
     return render(request, "reports/report_page.html", content)
 
 
@@ -92,11 +95,16 @@ def section_detail(request, year: int, slug: str):
     sort = section_sort(request.GET.get("sort", ""))
     can_export = request.user.has_perm(EXPORT_PERMISSION)
     can_edit = request.user.is_staff and request.user.has_perm(EDIT_FIGURE_PERMISSION)
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
 
     def build() -> dict:
-        page = selectors.section_page(year=year, slug=slug)
+        page = selectors.section_page(year=year, slug=slug, drafts=drafts)
+        previous = selectors.previous_figures(report=page.report)
+        changes = {code: (previous[code], item) for code, item in changes_by_code(page.figures, previous).items()}
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
-        table = SectionFigureTable(page.figures, order_by=sort or None, exclude=() if can_edit else ("history",))
+        table = SectionFigureTable(
+            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=changes
+        )
         context = {
             "page": page,
             "report": page.report,
@@ -111,7 +119,9 @@ def section_detail(request, year: int, slug: str):
             "section": page.section,
         }
 
-    content = cached(("section", year, slug, sort, can_export, can_edit), build, revision=ContentRevision.current())
+    content = cached(
+        ("section", year, slug, sort, can_export, can_edit, drafts), build, revision=ContentRevision.current()
+    )
     return render(request, "reports/report_page.html", content)
 
 
@@ -125,7 +135,10 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 EXPLORER_FIELDS = (
     "code",
     "name",
+    "name_en",
     "value",
+    "stated_value",
+    "decimals",
     "unit",
     "qualifier",
     "source_paragraph",
@@ -221,7 +234,7 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     missing_page_of = None
 
     def get_queryset(self):
-        return Figure.objects.for_export()
+        return Figure.objects.for_export().filter(report__published=True)
 
     def get_table_data(self):
         # Only what the table shows: narrower rows make the database's sort of a
@@ -287,6 +300,8 @@ def chart_csv(request, year: int, slug: str, key: str):
     """
     spec = chart_spec(slug, key)
     report = Report.objects.for_year(year)
+    if report is not None and not report.published and not request.user.has_perm(SEE_DRAFTS_PERMISSION):
+        report = None
     if spec is None or report is None:
         raise Http404(_("沒有這張圖表。"))
     order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))

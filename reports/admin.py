@@ -6,7 +6,8 @@ The section admin lives in ``metrics.admin``: a section's change form edits its
 figures inline, and this app never imports ``metrics``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import AuditedAdmin, VersionedInlineMixin
 from reports.models import NamedItem, NotableCase, Report, Section
@@ -21,10 +22,21 @@ class SectionInline(VersionedInlineMixin, admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(AuditedAdmin):
-    list_display = ("year", "title", "agency", "byline", "source_name")
-    list_filter = ("agency",)
+    list_display = ("year", "title", "agency", "published", "byline", "source_name")
+    list_filter = ("published", "agency")
     search_fields = ("title", "agency", "byline", "summary")
     inlines = [SectionInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("發布所選的報告草稿"), permissions=["change"])
+    def publish(self, request, queryset):
+        """Publish each selected draft, one history row each with the reason."""
+        drafts = list(queryset.filter(published=False))
+        for report in drafts:
+            report.published = True
+            report._change_reason = str(_("發布報告草稿"))
+            report.save(update_fields=["published"])
+        self.message_user(request, _("已發布 %(count)s 份報告。") % {"count": len(drafts)}, messages.SUCCESS)
 
 
 @admin.register(NotableCase)

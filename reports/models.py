@@ -19,6 +19,10 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """Reports an editor has published; drafts (imported, under review) are left out."""
+        return self.filter(published=True)
+
     def newest(self):
         """The report with the highest year, or None when there is none."""
         return self.order_by("-year").first()
@@ -36,6 +40,11 @@ class Report(Versioned):
     agency = models.CharField(_("發布機關"), max_length=100)
     byline = models.CharField(_("署名"), max_length=100, blank=True, help_text=_("報告原文所署作者。"))
     summary = models.TextField(_("概述"), blank=True, help_text=_("以我們自己的話寫的導言，不照抄原文。"))
+    published = models.BooleanField(
+        _("已發布"),
+        default=True,
+        help_text=_("未發布的報告（例如剛匯入的草稿）只有編輯看得到。"),
+    )
     source_name = models.CharField(
         _("來源文件"), max_length=200, blank=True, help_text=_("原文檔名或出處，頁面引用來源時顯示。")
     )

@@ -6,14 +6,14 @@ from reports.models import Report, Section
 
 
 def navigation_reports() -> list[Report]:
-    """Every report, newest first, with ``nav_sections`` (its sections in order) prefetched: 2 queries."""
+    """Every published report, newest first, with ``nav_sections`` (its sections in order) prefetched: 2 queries."""
     return list(
-        Report.objects.order_by("-year").prefetch_related(
-            Prefetch("sections", queryset=Section.objects.order_by("position"), to_attr="nav_sections")
-        )
+        Report.objects.published()
+        .order_by("-year")
+        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position"), to_attr="nav_sections"))
     )
 
 
 def report_list() -> list[Report]:
-    """Every report, newest first: 1 query."""
-    return list(Report.objects.order_by("-year"))
+    """Every published report, newest first: 1 query."""
+    return list(Report.objects.published().order_by("-year"))

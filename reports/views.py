@@ -21,8 +21,8 @@ EXPORT_PARAMETER = "_export"
 
 @browse_required
 def home(request):
-    """Redirect to the newest report; with no report loaded yet, say so."""
-    newest = Report.objects.newest()
+    """Redirect to the newest published report; with none published yet, say so."""
+    newest = Report.objects.published().newest()
     if newest is None:
         return render(request, "reports/no_reports.html")
     return redirect(newest)

@@ -61,3 +61,21 @@ def test_section_page_without_cases_costs_five_queries(django_assert_num_queries
 def test_section_page_of_an_unknown_year_or_slug_is_a_404(report_2021, year, slug):
     with pytest.raises(Http404):
         selectors.section_page(year=year, slug=slug)
+
+
+def test_previous_figures_come_from_the_nearest_earlier_report_in_one_query(django_assert_num_queries):
+    for year, value in ((2017, 1), (2019, 2)):
+        section = make_section(make_report(year), "mediation")
+        make_figure(section, 1, value=value)
+    current = make_report(2020)
+    with django_assert_num_queries(1):
+        previous = selectors.previous_figures(report=current)
+        years = {figure.report.year for figure in previous.values()}
+    assert list(previous) == ["mediation.test_1"] and years == {2019}
+    assert previous["mediation.test_1"].value == 2
+
+
+def test_previous_figures_of_the_first_report_are_empty(django_assert_num_queries):
+    report = make_report(2019)
+    with django_assert_num_queries(1):
+        assert selectors.previous_figures(report=report) == {}

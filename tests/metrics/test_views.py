@@ -139,7 +139,7 @@ CACHED_PAGE = PER_REQUEST + 2
     "path_for, body_queries",
     [
         (lambda year: f"/reports/{year}/", 3),
-        (lambda year: f"/reports/{year}/mediation/", 5),
+        (lambda year: f"/reports/{year}/mediation/", 6),
     ],
 )
 def test_report_pages_run_the_same_queries_for_any_number_of_figures(

@@ -1,0 +1,102 @@
+"""Year-over-year change of one figure: pure arithmetic on two Decimals, no database.
+
+Counts change by an absolute amount and a percentage of last year's value; rates
+(unit ``%``) change by percentage points, since a percentage of a percentage misleads.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from metrics.choices import Unit
+from metrics.formatting import plain_number
+
+UP, DOWN, SAME = "up", "down", "same"
+ARROWS = {UP: "▲", DOWN: "▼", SAME: "＝"}
+
+#: Percent changes are shown to one decimal place.
+PERCENT_STEP = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Change:
+    """``current`` against ``previous`` in ``unit``.
+
+    ``absolute`` is current − previous (percentage points for rates); ``percent`` is
+    that difference as a percentage of ``previous``, rounded half up to 0.1, and None
+    for rates and when ``previous`` is 0 (no base to compare with).
+    """
+
+    previous: Decimal
+    current: Decimal
+    unit: str
+    absolute: Decimal
+    percent: Decimal | None
+    direction: str
+
+    @property
+    def is_points(self) -> bool:
+        return self.unit == Unit.PERCENT
+
+    @property
+    def arrow(self) -> str:
+        return ARROWS[self.direction]
+
+
+def direction_of(difference: Decimal) -> str:
+    if difference > 0:
+        return UP
+    if difference < 0:
+        return DOWN
+    return SAME
+
+
+def change(previous: Decimal, current: Decimal, unit: str) -> Change:
+    """The change from ``previous`` to ``current``, both in ``unit`` (see ``Change``)."""
+    absolute = current - previous
+    percent = None
+    if unit != Unit.PERCENT and previous != 0:
+        percent = (absolute * 100 / previous).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+    return Change(
+        previous=previous,
+        current=current,
+        unit=unit,
+        absolute=absolute,
+        percent=percent,
+        direction=direction_of(absolute),
+    )
+
+
+def changes_by_code(figures, previous: dict) -> dict[str, Change]:
+    """The change of each of ``figures`` whose code ``previous`` holds in the same unit, keyed by code.
+
+    Takes any objects with ``code``, ``value`` and ``unit``; a figure whose unit changed
+    between the years is left out, since its two numbers do not compare.
+    """
+    changes = {}
+    for figure in figures:
+        before = previous.get(figure.code)
+        if before is not None and before.unit == figure.unit:
+            changes[figure.code] = change(before.value, figure.value, figure.unit)
+    return changes
+
+
+def signed(number: Decimal, *, keep_places: bool = False) -> str:
+    """A difference with its sign: '+12', '−3.5', '0'; with ``keep_places`` its own decimals ('+10.0')."""
+    text = format(abs(number), "f") if keep_places else plain_number(abs(number))
+    if number > 0:
+        return f"+{text}"
+    if number < 0:
+        return f"−{text}"
+    return text
+
+
+def describe(item: Change) -> str:
+    """Short display text: '▲ +120（+5.3%）', '▼ −1.2 個百分點', '▲ +4起' (no percentage when last year was 0)."""
+    if item.is_points:
+        return _("%(arrow)s %(points)s 個百分點") % {"arrow": item.arrow, "points": signed(item.absolute)}
+    amount = f"{item.arrow} {signed(item.absolute)}{item.unit}"
+    if item.percent is None:
+        return amount
+    return f"{amount}（{signed(item.percent, keep_places=True)}%）"

@@ -1,0 +1,136 @@
+"""The admin page that imports a report from its text: propose, review, create a draft.
+
+Reached from the figure admin (``FigureAdmin.get_urls``). Needs the add permissions
+of reports, sections and figures (403 otherwise). Step one reads the text and shows
+every proposal grouped by heading and paragraph; step two creates what was accepted.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from metrics import selectors
+from metrics.import_forms import ImportReportForm, ImportRowFormSet
+from metrics.importing import AcceptedFigure, create_report, find_headings, heading_for, propose, text_lines
+
+IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_figure")
+ROWS_PREFIX = "rows"
+
+
+def row_initial(row) -> dict:
+    proposal = row.proposal
+    return {
+        "accept": True,
+        "slug": row.slug,
+        "code": row.code,
+        "name": row.name,
+        "theme": row.theme,
+        "value": proposal.value,
+        "unit": proposal.unit,
+        "qualifier": proposal.qualifier,
+        "paragraph": proposal.paragraph,
+        "quote": proposal.quote,
+        "confidence": row.confidence,
+    }
+
+
+def _number(value, *, default: int) -> int:
+    """A hidden field's number as posted, or ``default`` when it was tampered with."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def grouped(formset, text: str) -> list[dict]:
+    """The row forms grouped by heading and then paragraph, in reading order, with the paragraph's text."""
+    lines, headings = text_lines(text), find_headings(text)
+    groups: list[dict] = []
+    for form in formset.forms:
+        paragraph = _number(form["paragraph"].value(), default=1)
+        form.match_confidence = _number(form["confidence"].value(), default=0)
+        heading = heading_for(paragraph, headings)
+        if not groups or groups[-1]["heading"] != heading:
+            groups.append({"heading": heading, "paragraphs": []})
+        paragraphs = groups[-1]["paragraphs"]
+        if not paragraphs or paragraphs[-1]["number"] != paragraph:
+            paragraphs.append(
+                {"number": paragraph, "text": lines[paragraph - 1] if 1 <= paragraph <= len(lines) else "", "forms": []}
+            )
+        paragraphs[-1]["forms"].append(form)
+    return groups
+
+
+def import_report_view(model_admin, request):
+    if not request.user.has_perms(IMPORT_PERMISSIONS):
+        raise PermissionDenied
+    form = ImportReportForm(request.POST or None, request.FILES or None)
+    formset = None
+    matched = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        if "create" in request.POST:
+            formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX)
+            if formset.is_valid():
+                response = _create(request, form.cleaned_data, formset, text)
+                if response is not None:
+                    return response
+        else:
+            _headings, rows = propose(text, selectors.import_candidates(year=form.cleaned_data["year"]))
+            formset = ImportRowFormSet(initial=[row_initial(row) for row in rows], prefix=ROWS_PREFIX)
+            matched = sum(row.matched for row in rows)
+            # The text travels with the review step, so the page can show each paragraph.
+            form = ImportReportForm(initial={**form.cleaned_data, "upload": None})
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("從原文匯入報告"),
+        "form": form,
+        "formset": formset,
+        "groups": grouped(formset, form["text"].value() or "") if formset is not None else [],
+        "matched": matched,
+    }
+    return TemplateResponse(request, "admin/metrics/import_report.html", context)
+
+
+def _create(request, data: dict, formset, text: str):
+    """Create the draft and redirect to it; None (with the reason as a message) when the database refuses."""
+    accepted = [
+        AcceptedFigure(
+            slug=row["slug"],
+            code=row["code"],
+            name=row["name"],
+            theme=row["theme"],
+            value=row["value"],
+            unit=row["unit"],
+            qualifier=row["qualifier"],
+            paragraph=row["paragraph"],
+            quote=row["quote"],
+        )
+        for row in formset.accepted()
+    ]
+    try:
+        report = create_report(
+            year=data["year"],
+            agency=data["agency"],
+            title=data["title"],
+            source_name=data["source_name"],
+            headings=find_headings(text),
+            figures=accepted,
+        )
+    except ValidationError as error:
+        messages.error(request, _("沒有建立報告：%(error)s") % {"error": "；".join(error.messages)})
+        return None
+    except IntegrityError:
+        messages.error(request, _("沒有建立報告：資料與已儲存的內容衝突（例如年度已有報告），請重新檢查。"))
+        return None
+    messages.success(
+        request,
+        _("已建立 %(year)s 年度報告草稿，含 %(count)s 筆數據；檢查後請在報告列表中發布。")
+        % {"year": report.year, "count": len(accepted)},
+    )
+    return redirect(reverse("admin:reports_report_change", args=[report.pk]))

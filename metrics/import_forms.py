@@ -1,0 +1,115 @@
+"""The forms of the report import: the report and its text, then one form per proposed figure."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from metrics.choices import Qualifier, Unit
+from metrics.models import CODE_PATTERN
+from reports.choices import SectionSlug
+from reports.models import FIRST_YEAR, LAST_YEAR, Report
+
+#: The longest text an import reads: a work report is a few thousand characters.
+MAX_TEXT_CHARS = 200_000
+
+
+class ImportReportForm(forms.Form):
+    """Year, agency, title and the text, pasted or uploaded (UTF-8, one paragraph a line)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    agency = forms.CharField(label=_("發布機關"), max_length=100, initial="萬州區公安局")
+    title = forms.CharField(label=_("標題"), max_length=200)
+    source_name = forms.CharField(label=_("來源文件"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("報告原文"),
+        required=False,
+        max_length=MAX_TEXT_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "zh-Hant"}),
+        help_text=_("貼上原文，一段一行；或上傳 UTF-8 文字檔。"),
+    )
+    upload = forms.FileField(label=_("上傳文字檔"), required=False)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if Report.objects.filter(year=year).exists():
+            raise forms.ValidationError(_("已有 %(year)s 年度的報告；一年只能有一份。") % {"year": year})
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            if upload.size > MAX_TEXT_CHARS * 4:
+                raise forms.ValidationError(_("檔案太大：報告原文最多 %(n)s 字。") % {"n": MAX_TEXT_CHARS})
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("檔案不是 UTF-8 編碼的文字檔。")) from None
+            if not cleaned.get("source_name"):
+                cleaned["source_name"] = upload.name[:200]
+        text = (cleaned.get("text") or "").replace("\r\n", "\n").replace("\x00", "")
+        if not text.strip():
+            raise forms.ValidationError(_("請貼上報告原文或上傳文字檔。"))
+        cleaned["text"] = text
+        return cleaned
+
+
+class ImportRowForm(forms.Form):
+    """One proposed figure: accepted or not, and as edited."""
+
+    accept = forms.BooleanField(label=_("採用"), required=False)
+    slug = forms.ChoiceField(label=_("章節"), choices=SectionSlug.choices)
+    code = forms.CharField(
+        label=_("指標代碼"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"size": 26}),
+        validators=[RegexValidator(CODE_PATTERN, _("指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線）。"))],
+    )
+    name = forms.CharField(label=_("指標名稱"), max_length=100, widget=forms.TextInput(attrs={"size": 16}))
+    theme = forms.CharField(label=_("主題"), max_length=50, widget=forms.TextInput(attrs={"size": 10}))
+    value = forms.DecimalField(label=_("數值"), max_digits=16, decimal_places=2, min_value=0)
+    unit = forms.ChoiceField(label=_("單位"), choices=Unit.choices)
+    qualifier = forms.ChoiceField(label=_("精確度"), choices=Qualifier.choices)
+    paragraph = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
+    quote = forms.CharField(
+        label=_("原文引句"), max_length=300, widget=forms.TextInput(attrs={"size": 24, "lang": "zh-Hant"})
+    )
+    confidence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=100)
+
+    def has_changed(self):
+        # Every row is a proposal to review, changed or not; an untouched row still counts.
+        return True
+
+    def full_clean(self):
+        """A rejected row is not checked: what the editor leaves out cannot block the import."""
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("accept"):
+            self._errors = ErrorDict()
+
+
+class BaseImportRowFormSet(forms.BaseFormSet):
+    def accepted(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("accept")]
+
+    def clean(self):
+        """Accepted rows need a code unique in the report, starting with their section's slug."""
+        if any(self.errors):
+            return
+        seen = {}
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data.get("accept"):
+                continue
+            code, slug = data["code"], data["slug"]
+            if not code.startswith(f"{slug}."):
+                form.add_error("code", _("代碼須以章節代號「%(slug)s.」開頭。") % {"slug": slug})
+            if code in seen:
+                form.add_error("code", _("代碼「%(code)s」重複：每個代碼只能用一次。") % {"code": code})
+            seen[code] = form
+        if not seen:
+            raise forms.ValidationError(_("沒有採用任何數據：至少採用一筆才能建立報告。"))
+
+
+ImportRowFormSet = forms.formset_factory(ImportRowForm, formset=BaseImportRowFormSet, extra=0, max_num=2000)

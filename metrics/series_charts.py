@@ -1,0 +1,110 @@
+"""The chart of one figure across years: plain rows in, a plotly figure out (no request, no template).
+
+Bars compare like with like: only the years stating the figure in one unit share
+the zero-based axis, and a series of one year is a tile, not a chart.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from metrics.charts import APPROX_PATTERN, BAR_COLOUR, CHART_MARGIN, FONT_FAMILY, wrap_lines
+from metrics.choices import Qualifier
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of a series. ``display`` is the formatted value (qualifier and unit included)."""
+
+    year: int
+    value: Decimal
+    unit: str
+    qualifier: str
+    display: str
+    source_paragraph: int
+
+    @property
+    def is_approximate(self) -> bool:
+        return self.qualifier != Qualifier.EXACT
+
+    @property
+    def label(self) -> str:
+        """The row heading of the chart's table view."""
+        return str(self.year)
+
+
+def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
+    """The points sharing the latest year's unit, in year order; empty when fewer than two.
+
+    A year that stated the figure in another unit is left out of the bars (the page's
+    table still shows it): two units on one axis would compare unlike things.
+    """
+    if not points:
+        return []
+    unit = max(points, key=lambda point: point.year).unit
+    shown = sorted((point for point in points if point.unit == unit), key=lambda point: point.year)
+    return shown if len(shown) >= 2 else []
+
+
+def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str) -> go.Figure:
+    """Vertical bars, one per year, on one zero-based axis titled with the unit.
+
+    ``points`` must share one unit and number at least two (``chartable_points``);
+    raises ValueError otherwise. Approximate years are hatched and say so in the note.
+    """
+    units = {point.unit for point in points}
+    if len(units) != 1 or len(points) < 2:
+        raise ValueError(f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(units)}")
+    figure = go.Figure(
+        go.Bar(
+            x=[str(point.year) for point in points],
+            y=[float(point.value) for point in points],
+            text=[point.display for point in points],
+            textposition="auto",
+            cliponaxis=False,
+            hovertemplate="%{x}：%{text}<extra></extra>",
+            marker={
+                "color": BAR_COLOUR,
+                "pattern": {
+                    "shape": [APPROX_PATTERN if point.is_approximate else "" for point in points],
+                    "fgcolor": "#ffffff",
+                    "fillmode": "overlay",
+                },
+            },
+        )
+    )
+    figure.update_xaxes(title_text=_("年度"), type="category")
+    figure.update_yaxes(
+        title_text=_("單位：%(unit)s") % {"unit": points[0].unit}, rangemode="tozero", tickformat=",", automargin=True
+    )
+    note = wrap_lines(source, 40)
+    if any(point.is_approximate for point in points):
+        note += "<br>" + _("標「近」「餘」及斜線條者為約數")
+    figure.update_layout(
+        template="none",
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT_FAMILY, "size": 13},
+        height=360,
+        margin=CHART_MARGIN,
+        showlegend=False,
+        separators=".,",
+        annotations=[
+            {
+                "text": note,
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -CHART_MARGIN["b"] + 4,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "font": {"size": 11, "color": "#555"},
+            }
+        ],
+    )
+    return figure

@@ -1,0 +1,86 @@
+"""The series in a real browser: import the 2021 text as a 2022 test draft, publish it, compare the years."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from metrics.models import Figure
+from reports.models import Report
+from tests.browser.test_portal_pages import PageWatch, assert_every_chart_drawn
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "browser-test-pw"
+SOURCE = Path(settings.BASE_DIR).parent / "shared/source/wanzhou-police-2021-work-report.zh-Hant.txt"
+
+
+@pytest.fixture
+def portal(live_server, django_user_model):
+    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    call_command("setup_roles", verbosity=0)
+    user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    return live_server
+
+
+def test_import_then_year_over_year_section_and_metric_page(browser, portal, artifacts_dir):
+    if not SOURCE.is_file():
+        pytest.skip(f"source text not found at {SOURCE}")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    watch = PageWatch(page)
+    page.goto(f"{portal.url}/accounts/login/")
+    page.fill("input[name=username]", "editor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{portal.url}/admin/metrics/figure/import/")
+    page.fill("input[name=year]", "2022")
+    page.fill("input[name=title]", "2022年工作綜述（測試數據：以2021年原文試匯入）")
+    page.fill("textarea[name=text]", SOURCE.read_text(encoding="utf-8"))
+    page.click("input[name=propose]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tr.import-row").count() == 54
+    assert page.locator("text=嚴防死守安全底線 防控能力穩固提升").count() >= 1
+    page.screenshot(path=str(artifacts_dir / "series-import-proposals.png"), full_page=True)
+    page.locator("h3.import-heading").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "series-import-proposals-top.png"))
+
+    page.click("input[name=create]")
+    page.wait_for_load_state("networkidle")
+    report = Report.objects.get(year=2022)
+    assert not report.published and report.figures.count() == 54
+    # Test data: a few 2022 values moved so the comparison has something to show.
+    for code, factor in (("mediation.disputes_screened", "1.1"), ("mediation.disputes_resolved", "1.05")):
+        figure = Figure.objects.get(report=report, code=code)
+        Figure.objects.filter(pk=figure.pk).update(value=(figure.value * Decimal(factor)).quantize(Decimal(1)))
+    Figure.objects.filter(report=report, code="mediation.resolution_rate").update(value=Decimal("97.42"))
+    page.goto(f"{portal.url}/admin/reports/report/")
+    page.check(f"input[name=_selected_action][value='{report.pk}']")
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert report.published
+
+    # Django's admin pages ask for /favicon.ico, which the portal does not serve; only portal pages are watched.
+    watch.errors.clear()
+    page.goto(f"{portal.url}/reports/2022/mediation/")
+    assert_every_chart_drawn(page)
+    row = page.locator("#figure-mediation\\.disputes_screened")
+    assert "2021 年：18,161起" in row.inner_text() and "▲ +1816起（+10.0%）" in row.inner_text()
+    assert "▼ −1.24 個百分點" in page.locator("#figure-mediation\\.resolution_rate").inner_text()
+    page.locator("#figure-mediation\\.disputes_screened").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "series-section-year-over-year.png"), full_page=True)
+
+    page.goto(f"{portal.url}/metrics/series/mediation.disputes_screened/")
+    assert assert_every_chart_drawn(page) == 1
+    assert page.locator("tr[id^=year-]").count() == 2
+    page.screenshot(path=str(artifacts_dir / "series-metric-page.png"), full_page=True)
+    watch.collect_csp_violations()
+    assert watch.errors == [] and watch.csp_violations == []
+    page.close()

@@ -1,0 +1,49 @@
+"""Year-over-year arithmetic: absolute, percent, percentage points and direction."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from metrics.changes import DOWN, SAME, UP, change, changes_by_code, describe, signed
+
+
+def test_change_of_a_count_gives_absolute_and_percent():
+    item = change(Decimal(1000), Decimal(1053), "起")
+    assert item.absolute == Decimal(53) and item.percent == Decimal("5.3") and item.direction == UP
+    assert describe(item) == "▲ +53起（+5.3%）"
+
+
+def test_change_of_a_count_rounds_the_percent_half_up():
+    assert change(Decimal(8), Decimal(9), "人").percent == Decimal("12.5")
+    assert change(Decimal(3), Decimal(2), "人").percent == Decimal("-33.3")
+
+
+def test_change_of_a_rate_is_in_percentage_points_without_percent():
+    item = change(Decimal("98.66"), Decimal("97.5"), "%")
+    assert item.absolute == Decimal("-1.16") and item.percent is None and item.direction == DOWN
+    assert item.is_points and describe(item) == "▼ −1.16 個百分點"
+
+
+def test_change_from_zero_has_no_percent():
+    item = change(Decimal(0), Decimal(4), "件")
+    assert item.percent is None and describe(item) == "▲ +4件"
+
+
+def test_change_without_difference_is_same():
+    item = change(Decimal(7), Decimal(7), "處")
+    assert item.direction == SAME and describe(item) == "＝ 0處（0.0%）"
+
+
+@pytest.mark.parametrize("number, text", [(Decimal(12), "+12"), (Decimal("-3.50"), "−3.5"), (Decimal(0), "0")])
+def test_signed_writes_the_sign_and_plain_digits(number, text):
+    assert signed(number) == text
+
+
+def test_changes_by_code_skips_new_codes_and_changed_units():
+    def row(code, value, unit):
+        return SimpleNamespace(code=code, value=Decimal(value), unit=unit)
+
+    previous = {"a.x": row("a.x", 10, "起"), "a.y": row("a.y", 5, "人")}
+    changes = changes_by_code([row("a.x", 12, "起"), row("a.y", 6, "人次"), row("a.z", 1, "起")], previous)
+    assert list(changes) == ["a.x"] and changes["a.x"].percent == Decimal("20.0")

@@ -1,0 +1,139 @@
+"""The import page end to end as an editor, and drafts kept from viewers until published."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from metrics.models import Figure
+from reports.models import Report
+from tests.factories import make_figure, make_report, make_section
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/metrics/figure/import/"
+TEXT = "\n".join(
+    [
+        "2030年，某區公安局全年工作綜述。",
+        "維護穩定 守護平安",
+        "全年排查矛盾糾紛2000起，化解1900起，化解率95%。",
+        "打擊犯罪 整治治安",
+        "破獲刑事案件300件，抓獲嫌疑人近400人。",
+    ]
+)
+HEADER = {
+    "year": 2030,
+    "agency": "萬州區公安局",
+    "title": "2030年工作綜述（測試數據）",
+    "source_name": "t.txt",
+    "text": TEXT,
+}
+
+
+def rows_post(response) -> dict:
+    """The review step's form as the browser would post it back, unchanged."""
+    data = {}
+    for form in [response.context["form"], response.context["formset"].management_form, *response.context["formset"]]:
+        for field in form:
+            value = field.value()
+            if field.field.__class__.__name__ == "BooleanField":
+                if value:
+                    data[field.html_name] = "on"
+            elif value is not None:
+                data[field.html_name] = value
+    return data
+
+
+def test_import_proposes_groups_and_creates_a_draft(editor_client):
+    response = editor_client.post(URL, {**HEADER, "propose": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "維護穩定 守護平安" in page and "打擊犯罪 整治治安" in page and "第 3 段" in page
+    assert response.context["formset"].total_form_count() == 5
+    data = rows_post(response)
+    data["rows-1-accept"] = ""  # reject 化解1900起
+    data.pop("rows-1-accept")
+    data["rows-4-qualifier"] = "exact"  # edit: 近400人 taken as exact
+    response = editor_client.post(URL, {**data, "create": "1"})
+    report = Report.objects.get(year=2030)
+    assert response.status_code == 302 and response["Location"] == f"/admin/reports/report/{report.pk}/change/"
+    assert not report.published
+    figures = list(Figure.objects.filter(report=report).order_by("position").select_related("section"))
+    assert [(f.section.slug, f.value, f.unit, f.source_paragraph) for f in figures] == [
+        ("stability", 2000, "起", 3),
+        ("stability", 95, "%", 3),
+        ("crackdown", 300, "件", 5),
+        ("crackdown", 400, "人", 5),
+    ]
+    assert figures[3].qualifier == "exact" and figures[0].source_quote == "排查矛盾糾紛2000起"
+    assert [section.heading for section in report.sections.order_by("position")] == [
+        "維護穩定 守護平安",
+        "打擊犯罪 整治治安",
+    ]
+    assert figures[0].history.get().history_user.username
+
+
+def test_import_with_no_text_or_a_taken_year_shows_the_errors(editor_client, report_2021):
+    page = editor_client.post(URL, {**HEADER, "text": "  ", "propose": "1"}).content.decode()
+    assert "請貼上報告原文或上傳文字檔。" in page
+    page = editor_client.post(URL, {**HEADER, "year": 2021, "propose": "1"}).content.decode()
+    assert "已有 2021 年度的報告；一年只能有一份。" in page
+
+
+def test_import_with_a_duplicated_code_creates_nothing(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data["rows-1-code"] = data["rows-0-code"]
+    page = editor_client.post(URL, {**data, "create": "1"}).content.decode()
+    assert "重複：每個代碼只能用一次。" in page and not Report.objects.filter(year=2030).exists()
+
+
+def test_import_reads_an_uploaded_file(editor_client, tmp_path):
+    upload = tmp_path / "2030.txt"
+    upload.write_text(TEXT, encoding="utf-8")
+    with upload.open("rb") as handle:
+        response = editor_client.post(URL, {**HEADER, "text": "", "upload": handle, "propose": "1"})
+    assert response.context["formset"].total_form_count() == 5
+
+
+def test_import_is_refused_to_an_analyst(client, make_user):
+    client.force_login(make_user("analyst"))
+    assert client.get(URL).status_code in (302, 403)
+    assert not Report.objects.exists()
+
+
+def test_drafts_are_hidden_from_viewers_until_published(viewer_client, report_2021):
+    section = make_section(make_report(2022, published=False), "mediation")
+    make_figure(section, 1, code="mediation.disputes_screened", value=20000)
+    for path in ("/reports/2022/", "/reports/2022/mediation/"):
+        assert viewer_client.get(path).status_code == 404
+    assert viewer_client.get("/").url == "/reports/2021/"
+    assert "2022" not in viewer_client.get("/reports/").content.decode()
+    explorer = viewer_client.get("/metrics/?q=disputes")
+    assert {figure.report.year for figure in explorer.context["table"].data} == {2021}
+    assert 'id="year-2022"' not in viewer_client.get("/metrics/series/mediation.disputes_screened/").content.decode()
+    # 2021's section page ignores the draft; and the draft once published shows 2021 as last year.
+    Report.objects.filter(year=2022).update(published=True)
+    assert viewer_client.get("/reports/2022/mediation/").status_code == 200
+
+
+def test_publish_action_publishes_the_draft_with_a_history_reason(editor_client, report_2021):
+    draft = make_report(2022, published=False)
+    response = editor_client.post(
+        "/admin/reports/report/", {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "已發布 1 份報告。" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.published and draft.history.first().history_change_reason == "發布報告草稿"
+
+
+def test_editor_sees_a_draft_on_the_portal(editor_client):
+    make_section(make_report(2022, published=False), "mediation")
+    assert editor_client.get("/reports/2022/mediation/").status_code == 200
+
+
+def test_source_text_is_where_the_fixture_test_looks():
+    assert (Path(settings.BASE_DIR).parent / "shared/source").is_dir()
+
+
+def test_figure_list_links_editors_to_the_import(editor_client):
+    assert f'href="{URL}"' in editor_client.get("/admin/metrics/figure/").content.decode()

@@ -1,0 +1,91 @@
+"""The metric page /metrics/series/<code>/: values by year, changes, clauses, chart and CSV."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from metrics.choices import Unit
+from tests.factories import make_figure, make_report, make_section
+
+pytestmark = pytest.mark.django_db
+
+CODE = "mediation.disputes_screened"
+
+
+@pytest.fixture
+def two_years(report_2021):
+    """The 2021 report and a 2022 test report stating 2021's dispute count with another value."""
+    section = make_section(make_report(2022), "mediation")
+    make_figure(
+        section,
+        1,
+        code=CODE,
+        name="排查矛盾糾紛",
+        value=Decimal(20000),
+        unit=Unit.QI,
+        source_paragraph=9,
+        source_quote="排查矛盾糾紛20000起（測試數據）",
+    )
+    return report_2021
+
+
+def test_metric_series_shows_each_year_with_change_clause_and_paragraph(viewer_client, two_years):
+    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    assert 'id="year-2021"' in page and 'id="year-2022"' in page
+    assert page.index('id="year-2021"') < page.index('id="year-2022"')
+    assert '<q lang="zh-Hant">排查矛盾糾紛20000起（測試數據）</q>' in page
+    assert "第 9 段" in page
+    assert "▲ +1839起（+10.1%）" in page
+
+
+def test_metric_series_draws_one_bar_per_year_on_a_zero_based_axis(viewer_client, two_years):
+    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    payload = json.loads(page.split('id="chart-series-data" type="application/json">')[1].split("</script>")[0])
+    bar = payload["data"][0]
+    assert bar["x"] == ["2021", "2022"] and bar["y"] == [18161.0, 20000.0]
+    assert payload["layout"]["yaxis"]["rangemode"] == "tozero"
+    assert payload["layout"]["yaxis"]["title"]["text"] == "單位：起"
+
+
+def test_metric_series_of_one_year_has_no_chart(viewer_client, report_2021):
+    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    assert 'id="year-2021"' in page and "chart-series-data" not in page
+
+
+@pytest.mark.parametrize("code", ["mediation.nothing_here", "not a code", "%00"])
+def test_metric_series_of_an_unknown_code_is_a_404(viewer_client, report_2021, code):
+    assert viewer_client.get(f"/metrics/series/{code}/").status_code == 404
+
+
+def test_metric_series_runs_the_same_queries_for_any_number_of_years(
+    viewer_client, report_2021, django_assert_num_queries
+):
+    # The per-request four, the navigation (revision and reports, 3), then the series.
+    with django_assert_num_queries(8):
+        assert viewer_client.get(f"/metrics/series/{CODE}/").status_code == 200
+    for year in range(2010, 2020):
+        make_figure(make_section(make_report(year), "mediation"), 1, code=CODE, value=year)
+    with django_assert_num_queries(8):
+        response = viewer_client.get(f"/metrics/series/{CODE}/")
+    assert response.content.decode().count('id="year-') == 11
+
+
+def test_metric_series_csv_is_refused_without_the_export_permission(viewer_client, two_years):
+    assert viewer_client.get(f"/metrics/series/{CODE}/csv/").status_code == 403
+    assert f"/metrics/series/{CODE}/csv/" not in viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+
+
+def test_metric_series_csv_gives_every_year_in_the_export_format(analyst_client, two_years):
+    assert f"/metrics/series/{CODE}/csv/" in analyst_client.get(f"/metrics/series/{CODE}/").content.decode()
+    response = analyst_client.get(f"/metrics/series/{CODE}/csv/")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:6] == ["report_year", "agency", "section", "metric_code", "metric_name", "value"]
+    assert [(row[0], row[3], row[5]) for row in rows[1:]] == [("2021", CODE, "18161"), ("2022", CODE, "20000")]
+
+
+def test_metric_series_needs_the_browse_permission(client, make_user, report_2021):
+    client.force_login(make_user(None))
+    assert client.get(f"/metrics/series/{CODE}/").status_code == 403
