@@ -129,10 +129,6 @@ class FigureAdmin(AuditedAdmin):
         widgets = {"correction_reason": forms.TextInput(attrs={"size": 14})}
         return super().get_changelist_form(request, form=FigureRowForm, widgets=widgets, **kwargs)
 
-    def get_urls(self):
-        view = self.admin_site.admin_view(lambda request: import_report_view(self, request))
-        return [path("import/", view, name="metrics_figure_import"), *super().get_urls()]
-
     def get_changelist_formset(self, request, **kwargs):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)
 
@@ -141,7 +137,9 @@ class FigureAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
+        import_view = self.admin_site.admin_view(lambda request: import_report_view(self, request))
         return [
+            path("import/", import_view, name="metrics_figure_import"),
             path(
                 "changeset/<uuid:change_set>/",
                 self.admin_site.admin_view(self.change_set_view),
