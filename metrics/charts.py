@@ -39,7 +39,10 @@ BAR_COLOUR = "#1f4e79"
 APPROX_PATTERN = "/"
 BAR_HEIGHT = 46
 PLOT_PADDING = 30
-CHART_MARGIN = {"l": 10, "r": 24, "t": 40, "b": 110}
+CHART_MARGIN = {"l": 10, "r": 24, "t": 40}
+#: Below the plot: tick labels and the axis title, then the source note, ``NOTE_LINE_HEIGHT`` a line.
+AXIS_HEIGHT = 56
+NOTE_LINE_HEIGHT = 15
 TITLE_LINE_HEIGHT = 22
 #: Characters per line of a wrapped title, bar label and source note: phones are narrow
 #: and plotly wraps none of them; Chinese text may break between any two characters.
@@ -406,13 +409,14 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
         note += "<br>" + wrap_lines(_("標「近」「餘」及斜線條者為約數"))
     if any(row.is_correction for row in rows):
         note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
-    height = top + CHART_MARGIN["b"] + PLOT_PADDING + BAR_HEIGHT * len(rows)
+    bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count("<br>") + 1)
+    height = top + bottom + PLOT_PADDING + BAR_HEIGHT * len(rows)
     figure.update_layout(
         template="none",
         title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
-        margin={**CHART_MARGIN, "t": top + TITLE_LINE_HEIGHT},
+        margin={**CHART_MARGIN, "t": top + TITLE_LINE_HEIGHT, "b": bottom},
         showlegend=False,
         dragmode=False,
         separators=".,",
@@ -424,7 +428,7 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
-                "yshift": -CHART_MARGIN["b"] + 4,
+                "yshift": -bottom + 4,
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "align": "left",
