@@ -27,11 +27,49 @@ REVIEWED = [
     ("指针", "指标"),  # 指標 here is an indicator, not Taiwanese for a pointer.
     ("数据源", "数据来源"),  # 資料來源 cites a document, not a technical data source.
     ("运行这项", "执行这项"),  # 執行 an action, not run a program.
+    ("纪录", "记录"),  # 修改紀錄 is a log: 记录 on the mainland (纪录 is a record set, as in sport).
+    ("小数字数", "小数位数"),  # tw2sp reads 位數 as Taiwanese for 数字 (digital).
+    ("文字档", "文本文件"),  # A plain-text file upload.
+    ("图档", "图片"),  # 下載 PNG 圖檔: an image file.
+    ("底线", "下划线"),  # The underscore allowed in a figure code.
+    ("提出数据", "提取数据"),  # 提出 here extracts figures from the report's text.
+    ("提出的数据", "提取的数据"),
+    ("认证与授权", "认证和授权"),  # Django admin's own zh-Hans label for the auth app.
+    ("群组", "组"),  # Django admin's own zh-Hans name for auth groups, which the roles are.
+    ("预设", "默认"),  # A default ordering.
+    ("数据档", "数据文件"),
 ]
+
+#: The English msgids of templates copied from Django's admin and django-simple-history: our
+#: catalog overrides theirs, so these take the zh-Hans wording of Django's admin catalog and of
+#: locale/zh_Hant (the history pages), never OpenCC's unchanged English.
+FOREIGN = {
+    "Remove from sorting": "删除排序",
+    "Sorting priority: %(priority_number)s": "排序优先级: %(priority_number)s",
+    "Toggle sorting": "正逆序切换",
+    "Home": "首页",
+    "Search": "搜索",
+    "%(counter)s results": "%(counter)s 条结果",
+    "%(full_result_count)s total": "总共 %(full_result_count)s",
+    "Show all": "显示全部",
+    "History": "修改记录",
+    "View %(verbose_name)s": "查看%(verbose_name)s",
+    "Revert %(verbose_name)s": "还原%(verbose_name)s",
+    "Object": "版本",
+    "Date/time": "日期时间",
+    "Comment": "动作",
+    "Changed by": "修改者",
+    "Change reason": "修改原因",
+    "Changes": "变更内容",
+    "None": "—",
+    "entries": "个版本",
+}
 
 
 def convert(text: str) -> str:
     """``text`` (Traditional, Taiwanese usage) in Simplified characters and mainland usage."""
+    if text in FOREIGN:
+        return FOREIGN[text]
     converted = CONVERTER.convert(text)
     for phrase, mainland in REVIEWED:
         converted = converted.replace(phrase, mainland)
@@ -74,13 +112,21 @@ def convert_block(lines: list[str]) -> list[str]:
     if current is not None:
         _text, start, end = current
         lines = [*lines[:start], f'{key} "{wanted}"', *lines[end + 1 :]]
-    return [line for line in lines if line != "#, fuzzy"]
+    return [unfuzzy(line) for line in lines if unfuzzy(line) and not line.startswith("#|")]
+
+
+def unfuzzy(line: str) -> str:
+    """``line`` without a fuzzy flag (and the previous msgid, ``#|``, it comes with); "" if nothing is left."""
+    if not line.startswith("#,"):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else ""
 
 
 def main() -> int:
     text = CATALOG.read_text(encoding="utf-8")
     blocks = entries(text)
-    header = [line.replace("Language: \\n", "Language: zh_Hans\\n") for line in blocks[0] if line != "#, fuzzy"]
+    header = [line.replace("Language: \\n", "Language: zh_Hans\\n") for line in blocks[0] if unfuzzy(line)]
     body = [convert_block(block) for block in blocks[1:]]
     CATALOG.write_text("\n\n".join("\n".join(block) for block in [header, *body]) + "\n", encoding="utf-8")
     return 0
