@@ -7,10 +7,21 @@ from django.utils.translation import get_language
 
 from common.languages import ENDONYMS, html_lang
 
+#: Query parameters that ask for a download, not a page: a language link never repeats them.
+DOWNLOAD_PARAMETERS = ("_export",)
+
+
+def _page_path(request) -> str:
+    """The request's path and query string, less any download parameter."""
+    query = request.GET.copy()
+    for name in DOWNLOAD_PARAMETERS:
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
 
 def _links(request) -> list[dict]:
     current = get_language()
-    path = request.get_full_path()
+    path = _page_path(request)
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current:

@@ -315,7 +315,10 @@ def test_section_page_shows_edited_value_at_once(editor_client, audited_report):
     post_changelist(editor_client, (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON))
     html = editor_client.get("/reports/2021/mediation/").content.decode()
     assert "17,920起" in html
-    assert html.count("17,918起") == 1  # only in the correction note: 報告原載 17,918起
+    # The report's number shows only as what the report states: in the page's correction
+    # note (報告原載 17,918起) and in the chart's table (原文：17,918起), never as the value.
+    assert html.count("17,918起") == 2
+    assert "報告原載 17,918起" in html and "原文：17,918起" in html
 
 
 def test_figure_changelist_shows_rate_status_and_change_form_provenance(editor_client, audited_report):
