@@ -9,13 +9,15 @@ section, code, name and theme and how sure the match to last year's code is.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from metrics.clauses import MARKED_UNITS, stated_numbers
 from metrics.extraction import Proposal, extract_figures
-from metrics.models import Figure
+from metrics.models import MAX_DECIMALS, Figure
 from reports.choices import SectionSlug
 from reports.models import Report, Section
 
@@ -164,11 +166,23 @@ class AcceptedFigure:
     code: str
     name: str
     theme: str
-    value: object
+    value: Decimal
     unit: str
     qualifier: str
     paragraph: int
     quote: str
+
+
+def clause_decimals(quote: str, *, value, unit: str, qualifier: str) -> int:
+    """The places ``quote`` writes ``value`` with (98.66 → 2); the value's own places when the clause does not state it.
+
+    A clause that does not state the value is refused by ``Figure.full_clean``, which names the numbers it does state.
+    """
+    marked = unit if unit in MARKED_UNITS else None
+    for number in stated_numbers(quote):
+        if (number.value, number.unit, number.qualifier) == (Decimal(value), marked, qualifier):
+            return number.decimals
+    return min(max(-Decimal(value).normalize().as_tuple().exponent, 0), MAX_DECIMALS)
 
 
 def create_report(
@@ -184,7 +198,9 @@ def create_report(
 
     Every row is saved on its own (not bulk) so each gets a history row carrying the
     reason; the acting user comes from the request (simple-history's middleware).
-    A section's heading and paragraph come from ``headings``, else its slug's label.
+    A section's heading and paragraph come from ``headings``, else its slug's label. A figure
+    is imported as its clause states it: ``stated_value`` is the value, ``decimals`` the clause's
+    places; a correction is an edit made afterwards, with its reason.
     Raises ``ValidationError`` (from ``full_clean``) and rolls everything back when a row breaks a rule.
     """
     reason = _("從原文匯入：%(source)s") % {"source": source_name or title}
@@ -217,6 +233,10 @@ def create_report(
                 name=accepted.name,
                 theme=accepted.theme,
                 value=accepted.value,
+                stated_value=accepted.value,
+                decimals=clause_decimals(
+                    accepted.quote, value=accepted.value, unit=accepted.unit, qualifier=accepted.qualifier
+                ),
                 unit=accepted.unit,
                 qualifier=accepted.qualifier,
                 source_paragraph=accepted.paragraph,

@@ -11,13 +11,23 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from metrics.charts import APPROX_PATTERN, BAR_COLOUR, CHART_MARGIN, FONT_FAMILY, wrap_lines
-from metrics.choices import Qualifier
+from metrics.charts import APPROX_PATTERN, BAR_COLOUR, CHART_MARGIN, CORRECTION_MARK, FONT_FAMILY, wrap_lines
+from metrics.choices import Qualifier, Unit
+
+#: Below the plot: the year ticks, the axis title and up to three lines of the source note
+#: (the section charts size theirs to the note; a series note is a single wrapped line or two).
+SERIES_BOTTOM_MARGIN = 110
+SERIES_MARGIN = {**CHART_MARGIN, "b": SERIES_BOTTOM_MARGIN}
 
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """One year of a series. ``display`` is the formatted value (qualifier and unit included)."""
+    """One year of a series, also a row of ``includes/_chart.html``'s table view.
+
+    ``display`` is the formatted value (qualifier and unit included); ``href`` the
+    figure's row on its section page; ``stated_display`` the value the clause states,
+    set only when the published value is a correction.
+    """
 
     year: int
     value: Decimal
@@ -25,6 +35,9 @@ class SeriesPoint:
     qualifier: str
     display: str
     source_paragraph: int
+    href: str = ""
+    is_correction: bool = False
+    stated_display: str = ""
 
     @property
     def is_approximate(self) -> bool:
@@ -34,6 +47,11 @@ class SeriesPoint:
     def label(self) -> str:
         """The row heading of the chart's table view."""
         return str(self.year)
+
+    @property
+    def chart_text(self) -> str:
+        """The value as the chart labels it: the report's text, marked when it is a correction."""
+        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
 
 
 def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
@@ -62,10 +80,9 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
         go.Bar(
             x=[str(point.year) for point in points],
             y=[float(point.value) for point in points],
-            text=[point.display for point in points],
+            text=[point.chart_text for point in points],
             textposition="auto",
             cliponaxis=False,
-            hovertemplate="%{x}：%{text}<extra></extra>",
             marker={
                 "color": BAR_COLOUR,
                 "pattern": {
@@ -77,18 +94,25 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
         )
     )
     figure.update_xaxes(title_text=_("年度"), type="category")
+    unit = points[0].unit
     figure.update_yaxes(
-        title_text=_("單位：%(unit)s") % {"unit": points[0].unit}, rangemode="tozero", tickformat=",", automargin=True
+        title_text=_("單位：%(unit)s") % {"unit": Unit(unit).label if unit in Unit.values else unit},
+        rangemode="tozero",
+        tickformat=",",
+        automargin=True,
     )
     note = wrap_lines(source, 40)
     if any(point.is_approximate for point in points):
         note += "<br>" + _("標「近」「餘」及斜線條者為約數")
+    if any(point.is_correction for point in points):
+        note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"), 40)
     figure.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT_FAMILY, "size": 13},
         height=360,
-        margin=CHART_MARGIN,
+        margin=SERIES_MARGIN,
+        dragmode=False,
         showlegend=False,
         separators=".,",
         annotations=[
@@ -99,7 +123,7 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
-                "yshift": -CHART_MARGIN["b"] + 4,
+                "yshift": -SERIES_BOTTOM_MARGIN + 4,
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "align": "left",

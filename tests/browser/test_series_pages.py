@@ -54,11 +54,15 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     page.wait_for_load_state("networkidle")
     report = Report.objects.get(year=2022)
     assert not report.published and report.figures.count() == 54
-    # Test data: a few 2022 values moved so the comparison has something to show.
+    # Imported as the clause states them: no correction.
+    assert not report.figures.corrections().exists()
+    # Test data: a few 2022 values moved (as if the 2022 text stated them) so the comparison has something to show.
     for code, factor in (("mediation.disputes_screened", "1.1"), ("mediation.disputes_resolved", "1.05")):
         figure = Figure.objects.get(report=report, code=code)
-        Figure.objects.filter(pk=figure.pk).update(value=(figure.value * Decimal(factor)).quantize(Decimal(1)))
-    Figure.objects.filter(report=report, code="mediation.resolution_rate").update(value=Decimal("97.42"))
+        moved = (figure.value * Decimal(factor)).quantize(Decimal(1))
+        Figure.objects.filter(pk=figure.pk).update(value=moved, stated_value=moved)
+    rate = Decimal("97.42")
+    Figure.objects.filter(report=report, code="mediation.resolution_rate").update(value=rate, stated_value=rate)
     page.goto(f"{portal.url}/admin/reports/report/")
     page.check(f"input[name=_selected_action][value='{report.pk}']")
     page.select_option("select[name=action]", "publish")

@@ -53,7 +53,7 @@ def test_import_proposes_groups_and_creates_a_draft(editor_client):
     data = rows_post(response)
     data["rows-1-accept"] = ""  # reject 化解1900起
     data.pop("rows-1-accept")
-    data["rows-4-qualifier"] = "exact"  # edit: 近400人 taken as exact
+    data["rows-4-name"] = "抓獲嫌疑人"  # edit: a name of the editor's choosing
     response = editor_client.post(URL, {**data, "create": "1"})
     report = Report.objects.get(year=2030)
     assert response.status_code == 302 and response["Location"] == f"/admin/reports/report/{report.pk}/change/"
@@ -65,12 +65,27 @@ def test_import_proposes_groups_and_creates_a_draft(editor_client):
         ("crackdown", 300, "件", 5),
         ("crackdown", 400, "人", 5),
     ]
-    assert figures[3].qualifier == "exact" and figures[0].source_quote == "排查矛盾糾紛2000起"
+    assert figures[3].name == "抓獲嫌疑人" and figures[3].qualifier == "approx"
+    assert figures[0].source_quote == "排查矛盾糾紛2000起"
+    assert [(f.stated_value, f.decimals, f.is_correction) for f in figures] == [
+        (2000, 0, False),
+        (95, 0, False),
+        (300, 0, False),
+        (400, 0, False),
+    ]
     assert [section.heading for section in report.sections.order_by("position")] == [
         "維護穩定 守護平安",
         "打擊犯罪 整治治安",
     ]
     assert figures[0].history.get().history_user.username
+
+
+def test_import_of_a_value_its_clause_does_not_state_creates_nothing(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data["rows-4-qualifier"] = "exact"  # 近400人 is approximate: exact 400 is not what the clause states
+    page = editor_client.post(URL, {**data, "create": "1"}).content.decode()
+    assert "沒有建立報告" in page and "沒有載明 400" in page
+    assert not Report.objects.filter(year=2030).exists()
 
 
 def test_import_with_no_text_or_a_taken_year_shows_the_errors(editor_client, report_2021):

@@ -146,6 +146,7 @@ def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
     assert not report.published
     figure = Figure.objects.get(report=report)
     assert (figure.section.slug, figure.source_paragraph, figure.source_quote) == ("mediation", 3, "測試5起")
+    assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
     assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
     assert report.history.get().history_change_reason == "從原文匯入：t.txt"
 
