@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.languages import localized
-from common.roles import BROWSE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
+from common.roles import BROWSE_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
 from metrics.charts import chart_payload
@@ -80,21 +80,21 @@ def metric_series(request, code: str):
         step = change(previous.value, figure.value, figure.unit) if previous and previous.unit == figure.unit else None
         years.append({"figure": figure, "change": step, "provenance": provenance_html(figure)})
         previous = figure
-    can_export = request.user.has_perm(EXPORT_PERMISSION)
-    csv_url = reverse("metrics:series_csv", kwargs={"code": code}) if can_export else ""
     context = {
         "code": code,
         "latest": series[-1],
         "years": years,
-        "chart": series_chart(code, series, csv_url=csv_url),
-        "can_export": can_export,
+        "chart": series_chart(code, series, csv_url=reverse("metrics:series_csv", kwargs={"code": code})),
     }
     return render(request, "metrics/series.html", context)
 
 
-@permission_required(EXPORT_PERMISSION, raise_exception=True)
+@permission_required(BROWSE_PERMISSION, raise_exception=True)
 def metric_series_csv(request, code: str):
-    """The series in the export row format (``metrics.export``), oldest year first; 404 for an unknown code."""
+    """The series in the export row format (``metrics.export``), oldest year first; 404 for an unknown code.
+
+    Open to every role that reads the page, as each chart's CSV is: it holds exactly the numbers the page shows.
+    """
     selectors.figure_series(code=code)
     figures = Figure.objects.for_export().filter(code=code, report__published=True)
     response = StreamingHttpResponse(
