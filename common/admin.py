@@ -10,6 +10,8 @@ list edit. Every form is versioned (``common.versioning``): a stale save is refu
 from django.contrib import messages
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,6 +23,12 @@ LIST_EDIT_REASON = _("在列表中直接修改")
 
 #: When another save lands between validation and writing (possible only where rows cannot be locked).
 STALE_AT_SAVE = _("儲存時發現「%(object)s」剛被他人修改，這次儲存沒有寫入：請重新載入頁面，核對後再修改。")
+
+
+def boolean_icon(value) -> str:
+    """The admin's yes/no/unknown icon with its alt text in the page's language (Django's own says True/False)."""
+    icon, alt = {True: ("yes", _("是")), False: ("no", _("否")), None: ("unknown", _("不明"))}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
 
 
 def change_set_for(request):

@@ -233,7 +233,7 @@ class VersionedForm(forms.ModelForm):
     linked rates); ``check_version`` is then theirs to call.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, required=False, min_value=0)
 
     version_check_deferred = False
 

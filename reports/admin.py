@@ -9,7 +9,7 @@ figures inline, and this app never imports ``metrics``.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import AuditedAdmin, VersionedInlineMixin
+from common.admin import AuditedAdmin, VersionedInlineMixin, boolean_icon
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
@@ -22,11 +22,15 @@ class SectionInline(VersionedInlineMixin, admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(AuditedAdmin):
-    list_display = ("year", "title", "agency", "published", "byline", "source_name")
+    list_display = ("year", "title", "agency", "published_icon", "byline", "source_name")
     list_filter = ("published", "agency")
     search_fields = ("title", "agency", "byline", "summary")
     inlines = [SectionInline]
     actions = ["publish"]
+
+    @admin.display(description=Report._meta.get_field("published").verbose_name, ordering="published")
+    def published_icon(self, report):
+        return boolean_icon(report.published)
 
     @admin.action(description=_("發布所選的報告草稿"), permissions=["change"])
     def publish(self, request, queryset):

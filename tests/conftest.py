@@ -1,9 +1,11 @@
 """Shared fixtures: the 2021 report loaded from its fixture, the three roles, logged-in clients."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from reports.models import Report
 from wanzhou_police import outages
@@ -16,6 +18,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: the test client leaves active the language of the
+    last page it requested (LocaleMiddleware activates it in this thread), so a ``reverse()`` in the
+    next test would otherwise give that language's prefix, e.g. /en/admin/… after an English page."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

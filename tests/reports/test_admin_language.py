@@ -62,7 +62,7 @@ def edited_report(report_2021):
     record_history_baseline()
     figure = Figure.objects.get(report__year=2021, code="stability.permitted_event_plans")
     figure.value += 1
-    figure._change_reason = "核對原文後更正"
+    figure.correction_reason = figure._change_reason = "核對原文後更正"
     figure.save()
     return report_2021
 
