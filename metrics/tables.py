@@ -4,6 +4,8 @@ Exports do not go through these tables: every exported row comes from
 ``metrics/export.py``, so the tables need no ``value_<col>``.
 """
 
+import re
+
 import django_tables2 as tables
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
@@ -107,7 +109,10 @@ def section_sort(requested: str) -> str:
 
     The table validates an ``order_by`` itself and drops what it cannot sort by.
     """
-    accepted = SectionFigureTable([], order_by=requested or None).order_by
+    # Only names the table could know reach it: anything else ('1.5', NUL) means the default order.
+    if not re.fullmatch(r"-?[a-z_]+(,-?[a-z_]+)*", requested):
+        return ""
+    accepted = SectionFigureTable([], order_by=requested).order_by
     return ",".join(accepted) if accepted else ""
 
 
