@@ -74,7 +74,7 @@ _TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 CHUNK_SIZE = 2000
 
 #: Distinct numbers and units an export remembers as text before it starts over.
-MEMO_SIZE = 50_000
+MEMO_SIZE = 2_000
 
 
 def escape_formula(text: str) -> str:
