@@ -420,23 +420,26 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
         showlegend=False,
         dragmode=False,
         separators=".,",
-        annotations=[
-            {
-                "text": note,
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -bottom + 4,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "align": "left",
-                "font": {"size": 11, "color": "#555"},
-            }
-        ],
+        annotations=[note_annotation(note, bottom=bottom)],
     )
     return figure
+
+
+def note_annotation(note: str, *, bottom: int) -> dict:
+    """The source note as a plotly annotation, set in the ``bottom`` pixels under the plot area."""
+    return {
+        "text": note,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "yshift": -bottom + 4,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        "font": {"size": 11, "color": "#555"},
+    }
 
 
 def chart_payload(figure: go.Figure) -> dict:

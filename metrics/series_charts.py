@@ -11,7 +11,15 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from metrics.charts import APPROX_PATTERN, BAR_COLOUR, CHART_MARGIN, CORRECTION_MARK, FONT_FAMILY, wrap_lines
+from metrics.charts import (
+    APPROX_PATTERN,
+    BAR_COLOUR,
+    CHART_MARGIN,
+    CORRECTION_MARK,
+    FONT_FAMILY,
+    note_annotation,
+    wrap_lines,
+)
 from metrics.choices import Qualifier, Unit
 
 #: Below the plot: the year ticks, the axis title and up to three lines of the source note
@@ -115,20 +123,6 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
         dragmode=False,
         showlegend=False,
         separators=".,",
-        annotations=[
-            {
-                "text": note,
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -SERIES_BOTTOM_MARGIN + 4,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "align": "left",
-                "font": {"size": 11, "color": "#555"},
-            }
-        ],
+        annotations=[note_annotation(note, bottom=SERIES_BOTTOM_MARGIN)],
     )
     return figure
