@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +18,7 @@ from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
 from metrics.clauses import MARKED_UNITS, clause_states, stated_numbers
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
+from reports.models import Report
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
@@ -38,6 +39,28 @@ class FigureQuerySet(models.QuerySet):
     def for_export(self):
         """Figures in the stable export order: year, section order, position."""
         return self.with_context().order_by("report__year", "section__position", "position", "pk")
+
+    def with_previous(self):
+        """Annotate ``previous_value`` and ``change``: this figure against the year before.
+
+        ``previous_value`` is the value of the figure with the same code and unit in the
+        published report just before this figure's (the highest earlier year). It is None
+        when there is no earlier report or that report lacks the code: an older report is
+        never used in its place, so a change always spans one report. ``change`` is
+        ``value - previous_value`` (percentage points for rates), None without a previous value.
+        Both are correlated subqueries: no extra query, one index lookup per row read.
+        """
+        previous_report = (
+            Report.objects.published().filter(year__lt=OuterRef(OuterRef("report__year"))).order_by("-year")
+        )
+        previous = Figure.objects.filter(
+            report=Subquery(previous_report.values("pk")[:1]), code=OuterRef("code"), unit=OuterRef("unit")
+        )
+        number = DecimalField(max_digits=17, decimal_places=2)
+        return self.annotate(
+            previous_value=Subquery(previous.values("value")[:1], output_field=number),
+            change=ExpressionWrapper(F("value") - F("previous_value"), output_field=number),
+        )
 
     def rates(self):
         return self.filter(unit=Unit.PERCENT)
