@@ -1,19 +1,24 @@
-"""The one row format for exported figures, shared by the web export and ``export_figures``.
+"""The one row format for exported figures, shared by the web export, the chart and series CSVs and ``export_figures``.
 
 CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese), the header
 ``EXPORT_COLUMNS``, RFC 4180 quoting with CRLF line ends.
-JSON: a list of objects with the same keys; ``value`` and ``stated_value`` are JSON
-numbers written from the Decimal's own digits, years and paragraphs are integers.
+JSON: a list of objects with the same keys; the number columns are JSON numbers written
+from the decimal's own digits (null where there is none), years and paragraphs are integers.
 Numbers keep the places the report states them with (a rate stated 98.60 stays 98.60).
-The last two columns say whether a number is the report's: ``stated_value`` is what
-the clause states, ``correction`` is empty or the reason the portal publishes another
-value. They come last so that every earlier column keeps its position.
+The columns after ``source_quote`` were appended over time, so every earlier column
+keeps its position: ``stated_value`` is what the clause states and ``correction`` is
+empty or the reason the portal publishes another value; ``previous_value`` is the value
+of the same code in the published report just before (``metrics.models.previous_figure``;
+empty when there is none) with its own stated places, and ``change`` is ``value -
+previous_value`` to the finer of the two precisions (percentage points for rates).
 XLSX: the same columns with numbers as number cells and the header frozen, and a
 second sheet citing the source, the export time and the filters.
 In all three, a text cell that a spreadsheet could run as a formula gets a leading ``'``.
 
-CSV and JSON come as text chunks and XLSX is written by openpyxl in write-only
-mode, so a caller can export any number of rows in flat memory.
+The database writes the cells (number text, formula escapes, the English text), so
+Python only computes ``change`` and writes the CSV; a 100,000-row export stays fast.
+CSV and JSON come as text chunks and XLSX is written by openpyxl in write-only mode,
+so a caller can export any number of rows in flat memory.
 """
 
 import csv
@@ -23,12 +28,14 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import BinaryIO
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, F, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, F, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -45,7 +52,8 @@ from common.languages import (
     to_simplified,
 )
 from metrics.choices import Unit
-from metrics.formatting import plain_number
+from metrics.formatting import PlainNumber
+from metrics.models import previous_figure
 from reports.models import Report
 
 EXPORT_COLUMNS = (
@@ -61,6 +69,8 @@ EXPORT_COLUMNS = (
     "source_quote",
     "stated_value",
     "correction",
+    "previous_value",
+    "change",
 )
 
 BOM = "\ufeff"
@@ -73,8 +83,20 @@ _TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 #: Rows fetched per database round trip when streaming.
 CHUNK_SIZE = 2000
 
-#: Distinct numbers and units an export remembers as text before it starts over.
-MEMO_SIZE = 2_000
+#: Rows handled and written as one batch (one streamed chunk): few writes, memory still flat.
+ROWS_PER_CHUNK = 1000
+
+NUMBER_COLUMNS = frozenset({"value", "stated_value", "previous_value", "change"})
+NUMBER_INDEXES = frozenset(EXPORT_COLUMNS.index(column) for column in NUMBER_COLUMNS)
+TEXT_INDEXES = tuple(
+    index
+    for index, column in enumerate(EXPORT_COLUMNS)
+    if column not in {"report_year", "source_paragraph", *NUMBER_COLUMNS}
+)
+VALUE, PREVIOUS = EXPORT_COLUMNS.index("value"), EXPORT_COLUMNS.index("previous_value")
+
+#: Columns whose text is in the export's language; the others read the same in every language.
+LANGUAGE_INDEXES = tuple(EXPORT_COLUMNS.index(column) for column in ("agency", "metric_name", "unit"))
 
 
 def escape_formula(text: str) -> str:
@@ -84,34 +106,13 @@ def escape_formula(text: str) -> str:
     return text
 
 
-#: Where each export column comes from, as ``values_list`` paths on a Figure queryset.
-EXPORT_FIELDS = (
-    "report__year",
-    "report__agency",
-    "section__slug",
-    "code",
-    "name",
-    "value_text",
-    "unit",
-    "qualifier",
-    "source_paragraph",
-    "source_quote",
-    "stated_text_if_corrected",
-    "correction_reason",
-    "decimals",
-    "report__agency_en",
-    "name_en",
-)
-NUMBER_COLUMNS = frozenset({"value", "stated_value"})
-NUMBER_INDEXES = frozenset(EXPORT_COLUMNS.index(column) for column in NUMBER_COLUMNS)
-TEXT_INDEXES = tuple(
-    index
-    for index, column in enumerate(EXPORT_COLUMNS)
-    if column not in {"report_year", "source_paragraph", *NUMBER_COLUMNS}
-)
-
-#: Rows joined into one streamed chunk: few enough writes to the socket, memory still flat.
-ROWS_PER_CHUNK = 500
+def formula_safe(expression):
+    """``escape_formula`` of a text expression, computed by the database."""
+    return Case(
+        When(In(Left(expression, 1), FORMULA_TRIGGERS), then=Concat(Value("'"), expression)),
+        default=expression,
+        output_field=TextField(),
+    )
 
 
 def unit_in_language(unit: str, language: str) -> str:
@@ -124,106 +125,91 @@ def unit_in_language(unit: str, language: str) -> str:
     return unit
 
 
-def export_rows(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[tuple]:
-    """Each figure as a tuple of cells in ``EXPORT_COLUMNS`` order, in the queryset's order.
+def _english_or_chinese(chinese: str, english: str):
+    """Our English text where it is written, else the Chinese: ``in_language`` for English, in SQL."""
+    return Case(When(**{english: ""}, then=F(chinese)), default=F(english), output_field=TextField())
 
-    Agency, name and unit are in ``language``; codes, qualifier codes and the verbatim
-    clause are the same in every language, so the columns mean the same in each.
 
-    Text cells are formula-escaped, ``value`` and ``stated_value`` are plain-number
-    strings with the stated places, year and paragraph are ints; ``correction`` is ''
-    unless the value differs from the stated one. Reads plain tuples (``values_list``)
-    in chunks through a server-side cursor on PostgreSQL, so no model instance is built per row.
+def export_cells(language: str) -> dict:
+    """Each column of ``EXPORT_COLUMNS`` but ``change`` as a query expression over Figure, in column order.
+
+    Simplified Chinese is read as the Traditional text here and converted in ``export_batches``:
+    OpenCC runs in Python, not in the database.
+    """
+    if language == ENGLISH:
+        agency = _english_or_chinese("report__agency", "report__agency_en")
+        name = _english_or_chinese("name", "name_en")
+        unit = Case(
+            *(When(unit=code, then=Value(unit_in_language(code, ENGLISH))) for code in Unit.values),
+            default=F("unit"),
+            output_field=TextField(),
+        )
+    else:
+        agency, name, unit = F("report__agency"), F("name"), F("unit")
+    value = PlainNumber("value", "decimals")
+    previous = previous_figure().annotate(text=PlainNumber("value", "decimals")).values("text")[:1]
+    return {
+        "cell_year": F("report__year"),
+        "cell_agency": formula_safe(agency),
+        "cell_section": formula_safe(F("section__slug")),
+        "cell_code": formula_safe(F("code")),
+        "cell_name": formula_safe(name),
+        "cell_value": value,
+        "cell_unit": formula_safe(unit),
+        "cell_qualifier": formula_safe(F("qualifier")),
+        "cell_paragraph": F("source_paragraph"),
+        "cell_quote": formula_safe(F("source_quote")),
+        "cell_stated": Case(
+            When(stated_value=F("value"), then=value),
+            default=PlainNumber("stated_value", "decimals"),
+            output_field=TextField(),
+        ),
+        "cell_correction": Case(
+            When(stated_value=F("value"), then=Value("")),
+            default=formula_safe(F("correction_reason")),
+            output_field=TextField(),
+        ),
+        "cell_previous": Subquery(previous, output_field=TextField()),
+    }
+
+
+def difference(value: str, previous: str) -> str:
+    """``value - previous`` of two plain numbers, to the finer of their places: ('97.5', '98.66') → '-1.16'."""
+    return format(Decimal(value) - Decimal(previous), "f")
+
+
+def export_batches(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[list[tuple]]:
+    """The rows of ``figures`` in the queryset's order, as lists of at most ``ROWS_PER_CHUNK`` tuples.
+
+    Each row holds the cells of ``EXPORT_COLUMNS``: agency, name and unit in ``language``
+    (codes, qualifier codes and the verbatim clause read the same in every language);
+    text formula-escaped; the number columns plain-number strings with their stated
+    places, or None for ``previous_value`` and ``change`` without a previous value;
+    year and paragraph ints; ``correction`` '' unless the value differs from the stated one.
+    The rows are read as plain tuples through a chunked cursor (server-side on PostgreSQL).
     """
     language = current_language(language)
-    # Few distinct numbers, units and agencies repeat over many rows: each is turned into text
-    # once per export. That and reading the language once keep a 100,000-row export fast.
-    texts: dict[tuple, str] = {}
-
-    def number(stored: str, places: int | None) -> str:
-        key = (stored, places)
-        text = texts.get(key)
-        if text is None:
-            if len(texts) > MEMO_SIZE:
-                texts.clear()
-            text = texts[key] = plain_number(Decimal(stored), places)
-        return text
-
-    def unit_text(unit: str) -> str:
-        key = ("unit", unit)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = escape_formula(unit_in_language(unit, language))
-        return text
-
-    if language == TRADITIONAL:
-
-        def data_text(chinese: str, english: str) -> str:
-            return escape_formula(chinese)
-
-    else:
-
-        def data_text(chinese: str, english: str) -> str:
-            return escape_formula(in_language(chinese, english, language))
-
-    escape = escape_formula
-    # Numbers are read as the database's text and converted here, once per distinct number:
-    # Django's per-row Decimal conversion was a third of a large export's time. The stated
-    # value is read only where it differs from the published one (a correction).
-    rows = (
-        figures.annotate(
-            value_text=Cast("value", TextField()),
-            stated_text_if_corrected=Cast(
-                Case(When(stated_value=F("value"), then=Value(None)), default=F("stated_value")), TextField()
-            ),
-        )
-        .values_list(*EXPORT_FIELDS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    for (
-        year,
-        agency,
-        slug,
-        code,
-        name,
-        value,
-        unit,
-        qualifier,
-        paragraph,
-        clause,
-        stated,
-        reason,
-        places,
-        agency_en,
-        name_en,
-    ) in rows:
-        value_text = number(value, places)
-        yield (
-            year,
-            data_text(agency, agency_en),
-            escape(slug),
-            escape(code),
-            data_text(name, name_en),
-            value_text,
-            unit_text(unit),
-            escape(qualifier),
-            paragraph,
-            escape(clause),
-            value_text if stated is None else number(stated, places),
-            "" if stated is None else escape(reason),
-        )
-
-
-def batched(rows: Iterator[tuple], size: int = ROWS_PER_CHUNK) -> Iterator[list[tuple]]:
-    """Consecutive lists of at most ``size`` rows."""
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    cells = export_cells(language)
+    rows = figures.annotate(**cells).values_list(*cells).iterator(chunk_size=CHUNK_SIZE)
+    while batch := list(islice(rows, ROWS_PER_CHUNK)):
+        batch = [
+            row + (None,) if row[PREVIOUS] is None else row + (difference(row[VALUE], row[PREVIOUS]),) for row in batch
+        ]
+        if language == SIMPLIFIED:
+            batch = [_simplified(row) for row in batch]
         yield batch
+
+
+def _simplified(row: tuple) -> tuple:
+    cells = list(row)
+    for index in LANGUAGE_INDEXES:
+        cells[index] = to_simplified(cells[index])
+    return tuple(cells)
+
+
+def export_rows(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[tuple]:
+    """Each row of ``export_batches``, one at a time."""
+    return chain.from_iterable(export_batches(figures, language))
 
 
 def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
@@ -232,7 +218,7 @@ def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     yield BOM + buffer.getvalue()
-    for batch in batched(export_rows(figures, language)):
+    for batch in export_batches(figures, language):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(batch)
@@ -242,7 +228,11 @@ def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
 def _json_object(cells: tuple) -> str:
     parts = []
     for index, column in enumerate(EXPORT_COLUMNS):
-        encoded = cells[index] if index in NUMBER_INDEXES else json.dumps(cells[index], ensure_ascii=False)
+        cell = cells[index]
+        if index in NUMBER_INDEXES:
+            encoded = "null" if cell is None else cell
+        else:
+            encoded = json.dumps(cell, ensure_ascii=False)
         parts.append(f"{json.dumps(column)}: {encoded}")
     return "{" + ", ".join(parts) + "}"
 
@@ -254,7 +244,7 @@ def json_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]
     """
     yield "["
     separator = "\n"
-    for batch in batched(export_rows(figures, language)):
+    for batch in export_batches(figures, language):
         yield separator + ",\n".join(_json_object(cells) for cells in batch)
         separator = ",\n"
     yield "\n]\n"
@@ -334,7 +324,11 @@ def sheet_text(text: str) -> str:
 def xlsx_row(cells: tuple) -> list:
     """An ``export_rows`` row as a data-sheet row: numbers as numbers, text safe for XML and formulas."""
     return [
-        Decimal(cell) if index in NUMBER_INDEXES else sheet_text(cell) if index in TEXT_INDEXES else cell
+        (None if cell is None else Decimal(cell))
+        if index in NUMBER_INDEXES
+        else sheet_text(cell)
+        if index in TEXT_INDEXES
+        else cell
         for index, cell in enumerate(cells)
     ]
 

@@ -43,22 +43,13 @@ class FigureQuerySet(models.QuerySet):
     def with_previous(self):
         """Annotate ``previous_value`` and ``change``: this figure against the year before.
 
-        ``previous_value`` is the value of the figure with the same code and unit in the
-        published report just before this figure's (the highest earlier year). It is None
-        when there is no earlier report or that report lacks the code: an older report is
-        never used in its place, so a change always spans one report. ``change`` is
-        ``value - previous_value`` (percentage points for rates), None without a previous value.
-        Both are correlated subqueries: no extra query, one index lookup per row read.
+        ``previous_value`` is the value of ``previous_figure()``, None when there is none.
+        ``change`` is ``value - previous_value`` (percentage points for rates), None
+        without a previous value. Correlated subqueries: no extra query, an index lookup per row read.
         """
-        previous_report = (
-            Report.objects.published().filter(year__lt=OuterRef(OuterRef("report__year"))).order_by("-year")
-        )
-        previous = Figure.objects.filter(
-            report=Subquery(previous_report.values("pk")[:1]), code=OuterRef("code"), unit=OuterRef("unit")
-        )
         number = DecimalField(max_digits=17, decimal_places=2)
         return self.annotate(
-            previous_value=Subquery(previous.values("value")[:1], output_field=number),
+            previous_value=Subquery(previous_figure().values("value")[:1], output_field=number),
             change=ExpressionWrapper(F("value") - F("previous_value"), output_field=number),
         )
 
@@ -78,6 +69,19 @@ class FigureQuerySet(models.QuerySet):
         for figure in objs:
             figure.fill_stated_defaults()
         return super().bulk_create(objs, *args, **kwargs)
+
+
+def previous_figure() -> models.QuerySet:
+    """The figure an outer Figure query's row is compared with, as a correlated subquery (``OuterRef``).
+
+    It is the figure with the row's code and unit in the published report just before the
+    row's report (the highest earlier year). When that report lacks the code there is none:
+    an older report is never used in its place, so a change always spans one report.
+    """
+    previous_report = Report.objects.published().filter(year__lt=OuterRef(OuterRef("report__year"))).order_by("-year")
+    return Figure.objects.filter(
+        report=Subquery(previous_report.values("pk")[:1]), code=OuterRef("code"), unit=OuterRef("unit")
+    )
 
 
 class Figure(Versioned):

@@ -33,9 +33,10 @@ def test_chart_csv_holds_the_chart_figures_in_chart_order_then_the_citation(
     assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [row[3] for row in rows[1:4]] == list(chart_spec("crackdown", "firearms-cases").codes)
     assert [row[5] for row in rows[1:4]] == ["23", "1", "38"]
-    # Paragraph and clause, then the stated value and an empty correction (the report's own number).
+    # Paragraph and clause, the stated value and an empty correction (the report's own number), then no
+    # previous value or change: 2021 is the first report.
     quote = Figure.objects.get(code="crackdown.explosives_public_order_cases").source_quote
-    assert rows[1][8:] == ["12", quote, "23", ""]
+    assert rows[1][8:] == ["12", quote, "23", "", "", ""]
     assert rows[4:] == [[], ["資料來源", "萬州區公安局《2021年工作綜述》"]]
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 HEADER = (
     "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"
-    "stated_value,correction"
+    "stated_value,correction,previous_value,change"
 )
 
 
@@ -55,6 +55,8 @@ def test_export_figures_csv_round_trips_chinese_text_and_plain_numbers(report_20
         "source_quote": "排查矛盾糾紛18161起",
         "stated_value": "18161",
         "correction": "",
+        "previous_value": "",
+        "change": "",
     }
     assert rows["crackdown.fireworks_seized"]["value"] == "1275.5"
     assert rows["mediation.resolution_rate"]["value"] == "98.66"
@@ -82,7 +84,8 @@ def test_export_figures_json_is_a_list_with_the_csv_keys_and_numeric_values(repo
 def test_export_figures_json_and_csv_carry_the_same_cells(report_2021):
     csv_rows = list(csv.DictReader(io.StringIO(export(year=2021).removeprefix("\ufeff"))))
     json_rows = json.loads(export(year=2021, format="json"))
-    assert [{key: str(value) for key, value in row.items()} for row in json_rows] == csv_rows
+    assert [{key: "" if value is None else str(value) for key, value in row.items()} for row in json_rows] == csv_rows
+    assert all(row["previous_value"] is None and row["change"] is None for row in json_rows)
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])

@@ -24,7 +24,7 @@ EXPLORER = reverse("metrics:explorer")
 BOM = "\ufeff".encode()
 HEADER = (
     b"report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"
-    b"stated_value,correction\r\n"
+    b"stated_value,correction,previous_value,change\r\n"
 )
 
 
