@@ -100,14 +100,16 @@ def previous_figures(*, report: Report) -> dict[str, Figure]:
 
 
 def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
-    """Every published report's figure of ``code`` (drafts' too when ``drafts``), oldest year first, context joined.
+    """Every published report's figure of ``code`` (drafts' too when ``drafts``), oldest year first.
 
-    Raises Http404 when no such report has the code, without a query for a code no figure
-    could have (``CODE_PATTERN``: PostgreSQL refuses a NUL in a query). 1 query.
+    Context joined, and each annotated by ``with_previous()``: a change is shown only against
+    the report just before, never across a year that lacks the code. Raises Http404 when no
+    such report has the code, without a query for a code no figure could have
+    (``CODE_PATTERN``: PostgreSQL refuses a NUL in a query). 1 query.
     """
     if not re.fullmatch(CODE_PATTERN, code):
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
-    figures = Figure.objects.with_context().filter(code=code)
+    figures = Figure.objects.with_context().with_previous().filter(code=code)
     if not drafts:
         figures = figures.filter(report__published=True)
     series = list(figures.order_by("report__year"))

@@ -72,14 +72,18 @@ def series_chart(code: str, series: list[Figure], *, csv_url: str = "") -> dict 
 
 @permission_required(BROWSE_PERMISSION, raise_exception=True)
 def metric_series(request, code: str):
-    """Each year's value, change from the year before (same unit only), clause and paragraph; 404 if unknown."""
+    """Each year's value, change from the report just before (same unit only), clause and paragraph; 404 if unknown."""
     series = selectors.figure_series(code=code, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
-    years = []
-    previous = None
-    for figure in series:
-        step = change(previous.value, figure.value, figure.unit) if previous and previous.unit == figure.unit else None
-        years.append({"figure": figure, "change": step, "provenance": provenance_html(figure)})
-        previous = figure
+    years = [
+        {
+            "figure": figure,
+            "change": None
+            if figure.previous_value is None
+            else change(figure.previous_value, figure.value, figure.unit),
+            "provenance": provenance_html(figure),
+        }
+        for figure in series
+    ]
     context = {
         "code": code,
         "latest": series[-1],

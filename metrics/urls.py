@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from metrics import series_views, views
 
@@ -6,8 +7,11 @@ app_name = "metrics"
 
 urlpatterns = [
     path("metrics/", views.FigureExplorerView.as_view(), name="explorer"),
-    path("metrics/series/<str:code>/", series_views.metric_series, name="series"),
-    path("metrics/series/<str:code>/csv/", series_views.metric_series_csv, name="series_csv"),
+    path("metrics/<str:code>/", series_views.metric_series, name="series"),
+    path("metrics/<str:code>/csv/", series_views.metric_series_csv, name="series_csv"),
+    # Where the metric page was first published: links to it keep working.
+    path("metrics/series/<str:code>/", RedirectView.as_view(pattern_name="metrics:series", permanent=True)),
+    path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),
     path("reports/<int:year>/", views.report_overview, name="overview"),
     path("reports/<int:year>/<slug:slug>/", views.section_detail, name="section"),
     path("reports/<int:year>/<slug:slug>/charts/<slug:key>.csv", views.chart_csv, name="chart-csv"),

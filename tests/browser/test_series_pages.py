@@ -81,7 +81,7 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     page.locator("#figure-mediation\\.disputes_screened").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "series-section-year-over-year.png"), full_page=True)
 
-    page.goto(f"{portal.url}/metrics/series/mediation.disputes_screened/")
+    page.goto(f"{portal.url}/metrics/mediation.disputes_screened/")
     page.wait_for_function(ALL_DRAWN)
     assert page.locator("[data-chart-payload]").count() == 1
     assert page.locator("tr[id^=year-]").count() == 2

@@ -125,7 +125,7 @@ def test_drafts_are_hidden_from_viewers_until_published(viewer_client, report_20
     assert "2022" not in viewer_client.get("/reports/").content.decode()
     explorer = viewer_client.get("/metrics/?q=disputes")
     assert {figure.report.year for figure in explorer.context["table"].data} == {2021}
-    assert 'id="year-2022"' not in viewer_client.get("/metrics/series/mediation.disputes_screened/").content.decode()
+    assert 'id="year-2022"' not in viewer_client.get("/metrics/mediation.disputes_screened/").content.decode()
     # 2021's section page ignores the draft; and the draft once published shows 2021 as last year.
     Report.objects.filter(year=2022).update(published=True)
     assert viewer_client.get("/reports/2022/mediation/").status_code == 200

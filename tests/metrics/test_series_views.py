@@ -1,4 +1,4 @@
-"""The metric page /metrics/series/<code>/: values by year, changes, clauses, chart and CSV."""
+"""The metric page /metrics/<code>/: values by year, changes, clauses, chart and CSV."""
 
 import csv
 import io
@@ -33,7 +33,7 @@ def two_years(report_2021):
 
 
 def test_metric_series_shows_each_year_with_change_clause_and_paragraph(viewer_client, two_years):
-    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
     assert 'id="year-2021"' in page and 'id="year-2022"' in page
     assert page.index('id="year-2021"') < page.index('id="year-2022"')
     assert '<q lang="zh-Hant">排查矛盾糾紛20000起（測試數據）</q>' in page
@@ -42,7 +42,7 @@ def test_metric_series_shows_each_year_with_change_clause_and_paragraph(viewer_c
 
 
 def test_metric_series_draws_one_bar_per_year_on_a_zero_based_axis(viewer_client, two_years):
-    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
     payload = json.loads(page.split('id="chart-series-data" type="application/json">')[1].split("</script>")[0])
     bar = payload["data"][0]
     assert bar["x"] == ["2021", "2022"] and bar["y"] == [18161.0, 20000.0]
@@ -51,13 +51,13 @@ def test_metric_series_draws_one_bar_per_year_on_a_zero_based_axis(viewer_client
 
 
 def test_metric_series_of_one_year_has_no_chart(viewer_client, report_2021):
-    page = viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
+    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
     assert 'id="year-2021"' in page and "chart-series-data" not in page
 
 
 @pytest.mark.parametrize("code", ["mediation.nothing_here", "not a code", "%00"])
 def test_metric_series_of_an_unknown_code_is_a_404(viewer_client, report_2021, code):
-    assert viewer_client.get(f"/metrics/series/{code}/").status_code == 404
+    assert viewer_client.get(f"/metrics/{code}/").status_code == 404
 
 
 def test_metric_series_runs_the_same_queries_for_any_number_of_years(
@@ -65,23 +65,23 @@ def test_metric_series_runs_the_same_queries_for_any_number_of_years(
 ):
     # The per-request four, the navigation (revision and reports, 3), then the series.
     with django_assert_num_queries(8):
-        assert viewer_client.get(f"/metrics/series/{CODE}/").status_code == 200
+        assert viewer_client.get(f"/metrics/{CODE}/").status_code == 200
     for year in range(2010, 2020):
         make_figure(make_section(make_report(year), "mediation"), 1, code=CODE, value=year)
     with django_assert_num_queries(8):
-        response = viewer_client.get(f"/metrics/series/{CODE}/")
+        response = viewer_client.get(f"/metrics/{CODE}/")
     assert response.content.decode().count('id="year-') == 11
 
 
 def test_metric_series_csv_is_refused_without_a_role(client, make_user, two_years):
     client.force_login(make_user(None))
-    assert client.get(f"/metrics/series/{CODE}/csv/").status_code == 403
+    assert client.get(f"/metrics/{CODE}/csv/").status_code == 403
 
 
 def test_metric_series_csv_gives_every_year_in_the_export_format_to_a_viewer(viewer_client, two_years):
     # Like every chart's CSV it holds exactly the numbers the page shows, so reading the page is enough.
-    assert f"/metrics/series/{CODE}/csv/" in viewer_client.get(f"/metrics/series/{CODE}/").content.decode()
-    response = viewer_client.get(f"/metrics/series/{CODE}/csv/")
+    assert f"/metrics/{CODE}/csv/" in viewer_client.get(f"/metrics/{CODE}/").content.decode()
+    response = viewer_client.get(f"/metrics/{CODE}/csv/")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:6] == ["report_year", "agency", "section", "metric_code", "metric_name", "value"]
     assert [(row[0], row[3], row[5]) for row in rows[1:]] == [("2021", CODE, "18161"), ("2022", CODE, "20000")]
@@ -89,4 +89,19 @@ def test_metric_series_csv_gives_every_year_in_the_export_format_to_a_viewer(vie
 
 def test_metric_series_needs_the_browse_permission(client, make_user, report_2021):
     client.force_login(make_user(None))
-    assert client.get(f"/metrics/series/{CODE}/").status_code == 403
+    assert client.get(f"/metrics/{CODE}/").status_code == 403
+
+
+def test_metric_page_at_its_first_address_redirects_for_good(viewer_client, two_years):
+    response = viewer_client.get(f"/metrics/series/{CODE}/")
+    assert response.status_code == 301 and response["Location"] == f"/metrics/{CODE}/"
+    csv_response = viewer_client.get(f"/en/metrics/series/{CODE}/csv/")
+    assert csv_response.status_code == 301 and csv_response["Location"] == f"/en/metrics/{CODE}/csv/"
+
+
+def test_metric_series_shows_no_change_across_a_report_that_lacks_the_code(viewer_client, two_years):
+    make_section(make_report(2023), "mediation")
+    make_figure(make_section(make_report(2024), "mediation"), 1, code=CODE, value=Decimal(21000), unit=Unit.QI)
+    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
+    year_2024 = page.split('id="year-2024"')[1]
+    assert "▲" not in year_2024.split("</tr>")[0] and "▲ +1839起（+10.1%）" in page

@@ -42,6 +42,6 @@ def test_section_page_of_the_first_report_shows_no_change(viewer_client, report_
 
 def test_section_page_links_each_figure_to_its_series(viewer_client, report_2022):
     page = viewer_client.get("/reports/2022/mediation/").content.decode()
-    assert 'href="/metrics/series/mediation.resolution_rate/">化解率</a>' in page
-    series = viewer_client.get("/metrics/series/mediation.resolution_rate/").content.decode()
+    assert 'href="/metrics/mediation.resolution_rate/">化解率</a>' in page
+    series = viewer_client.get("/metrics/mediation.resolution_rate/").content.decode()
     assert 'id="year-2021"' in series and 'id="year-2022"' in series and "▼ −1.16 個百分點" in series
