@@ -383,6 +383,11 @@ def wrap_balanced(text: str, width: int) -> str:
     return wrap_lines(text, -(-len(text) // lines)) if text else text
 
 
+def note_lines(text: str) -> str:
+    """A part of a chart's source note, wrapped into even lines so no line holds a lone '段'."""
+    return wrap_balanced(text, NOTE_LINE_CHARS)
+
+
 def tick_step(maximum: Decimal) -> Decimal:
     """The smallest 1/2/2.5/5 × 10ⁿ step that covers ``maximum`` in at most ``MAX_TICKS`` steps."""
     if maximum <= 0:
@@ -515,17 +520,17 @@ def build_bar_chart(
         zeroline=True,
     )
     figure.update_yaxes(automargin=True, autorange="reversed", fixedrange=True)
-    note = wrap_lines(source_line(rows, source))
+    note = note_lines(source_line(rows, source))
     if both:
-        note += "<br>" + wrap_lines(previous_source_line(rows, year=previous_year, source=previous_source))
+        note += "<br>" + note_lines(previous_source_line(rows, year=previous_year, source=previous_source))
     elif comparing:
-        note += "<br>" + wrap_lines(
+        note += "<br>" + note_lines(
             _("%(year)s 年數值與本年相差太大，不宜同軸比較，見數據表") % {"year": previous_year}
         )
     if any(row.is_approximate for row in shown):
-        note += "<br>" + wrap_lines(_("標「近」「餘」及斜線條者為約數"))
+        note += "<br>" + note_lines(_("標「近」「餘」及斜線條者為約數"))
     if any(row.is_correction for row in shown):
-        note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
+        note += "<br>" + note_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
     bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count("<br>") + 1)
     height = top + bottom + PLOT_PADDING + (GROUP_HEIGHT if both else BAR_HEIGHT) * len(rows)
     layout = {}
