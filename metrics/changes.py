@@ -9,8 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
 from metrics.choices import Unit
-from metrics.formatting import plain_number
+from metrics.formatting import YUAN_PER_UNIT, english_unit, format_figure_english, plain_number
 
 UP, DOWN, SAME = "up", "down", "same"
 ARROWS = {UP: "▲", DOWN: "▼", SAME: "＝"}
@@ -92,11 +93,28 @@ def signed(number: Decimal, *, keep_places: bool = False) -> str:
     return text
 
 
+def amount_text(item: Change) -> str:
+    """The signed difference with its unit in the page language: '+120起', '+120户', '+120 households',
+    '+120' (an English counting word), '+7.9 million yuan' (English money is stated in yuan)."""
+    number = signed(item.absolute)
+    language = current_language()
+    if language == ENGLISH:
+        if item.unit in YUAN_PER_UNIT:
+            return number[0] + format_figure_english(abs(item.absolute), item.unit) if item.absolute else "0 yuan"
+        word = english_unit(item.unit, plural=abs(item.absolute) != 1)
+        return f"{number} {word}" if word else number
+    return f"{number}{to_simplified(item.unit) if language == SIMPLIFIED else item.unit}"
+
+
 def describe(item: Change) -> str:
-    """Short display text: '▲ +120（+5.3%）', '▼ −1.2 個百分點', '▲ +4起' (no percentage when last year was 0)."""
+    """Short display text: '▲ +120（+5.3%）', '▼ −1.2 個百分點', '▲ +4起' (no percentage when last year was 0).
+
+    The unit follows the page language as ``metrics.formatting`` writes it ('▲ +4 people' in English).
+    """
     if item.is_points:
         return _("%(arrow)s %(points)s 個百分點") % {"arrow": item.arrow, "points": signed(item.absolute)}
-    amount = f"{item.arrow} {signed(item.absolute)}{item.unit}"
+    amount = f"{item.arrow} {amount_text(item)}"
     if item.percent is None:
         return amount
-    return f"{amount}（{signed(item.percent, keep_places=True)}%）"
+    percent = f"{signed(item.percent, keep_places=True)}%"
+    return f"{amount} ({percent})" if current_language() == ENGLISH else f"{amount}（{percent}）"

@@ -15,6 +15,15 @@ A spec of kind ``bars`` whose figures break rule 1 or 3 (after an edit, or in a
 later year) is shown as tiles. Labels state the report's figures exactly, as
 ``metrics.formatting`` writes them (98.66%, 近9萬戶); approximate bars are
 hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/億.
+
+Year over year: a row may carry last year's row (the previous published report's
+figure of the same code and unit) and the change. A bar chart then groups last
+year's bar (muted) beside this year's on the same axis, with a legend naming both
+years; whether a spec is drawn as bars at all is decided on this year's rows alone,
+so a single quantity stays a tile however many years state it. A metric last year's
+report lacks keeps its single bar, and its empty slot says the year did not state it,
+so a missing bar never reads as zero. Tiles and table views show last year's value
+and the change (``metrics.changes``), never a bar.
 """
 
 import json
@@ -28,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from common.languages import ENGLISH, SIMPLIFIED, current_language, localized, to_simplified
+from metrics.changes import Change, change
 from metrics.choices import Qualifier, Unit
 from metrics.formatting import WAN, YI, format_figure_in_language, grouped_number
 
@@ -36,8 +46,15 @@ from metrics.formatting import WAN, YI, format_figure_in_language, grouped_numbe
 MAX_AXIS_RATIO = 100
 
 BAR_COLOUR = "#1f4e79"
+#: Last year's bars: the same hue, lighter, dark labels (5.6:1 on it); 3:1 against the white page.
+PREVIOUS_BAR_COLOUR = "#7393b7"
+PREVIOUS_NOTE_COLOUR = "#555"
 APPROX_PATTERN = "/"
 BAR_HEIGHT = 46
+#: A metric with last year's bar beside this year's.
+GROUP_HEIGHT = 68
+#: Room above the plot for the legend naming the two years.
+LEGEND_HEIGHT = 26
 PLOT_PADDING = 30
 CHART_MARGIN = {"l": 10, "r": 24, "t": 40}
 #: Below the plot: tick labels and the axis title, then the source note, ``NOTE_LINE_HEIGHT`` a line.
@@ -83,6 +100,9 @@ class ChartRow:
     href: str = ""
     is_correction: bool = False
     stated_display: str = ""
+    #: Last year's row of the same code and unit, and the change from it (``metrics.changes``).
+    previous: "ChartRow | None" = None
+    change: Change | None = None
 
     @property
     def is_approximate(self) -> bool:
@@ -261,30 +281,51 @@ def chart_spec(slug: str, key: str) -> ChartSpec | None:
     return next((spec for spec in SECTION_CHARTS.get(slug, ()) if spec.key == key), None)
 
 
-def chart_rows(figures: Iterable, *, section_url: str = "") -> dict[str, ChartRow]:
+def chart_row(figure, *, section_url: str = "", previous: ChartRow | None = None) -> ChartRow:
+    """One object with Figure's fields as a row; ``href`` is its row on ``section_url``.
+
+    Works with and without ``Figure.is_correction`` / ``Figure.stated_value``. With
+    ``previous`` (last year's row, same unit) the row carries it and the change.
+    """
+    is_correction = bool(getattr(figure, "is_correction", False))
+    stated = getattr(figure, "stated_value", None) if is_correction else None
+    places = getattr(figure, "decimals", None)
+    return ChartRow(
+        code=figure.code,
+        label=localized(figure, "name"),
+        value=figure.value,
+        unit=figure.unit,
+        qualifier=figure.qualifier,
+        display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
+        source_paragraph=figure.source_paragraph,
+        href=f"{section_url}#figure-{figure.code}",
+        is_correction=is_correction,
+        stated_display=(
+            format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
+        ),
+        previous=previous,
+        change=change(previous.value, figure.value, figure.unit) if previous is not None else None,
+    )
+
+
+def chart_rows(
+    figures: Iterable, *, section_url: str = "", previous: dict | None = None, previous_url: str = ""
+) -> dict[str, ChartRow]:
     """Rows keyed by figure code, from objects with Figure's fields; ``href`` is the figure's row on ``section_url``.
 
-    Works with and without ``Figure.is_correction`` / ``Figure.stated_value``.
+    ``previous`` maps a code to last year's figure (``selectors.previous_figures``); a
+    figure whose code it holds in the same unit gets that year's row (linked to its
+    row on ``previous_url``) and the change. A unit that changed between the years
+    does not compare, so such a figure gets neither.
     """
+    previous = previous or {}
     rows = {}
     for figure in figures:
-        is_correction = bool(getattr(figure, "is_correction", False))
-        stated = getattr(figure, "stated_value", None) if is_correction else None
-        places = getattr(figure, "decimals", None)
-        rows[figure.code] = ChartRow(
-            code=figure.code,
-            label=localized(figure, "name"),
-            value=figure.value,
-            unit=figure.unit,
-            qualifier=figure.qualifier,
-            display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
-            source_paragraph=figure.source_paragraph,
-            href=f"{section_url}#figure-{figure.code}",
-            is_correction=is_correction,
-            stated_display=(
-                format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
-            ),
+        before = previous.get(figure.code)
+        before_row = (
+            chart_row(before, section_url=previous_url) if before is not None and before.unit == figure.unit else None
         )
+        rows[figure.code] = chart_row(figure, section_url=section_url, previous=before_row)
     return rows
 
 
@@ -296,11 +337,33 @@ def shares_an_axis(rows: Sequence[ChartRow]) -> bool:
     return not positive or max(positive) <= min(positive) * MAX_AXIS_RATIO
 
 
+def paragraph_list(rows: Sequence[ChartRow]) -> str:
+    """'4、6': the paragraphs the rows come from, in order."""
+    return _("、").join(str(paragraph) for paragraph in sorted({row.source_paragraph for row in rows}))
+
+
 def source_line(rows: Sequence[ChartRow], source: str) -> str:
     """'資料來源：<source>，第 4、6 段' — the paragraphs the rows come from, in order."""
-    paragraphs = sorted({row.source_paragraph for row in rows})
-    numbers = _("、").join(str(paragraph) for paragraph in paragraphs)
-    return _("資料來源：%(source)s，第 %(paragraphs)s 段") % {"source": source, "paragraphs": numbers}
+    return _("資料來源：%(source)s，第 %(paragraphs)s 段") % {"source": source, "paragraphs": paragraph_list(rows)}
+
+
+def previous_rows(rows: Sequence[ChartRow]) -> list[ChartRow]:
+    """Last year's rows of ``rows``, in their order (rows last year's report lacks are left out)."""
+    return [row.previous for row in rows if row.previous is not None]
+
+
+def previous_source_line(rows: Sequence[ChartRow], *, year: int, source: str) -> str:
+    """'2021 年數值：<source>，第 19 段' — where last year's values of ``rows`` come from."""
+    return _("%(year)s 年數值：%(source)s，第 %(paragraphs)s 段") % {
+        "year": year,
+        "source": source,
+        "paragraphs": paragraph_list(previous_rows(rows)),
+    }
+
+
+def year_name(year: int) -> str:
+    """A year as the legend names it: '2021 年', '2021'."""
+    return _("%(year)s 年") % {"year": year}
 
 
 def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
@@ -318,6 +381,11 @@ def wrap_balanced(text: str, width: int) -> str:
     """Like ``wrap_lines`` with as few lines, but of even length: 9 characters at width 8 → 5 + 4, not 8 + 1."""
     lines = -(-len(text) // width)
     return wrap_lines(text, -(-len(text) // lines)) if text else text
+
+
+def note_lines(text: str) -> str:
+    """A part of a chart's source note, wrapped into even lines so no line holds a lone '段'."""
+    return wrap_balanced(text, NOTE_LINE_CHARS)
 
 
 def tick_step(maximum: Decimal) -> Decimal:
@@ -359,40 +427,88 @@ def _title(text: str) -> tuple[str, int]:
     return wrapped, wrapped.count("<br>") + 1
 
 
-def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
+def draws_both_years(rows: Sequence[ChartRow]) -> bool:
+    """Whether last year's bars go beside this year's: some row has last year's value, and
+    this year's and last year's values together keep rules 1 and 3 on one axis."""
+    before = previous_rows(rows)
+    return bool(before) and shares_an_axis([*rows, *before])
+
+
+def bar_trace(rows: Sequence[ChartRow], labels: list[str], *, colour: str, text_colour: str, name: str = "") -> go.Bar:
+    """One year's bars, one per label; a label without a row (None) keeps its slot empty."""
+    return go.Bar(
+        orientation="h",
+        name=name,
+        y=labels,
+        x=[float(row.value) if row else None for row in rows],
+        text=[row.chart_text if row else "" for row in rows],
+        textposition=["outside" if row and row.is_approximate else "auto" for row in rows],
+        insidetextfont={"color": text_colour},
+        outsidetextfont={"color": "#1a1a1a"},
+        cliponaxis=False,
+        marker={
+            "color": colour,
+            "pattern": {
+                "shape": [APPROX_PATTERN if row and row.is_approximate else "" for row in rows],
+                "fgcolor": "#ffffff",
+                "fillmode": "overlay",
+            },
+        },
+    )
+
+
+def build_bar_chart(
+    rows: Sequence[ChartRow],
+    *,
+    title: str,
+    source: str,
+    year: int | None = None,
+    previous_year: int | None = None,
+    previous_source: str = "",
+) -> go.Figure:
     """Horizontal bars of one unit on one zero-based axis, labelled with the report's text.
 
     Approximate rows are hatched and their label written outside the bar in dark
     text; ticks read in 萬/億; nothing zooms or pans. Raises ValueError when the
     rows may not share an axis (``shares_an_axis``).
+
+    With ``year`` and ``previous_year``, and rows carrying last year's row
+    (``draws_both_years``), each metric gets last year's bar (muted, first) and this
+    year's side by side, a legend names both years, the empty slot of a metric last
+    year lacks says so, and the note cites ``previous_source`` for last year's values.
+    When last year's values would break the axis rules, only this year's bars are
+    drawn and the note points to the table, which shows both.
     """
     if not shares_an_axis(rows):
         raise ValueError("bars need two or more values of one unit within MAX_AXIS_RATIO of each other")
+    comparing = year is not None and previous_year is not None and any(row.previous for row in rows)
+    both = comparing and draws_both_years(rows)
     unit = rows[0].unit
-    maximum = max(row.value for row in rows)
+    shown = [*rows, *previous_rows(rows)] if both else list(rows)
+    maximum = max(row.value for row in shown)
     tickvals, ticktext = axis_ticks(maximum, unit)
     title_text, title_lines = _title(title)
-    top = CHART_MARGIN["t"] + TITLE_LINE_HEIGHT * (title_lines - 1)
-    figure = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=[wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows],
-            x=[float(row.value) for row in rows],
-            text=[row.chart_text for row in rows],
-            textposition=["outside" if row.is_approximate else "auto" for row in rows],
-            insidetextfont={"color": "#ffffff"},
-            outsidetextfont={"color": "#1a1a1a"},
-            cliponaxis=False,
-            marker={
-                "color": BAR_COLOUR,
-                "pattern": {
-                    "shape": [APPROX_PATTERN if row.is_approximate else "" for row in rows],
-                    "fgcolor": "#ffffff",
-                    "fillmode": "overlay",
-                },
-            },
+    top = CHART_MARGIN["t"] + TITLE_LINE_HEIGHT * (title_lines - 1) + (LEGEND_HEIGHT if both else 0)
+    labels = [wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows]
+    current = bar_trace(rows, labels, colour=BAR_COLOUR, text_colour="#ffffff")
+    figure = go.Figure()
+    annotations = []
+    if both:
+        figure.add_trace(
+            bar_trace(
+                [row.previous for row in rows],
+                labels,
+                colour=PREVIOUS_BAR_COLOUR,
+                text_colour="#1a1a1a",
+                name=year_name(previous_year),
+            )
         )
-    )
+        current.name = year_name(year)
+        # Last year's bar is the upper of each pair (the first trace; the axis runs top down).
+        annotations = [
+            not_stated_annotation(index, previous_year) for index, row in enumerate(rows) if row.previous is None
+        ]
+    figure.add_trace(current)
     figure.update_xaxes(
         title_text=_("單位：%(unit)s") % {"unit": Unit(unit).label if unit in Unit.values else unit},
         title_standoff=4,
@@ -404,25 +520,68 @@ def build_bar_chart(rows: Sequence[ChartRow], *, title: str, source: str) -> go.
         zeroline=True,
     )
     figure.update_yaxes(automargin=True, autorange="reversed", fixedrange=True)
-    note = wrap_lines(source_line(rows, source))
-    if any(row.is_approximate for row in rows):
-        note += "<br>" + wrap_lines(_("標「近」「餘」及斜線條者為約數"))
-    if any(row.is_correction for row in rows):
-        note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
+    note = note_lines(source_line(rows, source))
+    if both:
+        note += "<br>" + note_lines(previous_source_line(rows, year=previous_year, source=previous_source))
+    elif comparing:
+        note += "<br>" + note_lines(
+            _("%(year)s 年數值與本年相差太大，不宜同軸比較，見數據表") % {"year": previous_year}
+        )
+    if any(row.is_approximate for row in shown):
+        note += "<br>" + note_lines(_("標「近」「餘」及斜線條者為約數"))
+    if any(row.is_correction for row in shown):
+        note += "<br>" + note_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
     bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count("<br>") + 1)
-    height = top + bottom + PLOT_PADDING + BAR_HEIGHT * len(rows)
+    height = top + bottom + PLOT_PADDING + (GROUP_HEIGHT if both else BAR_HEIGHT) * len(rows)
+    layout = {}
+    if both:
+        layout = {
+            "barmode": "group",
+            "bargap": 0.22,
+            "bargroupgap": 0.06,
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+                "font": {"size": 12},
+            },
+        }
     figure.update_layout(
         template="none",
         title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={**CHART_MARGIN, "t": top + TITLE_LINE_HEIGHT, "b": bottom},
-        showlegend=False,
+        showlegend=both,
         dragmode=False,
         separators=".,",
-        annotations=[note_annotation(note, bottom=bottom)],
+        annotations=[*annotations, note_annotation(note, bottom=bottom)],
+        **layout,
     )
     return figure
+
+
+def not_stated_annotation(index: int, year: int) -> dict:
+    """'2021 年未列' in the empty slot of last year's bar of the ``index``-th metric.
+
+    With two bars to a metric, last year's sits a quarter of the category above its
+    centre (the axis is reversed, so a smaller position is higher).
+    """
+    return {
+        "text": _("%(year)s 年未列此項") % {"year": year},
+        "showarrow": False,
+        "xref": "x",
+        "yref": "y",
+        "x": 0,
+        "y": index - 0.2,
+        "xanchor": "left",
+        "xshift": 4,
+        "yanchor": "middle",
+        "font": {"size": 11, "color": PREVIOUS_NOTE_COLOUR},
+    }
 
 
 def note_annotation(note: str, *, bottom: int) -> dict:
@@ -453,16 +612,25 @@ def chart_payload(figure: go.Figure) -> dict:
 
 
 def section_charts(
-    slug: str, rows: dict[str, ChartRow], *, source: str, year: int, limit: int | None = None
+    slug: str,
+    rows: dict[str, ChartRow],
+    *,
+    source: str,
+    year: int,
+    limit: int | None = None,
+    previous_year: int | None = None,
+    previous_source: str = "",
 ) -> list[dict]:
     """The charts of section ``slug`` that have data, as dicts for the template.
 
     Each dict holds ``key``, ``kind`` (``bars`` or ``tiles``), ``year``, ``slug``,
     ``dom_id``, ``payload_id``, ``title``, ``filename`` (for the PNG and CSV,
     without extension), ``rows`` (the ChartRows shown, in spec order), ``source``
-    (the source line) and, for bars, ``payload`` (for ``json_script``).
+    (the source line), ``previous_year`` (set when a row shown carries last year's
+    value, else None) and, for bars, ``payload`` (for ``json_script``).
     A spec whose codes are all missing is skipped; a ``bars`` spec whose rows may
-    not share an axis is shown as tiles.
+    not share an axis is shown as tiles. Last year's values never decide the kind.
+    ``previous_year`` and ``previous_source`` name the report rows' ``previous`` come from.
     """
     charts = []
     for spec in SECTION_CHARTS.get(slug, ()):
@@ -483,9 +651,21 @@ def section_charts(
             "filename": f"wanzhou-{year}-{slug}-{spec.key}",
             "rows": shown,
             "source": source_line(shown, source),
+            "previous_year": None,
         }
+        if previous_year is not None and any(row.previous for row in shown):
+            chart["previous_year"] = previous_year
+            chart["source"] += _("；") + previous_source_line(shown, year=previous_year, source=previous_source)
         if kind == "bars":
-            chart["payload"] = chart_payload(build_bar_chart(shown, title=title, source=source))
+            figure = build_bar_chart(
+                shown,
+                title=title,
+                source=source,
+                year=year,
+                previous_year=previous_year,
+                previous_source=previous_source,
+            )
+            chart["payload"] = chart_payload(figure)
         charts.append(chart)
         if limit is not None and len(charts) >= limit:
             break

@@ -63,3 +63,41 @@ def make_report_with_figures(
             figure_for(section, index, headline=index <= headlines) for index in range(1, figures_per_section + 1)
         )
     return report
+
+
+#: A 2022 mediation section for year-over-year tests, beside the 2021 fixture's: (code, name, value, unit,
+#: qualifier, decimals). Every code is one the 2021 report states, in the same unit.
+MEDIATION_2022 = [
+    ("mediation.disputes_screened", "排查矛盾糾紛", "20000", Unit.QI, Qualifier.EXACT, 0),
+    ("mediation.disputes_resolved", "化解矛盾糾紛", "19726", Unit.QI, Qualifier.EXACT, 0),
+    ("mediation.resolution_rate", "矛盾糾紛化解率", "98.63", Unit.PERCENT, Qualifier.EXACT, 2),
+    ("mediation.general_category_resolution_rate", "一般類化解率", "99.20", Unit.PERCENT, Qualifier.EXACT, 2),
+    ("mediation.attention_category_resolution_rate", "關注類化解率", "92.5", Unit.PERCENT, Qualifier.EXACT, 1),
+    ("mediation.key_category_resolution_rate", "重點類化解率", "85.31", Unit.PERCENT, Qualifier.EXACT, 2),
+    ("mediation.return_visits", "回訪關注類和重點類矛盾糾紛", "1200", Unit.CI, Qualifier.EXACT, 0),
+    ("mediation.return_visit_rate", "回訪率", "100", Unit.PERCENT, Qualifier.EXACT, 0),
+    ("mediation.lawyer_disputes_accepted", "律師駐所調解室受理矛盾糾紛", "480", Unit.QI, Qualifier.EXACT, 0),
+    ("mediation.lawyer_disputes_resolved", "律師駐所調解室化解矛盾糾紛", "452", Unit.QI, Qualifier.EXACT, 0),
+    ("mediation.lawyer_resolution_rate", "律師駐所調解化解率", "94.17", Unit.PERCENT, Qualifier.EXACT, 2),
+    ("mediation.special_group_households_visited", "走訪特殊群體", "100000", Unit.HU, Qualifier.APPROX, 0),
+    ("mediation.enterprise_criminal_cases", "侵害企業刑事案件", "15", Unit.QI, Qualifier.EXACT, 0),
+    ("mediation.enterprise_public_order_cases", "侵害企業治安案件", "24", Unit.QI, Qualifier.EXACT, 0),
+]
+
+
+def make_mediation_2022() -> Section:
+    """A published 2022 test report with a mediation section restating ``MEDIATION_2022``; load 2021 first."""
+    section = make_section(make_report(2022), "mediation")
+    for index, (code, name, value, unit, qualifier, decimals) in enumerate(MEDIATION_2022, start=1):
+        make_figure(
+            section,
+            index,
+            code=code,
+            name=name,
+            value=Decimal(value),
+            unit=unit,
+            qualifier=qualifier,
+            decimals=decimals,
+            source_paragraph=3,
+        )
+    return section

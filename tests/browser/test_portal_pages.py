@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from reports.models import Report
+from tests.factories import make_mediation_2022
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,12 +97,13 @@ class PageWatch:
         self.csp_violations += self.page.evaluate("window.__cspViolations")
 
 
-def log_in(page, base_url: str) -> None:
+def log_in(page, base_url: str, landing: str = "/reports/2021/") -> None:
+    """Log the viewer in; the portal then opens the newest published report, ``landing``."""
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", "viewer")
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stacked-form button[type=submit]")
-    page.wait_for_url(f"{base_url}/reports/2021/")
+    page.wait_for_url(f"{base_url}{landing}")
 
 
 def portal_paths(year: int) -> list[str]:
@@ -249,3 +251,61 @@ def test_portal_pages_fit_a_390px_phone(browser, portal, artifacts_dir):
     context.close()
     assert watch.errors == []
     assert watch.csp_violations == []
+
+
+# Each trace of one drawn chart: its legend name and the label texts plotly wrote on its bars, with their boxes.
+READ_DRAWN_BARS = """(id) => {
+  const gd = document.getElementById(id);
+  const box = (element) => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {
+    traces: Array.from(gd.querySelectorAll("g.trace.bars")).map((g) => ({
+      bars: g.querySelectorAll("g.point path").length,
+      labels: Array.from(g.querySelectorAll("text.bartext")).map((text) => text.textContent),
+      boxes: Array.from(g.querySelectorAll("text.bartext")).map(box),
+    })),
+    legend: Array.from(gd.querySelectorAll(".legendtext")).map((text) => text.textContent),
+    legendBox: box(gd.querySelector("g.legend")),
+    titleBox: box(gd.querySelector(".gtitle")),
+    plotTop: gd.getBoundingClientRect().top + gd._fullLayout._size.t,
+    range: gd._fullLayout.xaxis.range,
+  };
+}"""
+
+
+def overlaps(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    ("width", "device"), [(1280, "section-chart-both-years"), (390, "phone-section-chart-both-years")]
+)
+def test_section_chart_draws_last_years_bars_beside_this_years(browser, portal, artifacts_dir, width, device):
+    make_mediation_2022()
+    context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=2 if width < 500 else 1)
+    page = context.new_page()
+    watch = PageWatch(page)
+    log_in(page, portal.url, landing="/reports/2022/")
+    for prefix, years in (("/en", ["2021", "2022"]), ("", ["2021 年", "2022 年"])):
+        open_drawn(page, f"{portal.url}{prefix}/reports/2022/mediation/")
+        drawn = page.evaluate(READ_DRAWN_BARS, "chart-mediation-disputes")
+        assert drawn["legend"] == years
+    last, this = drawn["traces"]
+    assert (last["bars"], this["bars"]) == (2, 2)
+    assert last["labels"] == ["18,161起", "17,918起"] and this["labels"] == ["2萬起", "19,726起"]
+    assert drawn["range"][0] == 0
+    labels = last["boxes"] + this["boxes"]
+    assert not any(overlaps(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :]), "bar labels overlap"
+    assert not overlaps(drawn["legendBox"], drawn["titleBox"]), "legend over the title"
+    assert drawn["legendBox"][3] <= drawn["plotTop"] + 1, "legend over the bars"
+    rates = page.evaluate(READ_DRAWN_BARS, "chart-mediation-resolution-rates")
+    assert [trace["labels"] for trace in rates["traces"]] == [
+        ["98.66%", "99.12%", "90.98%", "87.75%"],
+        ["98.63%", "99.20%", "92.5%", "85.31%"],
+    ]
+    tiles = page.locator(".number-tile", has_text="回訪關注類和重點類矛盾糾紛")
+    assert "2021 年：1,087次" in tiles.inner_text() and "▲ +113次（+10.4%）" in tiles.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.locator("section.charts").screenshot(path=str(artifacts_dir / f"{device}.png"))
+    watch.collect_csp_violations()
+    context.close()
+    assert watch.errors == [] and watch.csp_violations == []

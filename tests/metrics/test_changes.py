@@ -4,6 +4,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from metrics.changes import DOWN, SAME, UP, change, changes_by_code, describe, signed
 
@@ -47,3 +48,26 @@ def test_changes_by_code_skips_new_codes_and_changed_units():
     previous = {"a.x": row("a.x", 10, "起"), "a.y": row("a.y", 5, "人")}
     changes = changes_by_code([row("a.x", 12, "起"), row("a.y", 6, "人次"), row("a.z", 1, "起")], previous)
     assert list(changes) == ["a.x"] and changes["a.x"].percent == Decimal("20.0")
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("zh-hant", ["▲ +53戶（+5.3%）", "▼ −1.16 個百分點", "▲ +210萬元（+26.6%）"]),
+        ("zh-hans", ["▲ +53户（+5.3%）", "▼ −1.16 个百分点", "▲ +210万元（+26.6%）"]),
+        ("en", ["▲ +53 households (+5.3%)", "▼ −1.16 percentage points", "▲ +2.1 million yuan (+26.6%)"]),
+    ],
+)
+def test_describe_writes_the_unit_in_the_page_language(language, texts):
+    items = [
+        change(Decimal(1000), Decimal(1053), "戶"),
+        change(Decimal("98.66"), Decimal("97.5"), "%"),
+        change(Decimal(790), Decimal(1000), "萬元"),
+    ]
+    with translation.override(language):
+        assert [describe(item) for item in items] == texts
+
+
+def test_describe_leaves_an_english_counting_word_out():
+    with translation.override("en"):
+        assert describe(change(Decimal(1000), Decimal(1053), "起")) == "▲ +53 (+5.3%)"

@@ -4,11 +4,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
+from metrics.changes import describe
 from metrics.charts import (
     APPROX_PATTERN,
+    BAR_COLOUR,
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
+    PREVIOUS_BAR_COLOUR,
     SECTION_CHARTS,
     ChartRow,
     axis_ticks,
@@ -20,6 +24,7 @@ from metrics.charts import (
     wrap_balanced,
 )
 from metrics.models import Figure
+from tests.factories import make_mediation_2022
 
 SOURCE = "萬州區公安局《2021年工作綜述》"
 
@@ -213,3 +218,117 @@ def test_axis_ticks_reach_past_the_maximum_in_chinese_units(maximum, unit, texts
 def test_wrap_balanced_splits_into_even_lines():
     assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事<br>案件立案"
     assert wrap_balanced("起訴", 8) == "起訴"
+
+
+def two_year_charts(report_2021) -> dict[str, dict]:
+    """The 2022 test mediation section's charts, with the 2021 fixture's figures as last year's."""
+    section = make_mediation_2022()
+    rows = chart_rows(
+        Figure.objects.filter(section=section),
+        section_url=section.get_absolute_url(),
+        previous={figure.code: figure for figure in Figure.objects.filter(report=report_2021)},
+        previous_url="/reports/2021/mediation/",
+    )
+    charts = section_charts(
+        "mediation", rows, source="2022 測試", year=2022, previous_year=2021, previous_source=SOURCE
+    )
+    return {chart["key"]: chart for chart in charts}
+
+
+@pytest.mark.django_db
+def test_section_charts_group_last_years_bar_beside_this_years_on_one_axis(report_2021):
+    chart = two_year_charts(report_2021)["disputes"]
+    assert chart["kind"] == "bars" and chart["previous_year"] == 2021
+    last, this = chart["payload"]["data"]
+    assert (last["name"], this["name"]) == ("2021 年", "2022 年")
+    assert last["x"] == [18161.0, 17918.0] and last["text"] == ["18,161起", "17,918起"]
+    assert this["x"] == [20000.0, 19726.0] and this["text"] == ["2萬起", "19,726起"]
+    assert last["marker"]["color"] == PREVIOUS_BAR_COLOUR != this["marker"]["color"] == BAR_COLOUR
+    layout = chart["payload"]["layout"]
+    assert layout["barmode"] == "group" and layout["showlegend"] is True
+    assert layout["xaxis"]["range"][0] == 0 and layout["xaxis"]["range"][1] >= 20000
+    note = layout["annotations"][-1]["text"].replace("<br>", "")
+    assert "2022 測試，第 3 段" in note and f"2021 年數值：{SOURCE}，第 19 段" in note
+    assert chart["source"].endswith(f"2021 年數值：{SOURCE}，第 19 段")
+    assert chart["rows"][0].previous.href == "/reports/2021/mediation/#figure-mediation.disputes_screened"
+
+
+@pytest.mark.django_db
+def test_section_charts_label_both_years_with_their_stated_places(report_2021):
+    chart = two_year_charts(report_2021)["resolution-rates"]
+    last, this = chart["payload"]["data"]
+    assert last["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
+    assert this["text"] == ["98.63%", "99.20%", "92.5%", "85.31%"]
+    assert [describe(row.change) for row in chart["rows"]] == [
+        "▼ −0.03 個百分點",
+        "▲ +0.08 個百分點",
+        "▲ +1.52 個百分點",
+        "▼ −2.44 個百分點",
+    ]
+
+
+@pytest.mark.django_db
+def test_section_charts_tiles_carry_last_years_value_and_the_change_not_a_bar(report_2021):
+    charts = two_year_charts(report_2021)
+    assert "payload" not in charts["follow-up"] and charts["follow-up"]["previous_year"] == 2021
+    tiles = {row.code: row for row in charts["follow-up"]["rows"] + charts["household-visits"]["rows"]}
+    visits = tiles["mediation.return_visits"]
+    assert (visits.previous.chart_text, describe(visits.change)) == ("1,087次", "▲ +113次（+10.4%）")
+    rate = tiles["mediation.lawyer_resolution_rate"]
+    assert (rate.previous.chart_text, describe(rate.change)) == ("91.59%", "▲ +2.58 個百分點")
+    households = tiles["mediation.special_group_households_visited"]
+    assert (households.previous.chart_text, households.chart_text) == ("近9萬戶", "近10萬戶")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "names", "last_labels"),
+    [
+        ("zh-hans", ["2021 年", "2022 年"], ["18,161起", "17,918起"]),
+        ("en", ["2021", "2022"], ["18,161", "17,918"]),
+    ],
+)
+def test_section_charts_name_both_years_in_the_page_language(report_2021, language, names, last_labels):
+    with translation.override(language):
+        chart = two_year_charts(report_2021)["disputes"]
+        note = chart["payload"]["layout"]["annotations"][-1]["text"].replace("<br>", "")
+    assert [trace["name"] for trace in chart["payload"]["data"]] == names
+    assert chart["payload"]["data"][0]["text"] == last_labels
+    assert ("2021 values: " if language == "en" else "2021 年数值：") in note
+
+
+def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
+    last = row("a", "30", paragraph=7, display="30起", is_correction=True, stated_display="33起")
+    rows = [row("a", "23", previous=last), row("b", "38")]
+    figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
+    previous, current = figure.data
+    assert list(previous.x) == [30.0, None] and list(previous.text) == ["30起（更正）", ""]
+    assert list(current.x) == [23.0, 38.0]
+    (missing, note) = figure.layout.annotations
+    assert missing.text == "2021 年未列此項" and missing.y == 1 - 0.2 and missing.x == 0
+    note = note.text.replace("<br>", "")
+    assert "2021 年數值：上年，第 7 段" in note and "更正" in note
+
+
+def test_build_bar_chart_draws_this_year_only_when_last_years_values_break_the_axis():
+    rows = [row("a", "500", previous=row("a", "1")), row("b", "400", previous=row("b", "300"))]
+    figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
+    (trace,) = figure.data
+    assert list(trace.x) == [500.0, 400.0] and figure.layout.showlegend is False
+    assert "見數據表" in figure.layout.annotations[-1].text.replace("<br>", "")
+
+
+def test_section_charts_keep_a_single_metric_a_tile_though_two_years_state_it():
+    screened = row("mediation.disputes_screened", "20000", previous=row("mediation.disputes_screened", "18161"))
+    (chart,) = section_charts(
+        "mediation", {screened.code: screened}, source=SOURCE, year=2022, previous_year=2021, previous_source="上年"
+    )
+    assert chart["kind"] == "tiles" and "payload" not in chart and chart["previous_year"] == 2021
+
+
+def test_section_charts_without_last_years_values_name_no_year():
+    rows = {code: row(code, "10") for code in SECTION_CHARTS["crackdown"][2].codes}
+    (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
+    (trace,) = chart["payload"]["data"]
+    assert chart["previous_year"] is None and chart["payload"]["layout"]["showlegend"] is False
+    assert "年數值" not in chart["source"]

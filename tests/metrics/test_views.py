@@ -138,7 +138,8 @@ CACHED_PAGE = PER_REQUEST + 2
 @pytest.mark.parametrize(
     "path_for, body_queries",
     [
-        (lambda year: f"/reports/{year}/", 3),
+        # The report, its sections, its figures, and last year's figures for the charts.
+        (lambda year: f"/reports/{year}/", 4),
         (lambda year: f"/reports/{year}/mediation/", 6),
     ],
 )

@@ -1,11 +1,13 @@
 """Two years compared: the 2021 report and a 2022 report created here as test data."""
 
+import json
+import re
 from decimal import Decimal
 
 import pytest
 
 from metrics.choices import Unit
-from tests.factories import make_figure, make_report, make_section
+from tests.factories import make_figure, make_mediation_2022, make_report, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +47,56 @@ def test_section_page_links_each_figure_to_its_series(viewer_client, report_2022
     assert 'href="/metrics/mediation.resolution_rate/">化解率</a>' in page
     series = viewer_client.get("/metrics/mediation.resolution_rate/").content.decode()
     assert 'id="year-2021"' in series and 'id="year-2022"' in series and "▼ −1.16 個百分點" in series
+
+
+def chart_payload(page: str, dom_id: str) -> dict:
+    return json.loads(re.search(rf'<script id="{dom_id}-data" type="application/json">(.*?)</script>', page).group(1))
+
+
+def figure_of(page: str, dom_id: str) -> str:
+    return page.split(f'aria-labelledby="{dom_id}-title"')[1].split("</figure>")[0]
+
+
+def test_section_page_charts_draw_both_years_and_tabulate_the_change(viewer_client, report_2021):
+    make_mediation_2022()
+    page = viewer_client.get("/reports/2022/mediation/").content.decode()
+    last, this = chart_payload(page, "chart-mediation-disputes")["data"]
+    assert (last["name"], last["text"]) == ("2021 年", ["18,161起", "17,918起"])
+    assert (this["name"], this["text"]) == ("2022 年", ["2萬起", "19,726起"])
+    table = figure_of(page, "chart-mediation-disputes").split('class="chart-table"')[1]
+    assert '<th scope="col">2022 年</th><th scope="col">2021 年</th><th scope="col">變化</th>' in table
+    assert "18,161起" in table and "▲ +1839起（+10.1%）" in table and "▲ +1808起（+10.1%）" in table
+    tiles = figure_of(page, "chart-mediation-follow-up")
+    assert "2021 年：1,087次" in tiles and "▲ +113次（+10.4%）" in tiles and "▲ +2.58 個百分點" in tiles
+
+
+def test_section_page_charts_of_the_first_report_name_no_other_year(viewer_client, report_2021):
+    make_mediation_2022()
+    page = viewer_client.get("/reports/2021/mediation/").content.decode()
+    (trace,) = chart_payload(page, "chart-mediation-disputes")["data"]
+    assert trace["text"] == ["18,161起", "17,918起"]
+    assert "tile-change" not in page and ">變化<" not in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "names", "texts"),
+    [
+        ("/zh-hans", ["2021 年", "2022 年"], ["2021 年：1,087次", "▲ +113次（+10.4%）", "▲ +2.58 个百分点"]),
+        ("/en", ["2021", "2022"], ["2021: 1,087 times", "▲ +113 times (+10.4%)", "▲ +2.58 percentage points"]),
+    ],
+)
+def test_section_page_charts_compare_the_years_in_each_language(viewer_client, report_2021, prefix, names, texts):
+    make_mediation_2022()
+    page = viewer_client.get(f"{prefix}/reports/2022/mediation/").content.decode()
+    assert [trace["name"] for trace in chart_payload(page, "chart-mediation-disputes")["data"]] == names
+    tiles = figure_of(page, "chart-mediation-follow-up")
+    assert all(text in tiles for text in texts), tiles
+
+
+def test_overview_chart_shows_both_years_for_one_more_query(viewer_client, report_2021, django_assert_num_queries):
+    make_mediation_2022()
+    # 4 per request and 2 for the cached page; the body: report, sections, figures and last year's figures.
+    with django_assert_num_queries(6 + 4 + 2):
+        page = viewer_client.get("/reports/2022/").content.decode()
+    last, this = chart_payload(page, "chart-mediation-disputes")["data"]
+    assert last["x"] == [18161.0, 17918.0] and this["x"] == [20000.0, 19726.0]
