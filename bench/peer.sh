@@ -69,7 +69,8 @@ source, target = sys.argv[1:]
 with open(source, encoding="utf-8-sig", newline="") as rows:
     reader = csv.reader(rows)
     header = next(reader)
-    types = {"report_year": "INTEGER", "value": "NUMERIC", "source_paragraph": "INTEGER"}
+    types = {"report_year": "INTEGER", "source_paragraph": "INTEGER"}
+    types |= dict.fromkeys(("value", "stated_value", "previous_value", "change"), "NUMERIC")
     db = sqlite3.connect(target)
     columns = ", ".join(f"{name} {types.get(name, 'TEXT')}" for name in header)
     db.execute(f"CREATE TABLE figures ({columns})")
