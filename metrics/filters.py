@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from metrics import widgets
+from metrics.changes import DOWN, SAME, UP
 from metrics.choices import Qualifier, Unit
 from metrics.formatting import plain_number
 from metrics.models import Figure
@@ -43,11 +44,29 @@ SORT_CHOICES = sort_choices(FigureExplorerTable)
 PAGE_SIZE_CHOICES = [(str(n), str(n)) for n in PAGE_SIZES]
 
 #: Filters an export's file name flags as ``filtered`` without spelling them out.
-NARROWING_FILTERS = ("kind", "unit", "qualifier", "value_min", "value_max", "corrected")
+NARROWING_FILTERS = ("kind", "unit", "qualifier", "value_min", "value_max", "corrected", "change")
 
 KIND_RATES = "rates"
 KIND_COUNTS = "counts"
 KIND_CHOICES = [(KIND_RATES, _("只看比率（%）")), (KIND_COUNTS, _("只看比率以外（數量、金額等）"))]
+
+CHANGE_ANY = "any"
+CHANGE_NONE = "none"
+CHANGE_CHOICES = [
+    (UP, _("上升")),
+    (DOWN, _("下降")),
+    (SAME, _("持平")),
+    (CHANGE_ANY, _("有上年數據可比")),
+    (CHANGE_NONE, _("上年沒有這項數據")),
+]
+#: Each ``change`` choice as a condition on ``Figure.objects.with_previous()``'s annotations.
+CHANGE_CONDITIONS = {
+    UP: Q(change__gt=0),
+    DOWN: Q(change__lt=0),
+    SAME: Q(change=0),
+    CHANGE_ANY: Q(previous_value__isnull=False),
+    CHANGE_NONE: Q(previous_value__isnull=True),
+}
 
 
 def explorer_query(*, year: int, section: str) -> str:
@@ -68,6 +87,9 @@ class FigureFilterForm(forms.Form):
 
 class FigureFilter(django_filters.FilterSet):
     """Filters over ``Figure`` for the explorer and its exports.
+
+    The queryset must be ``Figure.objects.with_previous()`` (or built on it) for the
+    ``change`` filter, which compares each figure with the report just before.
 
     ``sort`` and ``per_page`` ride in the same form so they are validated and kept
     with the filters, but the table applies them: they leave the rows as they are.
@@ -115,6 +137,13 @@ class FigureFilter(django_filters.FilterSet):
         method="filter_corrected",
         widget=widgets.Select,
     )
+    change = django_filters.ChoiceFilter(
+        label=_("與上年相比"),
+        choices=lambda: CHANGE_CHOICES,
+        empty_label=_("全部"),
+        method="filter_change",
+        widget=widgets.Select,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=lambda: SORT_CHOICES,
@@ -146,6 +175,10 @@ class FigureFilter(django_filters.FilterSet):
     def filter_corrected(self, queryset, name, value):
         return queryset.corrections()
 
+    def filter_change(self, queryset, name, value):
+        """Against the published report just before; needs ``with_previous()``, which the explorer's queryset has."""
+        return queryset.filter(CHANGE_CONDITIONS[value])
+
     def search(self, queryset, name, value):
         """Substring match on name or code; icontains is plain LIKE for Chinese on SQLite and PostgreSQL."""
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
@@ -166,7 +199,7 @@ class FigureFilter(django_filters.FilterSet):
         """What an export's file name says about the rows, as ``export_filename`` keywords. Only for a valid form.
 
         Years, section and search are named; any other filter that narrows the rows
-        (kind, unit, qualifier, value bounds) is only flagged. Sort and page size
+        (kind, unit, qualifier, value bounds, corrections, change) is only flagged. Sort and page size
         change no row and are left out.
         """
         data = self.form.cleaned_data

@@ -7,6 +7,7 @@ Exports do not go through these tables: every exported row comes from
 import re
 
 import django_tables2 as tables
+from django.db.models import F
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,9 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableQuerysetData
 from django_tables2.templatetags.django_tables2 import table_page_range
 
 from common.languages import SIMPLIFIED, current_language, localized, to_simplified
+from metrics import changes
 from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 from metrics.widgets import escape
@@ -116,11 +119,29 @@ def section_sort(requested: str) -> str:
     return ",".join(accepted) if accepted else ""
 
 
+class PageFirstRows(TableQuerysetData):
+    """Table data that picks a page's rows before reading their computed columns.
+
+    SQLite computes a SELECT-list subquery (``with_previous()``'s) for every row it
+    sorts, before LIMIT: thousands of lookups for a page of 25. A slice of this data
+    is one query that sorts and limits the primary keys in a subquery, then reads
+    the columns, subqueries included, for those rows only. A sort or a filter by the
+    annotation still computes it where it needs it.
+    """
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self.data[key]
+        return self.data.filter(pk__in=self.data[key].values("pk"))
+
+
 class FigureExplorerTable(tables.Table):
     """Figures across reports and sections for the explorer; each name links to its row on the section page.
 
-    Needs ``report`` and ``section`` joined (the explorer's queryset does), so a
-    page runs no query per row. Every sort ends on ``pk`` so pages never overlap.
+    Needs ``report`` and ``section`` joined and ``Figure.objects.with_previous()``'s
+    annotations (the explorer's queryset has both), so a page runs no query per row.
+    Every sort ends on ``pk`` so pages never overlap; by ``change``, figures without
+    a previous value come last in either direction.
 
     The explorer renders this table on every request, so its template writes the
     rows with ``rows_html()``: one pass of Python over the page's records calling
@@ -139,6 +160,7 @@ class FigureExplorerTable(tables.Table):
         verbose_name=_("代碼"), order_by=("code", "report__year", "pk"), attrs={"td": {"class": "code"}}
     )
     value = tables.Column(verbose_name=_("數值"), order_by=("value", "pk"), attrs={"td": {"class": "num"}})
+    change = tables.Column(verbose_name=_("與上年相比"), attrs={"td": {"class": "change-cell"}})
     provenance = tables.Column(
         verbose_name=_("出處（段落・原文）"),
         accessor="source_quote",
@@ -148,7 +170,7 @@ class FigureExplorerTable(tables.Table):
 
     class Meta:
         model = Figure
-        fields = ("year", "section", "name", "code", "value", "provenance")
+        fields = ("year", "section", "name", "code", "value", "change", "provenance")
         attrs = {"class": "figure-table explorer-table"}
         template_name = "metrics/explorer_table.html"
         empty_text = _("沒有符合篩選條件的數據。")
@@ -158,6 +180,7 @@ class FigureExplorerTable(tables.Table):
         # One reverse() per section on the page rather than one per row.
         self._section_urls = {}
         self._section_names = {slug: str(label) for slug, label in SectionSlug.choices}
+        self._no_change = None
 
     def render_year(self, record):
         return record.report.year
@@ -178,6 +201,25 @@ class FigureExplorerTable(tables.Table):
 
     def render_value(self, record):
         return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
+
+    def render_change(self, record):
+        """``metrics.changes``' text for the row's value against ``previous_value``; a muted dash without one."""
+        if record.previous_value is None:
+            if self._no_change is None:
+                # Built on first use, in the request's language (``sort_choices`` makes a table at import).
+                label = escape(gettext("上年沒有這項數據"))
+                self._no_change = mark_safe(
+                    f'<span class="change-none" title="{label}"><span aria-hidden="true">—</span>'
+                    f'<span class="visually-hidden">{label}</span></span>'
+                )
+            return self._no_change
+        item = changes.change(record.previous_value, record.value, record.unit)
+        return mark_safe(f'<span class="change change-{item.direction}">{escape(changes.describe(item))}</span>')
+
+    def order_change(self, queryset, is_descending):
+        """By the numeric change, figures without a previous value last both ways, then by ``pk``."""
+        by_change = F("change").desc(nulls_last=True) if is_descending else F("change").asc(nulls_last=True)
+        return queryset.order_by(by_change, "-pk" if is_descending else "pk"), True
 
     def render_provenance(self, record):
         return provenance_html(record)

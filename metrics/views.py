@@ -45,7 +45,7 @@ from metrics.export import (
 )
 from metrics.filters import FigureFilter, explorer_query
 from metrics.models import Figure
-from metrics.tables import FigureExplorerTable, SectionFigureTable, section_sort
+from metrics.tables import FigureExplorerTable, PageFirstRows, SectionFigureTable, section_sort
 from reports.models import ContentRevision, Report
 
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
@@ -264,12 +264,13 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     missing_page_of = None
 
     def get_queryset(self):
-        return Figure.objects.for_export().filter(report__published=True)
+        return Figure.objects.for_export().filter(report__published=True).with_previous()
 
     def get_table_data(self):
         # Only what the table shows: narrower rows make the database's sort of a
         # large result cheaper, and the page needs neither the case nor long texts.
-        return self.object_list.select_related(None).select_related("report", "section").only(*EXPLORER_FIELDS)
+        figures = self.object_list.select_related(None).select_related("report", "section").only(*EXPLORER_FIELDS)
+        return PageFirstRows(figures)
 
     def get_table_pagination(self, table):
         """Rows a page from the validated form, pages that do not exist raising; False for an invalid form.
