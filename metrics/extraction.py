@@ -40,6 +40,7 @@ The contract of ``extract_figures``:
   A bare number in a series keeps the clause from its first number (下降8.37%、28.30%).
 """
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,7 +97,10 @@ ARABIC = r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = r"[一二三四五六七八九十兩两][〇零一二三四五六七八九十百千萬万億亿兩两]*"
 # Digits may carry 萬 or 千 inside, as in 2萬2,807件 or 3千700多件.
 ARABIC_MIXED = rf"(?:\d+[萬万](?=\d))?(?:\d千(?=\d))?(?:{ARABIC})"
-NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC_MIXED})|(?P<chinese>{CHINESE}))")
+# A bare 百/千/萬 is a round count only right after a word that qualifies it: 近百個, 約千人, 逾萬人, 上千起.
+ROUND = r"(?<=[近約约逾超上])(?:[百千][萬万]?|[萬万])"
+ROUND_VALUES = {"百": 100, "千": 1000, "萬": WAN, "万": WAN}
+NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC_MIXED})|(?P<chinese>{CHINESE})|(?P<round>{ROUND}))")
 INNER_SCALES = {"萬": WAN, "万": WAN, "千": 1000}
 
 
@@ -279,6 +283,12 @@ def _read_token(line: str, match: re.Match) -> _Token | None:
     if match["arabic"]:
         value = arabic_number(match["arabic"])
         scale_mark = ""
+    elif match["round"]:
+        value = Decimal(math.prod(ROUND_VALUES[char] for char in match["round"]))
+        scale_mark = match["round"][-1] if match["round"][-1] in SCALES else ""
+        if line[start - 1] == "上":
+            # 上千人: as many as a thousand and more.
+            qualifier, start = Qualifier.OVER, start - 1
     else:
         number = chinese_number(match["chinese"])
         if number is None:

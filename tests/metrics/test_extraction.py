@@ -60,6 +60,30 @@ def test_extract_figures_reads_arabic_digits_decimals_and_thousands_commas(text,
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("搗毀窩點近百個。", ("100", "個", "approx")),
+        ("走访群众近千人次。", ("1000", "人次", "approx")),
+        ("約千人參加培訓。", ("1000", "人", "approx")),
+        ("上万名群众参与巡逻。", ("10000", "人", "over")),
+        ("逾千起案件辦結。", ("1000", "起", "over")),
+        ("挽回損失近百萬元。", ("100", "萬元", "approx")),
+        ("涉案金額近千万元。", ("1000", "萬元", "approx")),
+    ],
+)
+def test_extract_figures_reads_a_bare_round_numeral_after_a_qualifying_word(text, expected):
+    assert stated(text) == [(*expected, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["百姓安居樂業。", "走訪千家萬戶。", "数百人参加活动。", "近百年來首次。", "千方百計化解矛盾。"],
+)
+def test_extract_figures_leaves_a_bare_round_numeral_without_a_qualifying_word_or_unit(text):
+    assert stated(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("全般刑案發生數為2萬2,807件。", ("22807", "件", "exact")),
         ("動員警力87萬5,766人次。", ("875766", "人次", "exact")),
         ("竊盜案件減少了3千700多件。", ("3700", "件", "over")),
