@@ -571,7 +571,7 @@ def not_stated_annotation(index: int, year: int) -> dict:
     centre (the axis is reversed, so a smaller position is higher).
     """
     return {
-        "text": _("%(year)s 年未列此項") % {"year": year},
+        "text": _("%(year)s 年無可比數值") % {"year": year},
         "showarrow": False,
         "xref": "x",
         "yref": "y",

@@ -97,8 +97,10 @@ ARABIC = r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = r"[一二三四五六七八九十兩两][〇零一二三四五六七八九十百千萬万億亿兩两]*"
 # Digits may carry 萬 or 千 inside, as in 2萬2,807件 or 3千700多件.
 ARABIC_MIXED = rf"(?:\d+[萬万](?=\d))?(?:\d千(?=\d))?(?:{ARABIC})"
-# A bare 百/千/萬 is a round count only right after a word that qualifies it: 近百個, 約千人, 逾萬人, 上千起.
-ROUND = r"(?<=[近約约逾超上])(?:[百千][萬万]?|[萬万])"
+# A bare 百/千/萬 is a round count only right after a word that qualifies it: 近百個, 約千人, 逾萬人, 超過千人, 上千起.
+ROUND = r"(?:(?<=[近約约逾超上])|(?<=超[過过]))(?:[百千][萬万]?|[萬万])"
+#: Before 上, these make it part of another word (晚上, 線上, 以上), not "as many as".
+NOT_UP_TO = "晚早線线網网以馬马"
 ROUND_VALUES = {"百": 100, "千": 1000, "萬": WAN, "万": WAN}
 NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC_MIXED})|(?P<chinese>{CHINESE})|(?P<round>{ROUND}))")
 INNER_SCALES = {"萬": WAN, "万": WAN, "千": 1000}
@@ -233,8 +235,9 @@ LEADING_FILLER = re.compile(
     r"|累計|累计|共計|共计|合計|合计|總計|总计|總共|总共|共(?![青享同建治產产])|其中|先後|先后|分別|分别|此外|另外|同時|同时"
     r"|全區|全区|全市|全縣|全县|全省|全局|全國|全国|全面|落實|落实|依法|並且|并且|並|并|還|还|又|均|已|\s"
 )
-#: A clause ends its subject here: 許可活動安全監管方案以及… → 許可活動安全監管方案.
-TAIL_END = re.compile(r"以及|等")
+#: A clause ends its subject here: 許可活動安全監管方案以及… → 許可活動安全監管方案; and in 以…為支撐
+#: (以581個必巡點、31條必巡線為支撐) the 為 phrase says what the counted things serve as, not what they are.
+TAIL_END = re.compile(r"以及|等|(?:作)?[為为](?:支撐|支撑|依託|依托|抓手|重點|重点|核心|基礎|基础|主線|主线|載體|载体)")
 #: What joins the numbers of a series: 24.4%、19.8%、24.7%和25.6%.
 SERIES_LINKS = ("、", "和", "及", "與", "与")
 #: 以上 straight before a noun or verb makes the number a category's threshold, not a figure: 死亡3人以上事故.
@@ -284,9 +287,13 @@ def _read_token(line: str, match: re.Match) -> _Token | None:
         value = arabic_number(match["arabic"])
         scale_mark = ""
     elif match["round"]:
+        before = line[max(start - 2, 0) : start]
+        if before[-1:] == "上" and before[:1] in NOT_UP_TO or before[-1:] == "近" and before[:1] in RECENT_OR_NEARBY:
+            # 晚上千人, 最近百名: the word before is no qualifier, so the bare 百/千 counts nothing.
+            return None
         value = Decimal(math.prod(ROUND_VALUES[char] for char in match["round"]))
         scale_mark = match["round"][-1] if match["round"][-1] in SCALES else ""
-        if line[start - 1] == "上":
+        if before[-1:] == "上":
             # 上千人: as many as a thousand and more.
             qualifier, start = Qualifier.OVER, start - 1
     else:

@@ -57,7 +57,7 @@ CHANGE_CHOICES = [
     (DOWN, _("下降")),
     (SAME, _("持平")),
     (CHANGE_ANY, _("有上年數據可比")),
-    (CHANGE_NONE, _("上年沒有這項數據")),
+    (CHANGE_NONE, _("上年沒有可比數據")),
 ]
 #: Each ``change`` choice as a condition on ``Figure.objects.with_previous()``'s annotations.
 CHANGE_CONDITIONS = {

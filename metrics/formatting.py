@@ -40,6 +40,9 @@ def plain_number(value: Decimal, decimals: int | None = None) -> str:
 class PlainNumber(Func):
     """``plain_number(number, places)`` computed by the database: the text '98.60', '17918', NULL for NULL.
 
+    For a number stored with at most ``places`` decimals, as ``Figure.clean()`` requires; a
+    number with more would be rounded by each database's own rule.
+
     ``PlainNumber("value", "decimals")`` lets a large export read each number as finished
     text instead of converting it row by row in Python. SQLite writes it with printf;
     PostgreSQL rounds the numeric to ``places`` (a no-op for a value stored with its stated
@@ -60,8 +63,10 @@ class PlainNumber(Func):
         return f"CAST(ROUND({number}, {places}) AS TEXT)", number_params + places_params
 
     def as_sqlite(self, compiler, connection, **extra_context):
+        # printf writes NULL as 0: the CASE keeps a missing number missing, as PostgreSQL does.
         number, number_params, places, places_params = self._compiled(compiler, connection)
-        return f"printf('%%.*f', {places}, {number})", places_params + number_params
+        sql = f"CASE WHEN {number} IS NULL THEN NULL ELSE printf('%%.*f', {places}, {number}) END"
+        return sql, number_params + places_params + number_params
 
 
 def grouped_number(value: Decimal, decimals: int | None = None) -> str:

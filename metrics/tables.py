@@ -207,7 +207,7 @@ class FigureExplorerTable(tables.Table):
         if record.previous_value is None:
             if self._no_change is None:
                 # Built on first use, in the request's language (``sort_choices`` makes a table at import).
-                label = escape(gettext("上年沒有這項數據"))
+                label = escape(gettext("上年沒有可比數據"))
                 self._no_change = mark_safe(
                     f'<span class="change-none" title="{label}"><span aria-hidden="true">—</span>'
                     f'<span class="visually-hidden">{label}</span></span>'

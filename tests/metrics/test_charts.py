@@ -305,7 +305,7 @@ def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
     assert list(previous.x) == [30.0, None] and list(previous.text) == ["30起（更正）", ""]
     assert list(current.x) == [23.0, 38.0]
     (missing, note) = figure.layout.annotations
-    assert missing.text == "2021 年未列此項" and missing.y == 1 - 0.2 and missing.x == 0
+    assert missing.text == "2021 年無可比數值" and missing.y == 1 - 0.2 and missing.x == 0
     note = note.text.replace("<br>", "")
     assert "2021 年數值：上年，第 7 段" in note and "更正" in note
 

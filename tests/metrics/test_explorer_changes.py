@@ -106,7 +106,7 @@ def test_explorer_change_column_shows_the_change_text_and_a_labelled_dash(two_ye
     assert "▼ −10起（−20.0%）" in page
     assert "▼ −1.16 個百分點" in page
     assert "＝ 0起（0.0%）" in page
-    assert page.count('<span class="visually-hidden">上年沒有這項數據</span>') == 1
+    assert page.count('<span class="visually-hidden">上年沒有可比數據</span>') == 1
     assert '<a href="?year=2002&amp;sort=change">與上年相比</a>' in page
 
 
@@ -123,7 +123,7 @@ def test_explorer_change_column_is_empty_of_numbers_for_a_code_the_previous_repo
     response = viewer_client.get(EXPLORER, {"year": "2002", "change": "none"})
     assert codes_in(response) == ["mediation.new"]
     row = response.content.decode().split('<td class="change-cell">')[1].split("</td>")[0]
-    assert row.startswith('<span class="change-none" title="上年沒有這項數據"><span aria-hidden="true">—</span>')
+    assert row.startswith('<span class="change-none" title="上年沒有可比數據"><span aria-hidden="true">—</span>')
 
 
 @pytest.mark.parametrize("value", ["bogus", "UP", "up\x00", "1"])

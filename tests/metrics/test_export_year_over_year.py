@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db.models import DecimalField, Value
 from django.urls import reverse
 
 from metrics.choices import Unit
 from metrics.export import EXPORT_COLUMNS, FORMULA_TRIGGERS, escape_formula, export_rows
-from metrics.formatting import plain_number
+from metrics.formatting import PlainNumber, plain_number
 from metrics.models import Figure
 from reports.models import Report
 from tests.factories import make_figure, make_report, make_section
@@ -170,3 +171,10 @@ def test_export_leaves_text_without_a_trigger_as_it_is(report_2021):
     stored = Figure.objects.for_export().values_list("name", "source_quote")
     assert [(row[4], row[9]) for row in rows] == list(stored)
     assert Report.objects.get().agency == rows[0][1]
+
+
+def test_plain_number_in_the_database_keeps_a_missing_number_missing(report_2021):
+    texts = Figure.objects.annotate(
+        text=PlainNumber(Value(None, output_field=DecimalField(max_digits=16, decimal_places=2)), "decimals")
+    ).values_list("text", flat=True)
+    assert set(texts) == {None}

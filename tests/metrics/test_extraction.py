@@ -63,6 +63,8 @@ def test_extract_figures_reads_arabic_digits_decimals_and_thousands_commas(text,
         ("逾千起案件辦結。", ("1000", "起", "over")),
         ("挽回損失近百萬元。", ("100", "萬元", "approx")),
         ("涉案金額近千万元。", ("1000", "萬元", "approx")),
+        ("接待來訪群眾超過千人。", ("1000", "人", "over")),
+        ("巡逻超过千次。", ("1000", "次", "over")),
     ],
 )
 def test_extract_figures_reads_a_bare_round_numeral_after_a_qualifying_word(text, expected):
@@ -71,10 +73,29 @@ def test_extract_figures_reads_a_bare_round_numeral_after_a_qualifying_word(text
 
 @pytest.mark.parametrize(
     "text",
-    ["百姓安居樂業。", "走訪千家萬戶。", "数百人参加活动。", "近百年來首次。", "千方百計化解矛盾。"],
+    [
+        "百姓安居樂業。",
+        "走訪千家萬戶。",
+        "数百人参加活动。",
+        "近百年來首次。",
+        "千方百計化解矛盾。",
+        "最近百名群眾反映。",
+        "晚上千人聚集。",
+    ],
 )
 def test_extract_figures_leaves_a_bare_round_numeral_without_a_qualifying_word_or_unit(text):
     assert stated(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("以58個必巡點、31條必巡線為支撐，開展巡邏。", ["58個必巡點", "31條必巡線"]),
+        ("以12个重点村为抓手，推进整治。", ["12个重点村"]),
+    ],
+)
+def test_extract_figures_ends_a_quote_before_the_frame_of_yi_wei(text, expected):
+    assert quotes(text) == expected
 
 
 @pytest.mark.parametrize(
