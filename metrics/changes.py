@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
-from metrics.choices import Unit
+from metrics.choices import Qualifier, Unit
 from metrics.formatting import YUAN_PER_UNIT, english_unit, format_figure_english, plain_number
 
 UP, DOWN, SAME = "up", "down", "same"
@@ -26,7 +26,8 @@ class Change:
 
     ``absolute`` is current − previous (percentage points for rates); ``percent`` is
     that difference as a percentage of ``previous``, rounded half up to 0.1, and None
-    for rates and when ``previous`` is 0 (no base to compare with).
+    for rates and when ``previous`` is 0 (no base to compare with). ``approximate`` when
+    either number is (近, 餘): the difference of two approximations is itself one.
     """
 
     previous: Decimal
@@ -35,6 +36,7 @@ class Change:
     absolute: Decimal
     percent: Decimal | None
     direction: str
+    approximate: bool = False
 
     @property
     def is_points(self) -> bool:
@@ -53,8 +55,11 @@ def direction_of(difference: Decimal) -> str:
     return SAME
 
 
-def change(previous: Decimal, current: Decimal, unit: str) -> Change:
-    """The change from ``previous`` to ``current``, both in ``unit`` (see ``Change``)."""
+def change(previous: Decimal, current: Decimal, unit: str, *, qualifiers: tuple[str, ...] = ()) -> Change:
+    """The change from ``previous`` to ``current``, both in ``unit`` (see ``Change``).
+
+    ``qualifiers`` are the two figures' qualifiers: any but exact makes the change approximate.
+    """
     absolute = current - previous
     percent = None
     if unit != Unit.PERCENT and previous != 0:
@@ -66,6 +71,7 @@ def change(previous: Decimal, current: Decimal, unit: str) -> Change:
         absolute=absolute,
         percent=percent,
         direction=direction_of(absolute),
+        approximate=any(qualifier != Qualifier.EXACT for qualifier in qualifiers),
     )
 
 
@@ -79,7 +85,9 @@ def changes_by_code(figures, previous: dict) -> dict[str, Change]:
     for figure in figures:
         before = previous.get(figure.code)
         if before is not None and before.unit == figure.unit:
-            changes[figure.code] = change(before.value, figure.value, figure.unit)
+            changes[figure.code] = change(
+                before.value, figure.value, figure.unit, qualifiers=(before.qualifier, figure.qualifier)
+            )
     return changes
 
 
@@ -110,10 +118,17 @@ def describe(item: Change) -> str:
     """Short display text: '▲ +120（+5.3%）', '▼ −1.2 個百分點', '▲ +4起' (no percentage when last year was 0).
 
     The unit follows the page language as ``metrics.formatting`` writes it ('▲ +4 people' in English).
+    An approximate change says so: '▲ 約+10000戶（+11.1%）', '▲ about +10000 households (+11.1%)'.
     """
     if item.is_points:
-        return _("%(arrow)s %(points)s 個百分點") % {"arrow": item.arrow, "points": signed(item.absolute)}
-    amount = f"{item.arrow} {amount_text(item)}"
+        points = signed(item.absolute)
+        if item.approximate:
+            points = _("約%(amount)s") % {"amount": points}
+        return _("%(arrow)s %(points)s 個百分點") % {"arrow": item.arrow, "points": points}
+    amount = amount_text(item)
+    if item.approximate:
+        amount = _("約%(amount)s") % {"amount": amount}
+    amount = f"{item.arrow} {amount}"
     if item.percent is None:
         return amount
     percent = f"{signed(item.percent, keep_places=True)}%"

@@ -304,7 +304,11 @@ def chart_row(figure, *, section_url: str = "", previous: ChartRow | None = None
             format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
         ),
         previous=previous,
-        change=change(previous.value, figure.value, figure.unit) if previous is not None else None,
+        change=(
+            change(previous.value, figure.value, figure.unit, qualifiers=(previous.qualifier, figure.qualifier))
+            if previous is not None
+            else None
+        ),
     )
 
 

@@ -43,13 +43,15 @@ class FigureQuerySet(models.QuerySet):
     def with_previous(self):
         """Annotate ``previous_value`` and ``change``: this figure against the year before.
 
-        ``previous_value`` is the value of ``previous_figure()``, None when there is none.
-        ``change`` is ``value - previous_value`` (percentage points for rates), None
-        without a previous value. Correlated subqueries: no extra query, an index lookup per row read.
+        ``previous_value`` and ``previous_qualifier`` are the value and qualifier of
+        ``previous_figure()``, None when there is none. ``change`` is ``value - previous_value``
+        (percentage points for rates), None without a previous value. Correlated subqueries:
+        no extra query, an index lookup per row read.
         """
         number = DecimalField(max_digits=17, decimal_places=2)
         return self.annotate(
             previous_value=Subquery(previous_figure().values("value")[:1], output_field=number),
+            previous_qualifier=Subquery(previous_figure().values("qualifier")[:1]),
             change=ExpressionWrapper(F("value") - F("previous_value"), output_field=number),
         )
 

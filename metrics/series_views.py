@@ -79,7 +79,12 @@ def metric_series(request, code: str):
             "figure": figure,
             "change": None
             if figure.previous_value is None
-            else change(figure.previous_value, figure.value, figure.unit),
+            else change(
+                figure.previous_value,
+                figure.value,
+                figure.unit,
+                qualifiers=(figure.previous_qualifier, figure.qualifier),
+            ),
             "provenance": provenance_html(figure),
         }
         for figure in series

@@ -213,7 +213,8 @@ class FigureExplorerTable(tables.Table):
                     f'<span class="visually-hidden">{label}</span></span>'
                 )
             return self._no_change
-        item = changes.change(record.previous_value, record.value, record.unit)
+        qualifiers = (record.previous_qualifier, record.qualifier)
+        item = changes.change(record.previous_value, record.value, record.unit, qualifiers=qualifiers)
         return mark_safe(f'<span class="change change-{item.direction}">{escape(changes.describe(item))}</span>')
 
     def order_change(self, queryset, is_descending):

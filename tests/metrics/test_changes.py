@@ -42,12 +42,14 @@ def test_signed_writes_the_sign_and_plain_digits(number, text):
 
 
 def test_changes_by_code_skips_new_codes_and_changed_units():
-    def row(code, value, unit):
-        return SimpleNamespace(code=code, value=Decimal(value), unit=unit)
+    def row(code, value, unit, qualifier="exact"):
+        return SimpleNamespace(code=code, value=Decimal(value), unit=unit, qualifier=qualifier)
 
-    previous = {"a.x": row("a.x", 10, "起"), "a.y": row("a.y", 5, "人")}
-    changes = changes_by_code([row("a.x", 12, "起"), row("a.y", 6, "人次"), row("a.z", 1, "起")], previous)
-    assert list(changes) == ["a.x"] and changes["a.x"].percent == Decimal("20.0")
+    previous = {"a.x": row("a.x", 10, "起"), "a.y": row("a.y", 5, "人"), "a.w": row("a.w", 90, "戶", "approx")}
+    figures = [row("a.x", 12, "起"), row("a.y", 6, "人次"), row("a.z", 1, "起"), row("a.w", 100, "戶")]
+    changes = changes_by_code(figures, previous)
+    assert list(changes) == ["a.x", "a.w"] and changes["a.x"].percent == Decimal("20.0")
+    assert (changes["a.x"].approximate, changes["a.w"].approximate) == (False, True)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +73,22 @@ def test_describe_writes_the_unit_in_the_page_language(language, texts):
 def test_describe_leaves_an_english_counting_word_out():
     with translation.override("en"):
         assert describe(change(Decimal(1000), Decimal(1053), "起")) == "▲ +53 (+5.3%)"
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("zh-hant", ["▲ 約+10000戶（+11.1%）", "▼ 約−1.5 個百分點", "▲ +53戶（+5.3%）"]),
+        ("zh-hans", ["▲ 约+10000户（+11.1%）", "▼ 约−1.5 个百分点", "▲ +53户（+5.3%）"]),
+        ("en", ["▲ about +10000 households (+11.1%)", "▼ about −1.5 percentage points", "▲ +53 households (+5.3%)"]),
+    ],
+)
+def test_describe_marks_a_change_between_approximate_figures(language, texts):
+    items = [
+        change(Decimal(90000), Decimal(100000), "戶", qualifiers=("approx", "approx")),
+        change(Decimal("99"), Decimal("97.5"), "%", qualifiers=("exact", "over")),
+        change(Decimal(1000), Decimal(1053), "戶", qualifiers=("exact", "exact")),
+    ]
+    assert [item.approximate for item in items] == [True, True, False]
+    with translation.override(language):
+        assert [describe(item) for item in items] == texts

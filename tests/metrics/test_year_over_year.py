@@ -100,3 +100,24 @@ def test_overview_chart_shows_both_years_for_one_more_query(viewer_client, repor
         page = viewer_client.get("/reports/2022/").content.decode()
     last, this = chart_payload(page, "chart-mediation-disputes")["data"]
     assert last["x"] == [18161.0, 17918.0] and this["x"] == [20000.0, 19726.0]
+
+
+def test_section_page_marks_the_change_of_an_approximate_figure(viewer_client, report_2022):
+    """近9萬戶 in 2021: a change from an approximate number is approximate too, in every place it shows."""
+    section = report_2022.sections.get(slug="mediation")
+    make_figure(
+        section,
+        5,
+        code="mediation.special_group_households_visited",
+        value=Decimal(100000),
+        unit=Unit.HU,
+        qualifier="approx",
+    )
+    row = row_of(
+        viewer_client.get("/reports/2022/mediation/").content.decode(), "mediation.special_group_households_visited"
+    )
+    assert "▲ 約+10000戶（+11.1%）" in row
+    series = viewer_client.get("/metrics/mediation.special_group_households_visited/").content.decode()
+    assert "▲ 約+10000戶（+11.1%）" in series
+    explorer = viewer_client.get("/metrics/", {"year": "2022", "change": "up"}).content.decode()
+    assert "▲ 約+10000戶（+11.1%）" in explorer
