@@ -20,9 +20,9 @@ Year over year: a row may carry last year's row (the previous published report's
 figure of the same code and unit) and the change. A bar chart then groups last
 year's bar (muted) beside this year's on the same axis, with a legend naming both
 years; whether a spec is drawn as bars at all is decided on this year's rows alone,
-so a single quantity stays a tile however many years state it. A metric last year's
-report lacks keeps its single bar, and its empty slot says the year did not state it,
-so a missing bar never reads as zero. Tiles and table views show last year's value
+so a single quantity stays a tile however many years state it. A metric without a
+comparable value last year (absent, or in another unit) keeps its single bar, and its
+empty slot says so, so a missing bar never reads as zero. Tiles and table views show last year's value
 and the change (``metrics.changes``), never a bar.
 """
 
@@ -569,7 +569,7 @@ def build_bar_chart(
 
 
 def not_stated_annotation(index: int, year: int) -> dict:
-    """'2021 年未列' in the empty slot of last year's bar of the ``index``-th metric.
+    """'2021 年無可比數值' in the empty slot of last year's bar of the ``index``-th metric.
 
     With two bars to a metric, last year's sits a quarter of the category above its
     centre (the axis is reversed, so a smaller position is higher).

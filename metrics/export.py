@@ -16,7 +16,8 @@ second sheet citing the source, the export time and the filters.
 In all three, a text cell that a spreadsheet could run as a formula gets a leading ``'``.
 
 The database writes the cells (number text, formula escapes, the English text), so
-Python only computes ``change`` and writes the CSV; a 100,000-row export stays fast.
+Python only computes ``change``, converts Simplified Chinese with OpenCC and writes the
+CSV; a 100,000-row export stays fast.
 CSV and JSON come as text chunks and XLSX is written by openpyxl in write-only mode,
 so a caller can export any number of rows in flat memory.
 """

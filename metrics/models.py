@@ -80,10 +80,8 @@ def previous_figure() -> models.QuerySet:
     row's report (the highest earlier year). When that report lacks the code there is none:
     an older report is never used in its place, so a change always spans one report.
     """
-    previous_report = Report.objects.published().filter(year__lt=OuterRef(OuterRef("report__year"))).order_by("-year")
-    return Figure.objects.filter(
-        report=Subquery(previous_report.values("pk")[:1]), code=OuterRef("code"), unit=OuterRef("unit")
-    )
+    previous_report = Report.objects.just_before(OuterRef(OuterRef("report__year"))).values("pk")[:1]
+    return Figure.objects.filter(report=Subquery(previous_report), code=OuterRef("code"), unit=OuterRef("unit"))
 
 
 class Figure(Versioned):

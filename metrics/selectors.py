@@ -95,7 +95,7 @@ def previous_figures(*, report: Report) -> dict[str, Figure]:
 
     Empty when there is no earlier report. 1 query: the earlier report is a subquery.
     """
-    earlier = Report.objects.published().filter(year__lt=report.year).order_by("-year").values("pk")[:1]
+    earlier = Report.objects.just_before(report.year).values("pk")[:1]
     return {figure.code: figure for figure in Figure.objects.filter(report=Subquery(earlier)).select_related("report")}
 
 
@@ -125,5 +125,5 @@ def import_candidates(*, year: int) -> list[Figure]:
 
     1 query (the earlier report is a subquery); empty when there is none.
     """
-    earlier = Report.objects.published().filter(year__lt=year).order_by("-year").values("pk")[:1]
+    earlier = Report.objects.just_before(year).values("pk")[:1]
     return list(Figure.objects.filter(report=Subquery(earlier)).select_related("section").order_by("position", "pk"))

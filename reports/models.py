@@ -23,6 +23,13 @@ class ReportQuerySet(models.QuerySet):
         """Reports an editor has published; drafts (imported, under review) are left out."""
         return self.filter(published=True)
 
+    def just_before(self, year):
+        """Published reports before ``year`` (an int, or an expression such as ``OuterRef``), the nearest first.
+
+        ``.values("pk")[:1]`` of it is the report a year is compared with.
+        """
+        return self.published().filter(year__lt=year).order_by("-year")
+
     def newest(self):
         """The report with the highest year, or None when there is none."""
         return self.order_by("-year").first()
