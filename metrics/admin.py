@@ -33,7 +33,7 @@ from metrics.forms import (
     FigureRowForm,
     SectionFiguresFormSet,
 )
-from metrics.import_admin import import_report_view
+from metrics.importing.admin import import_report_view
 from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Section

@@ -15,9 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from common.versioning import ChangeSetRecord, Versioned
 from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
-from metrics.clauses import MARKED_UNITS, clause_states, stated_numbers
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
+from metrics.text.clauses import MARKED_UNITS, clause_states, stated_numbers
 from reports.models import Report
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.

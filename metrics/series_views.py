@@ -12,11 +12,11 @@ from common.languages import localized
 from common.roles import BROWSE_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
-from metrics.charts import chart_payload
+from metrics.charts.builders import chart_payload
+from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
 from metrics.export import CONTENT_TYPES, EXPORT_TIMEZONE, content_disposition, csv_chunks
 from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
-from metrics.series_charts import SeriesPoint, build_series_chart, chartable_points
 from metrics.tables import provenance_html
 
 

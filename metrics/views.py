@@ -33,7 +33,9 @@ from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import changes_by_code
-from metrics.charts import chart_rows, chart_spec, section_charts
+from metrics.charts.builders import chart_rows, chart_spec, section_charts
+from metrics.explorer.filters import FigureFilter, explorer_query
+from metrics.explorer.tables import FigureExplorerTable, PageFirstRows
 from metrics.export import (
     CONTENT_TYPES,
     EXPORT_FORMATS,
@@ -43,9 +45,8 @@ from metrics.export import (
     export_filename,
     write_xlsx,
 )
-from metrics.filters import FigureFilter, explorer_query
 from metrics.models import Figure
-from metrics.tables import FigureExplorerTable, PageFirstRows, SectionFigureTable, section_sort
+from metrics.tables import SectionFigureTable, section_sort
 from reports.models import ContentRevision, Report
 
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)

@@ -126,7 +126,7 @@ def shot(page, artifacts_dir, device: str, path: str) -> None:
 
 
 def assert_honest_bar_chart(chart: dict) -> None:
-    """The comparison and toolbar rules of metrics.charts, checked on what plotly drew."""
+    """The comparison and toolbar rules of metrics.charts.builders, checked on what plotly drew."""
     (trace,) = chart["traces"]
     assert (trace["type"], trace["orientation"]) == ("bar", "h"), chart["id"]
     assert sorted(chart["axes"]) == ["xaxis", "yaxis"], f"{chart['id']}: one axis pair, no panels"

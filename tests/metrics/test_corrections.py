@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from metrics.clauses import clause_states, stated_numbers
 from metrics.export import EXPORT_COLUMNS
 from metrics.formatting import format_figure, plain_number
 from metrics.models import Figure, linked_rate_errors
+from metrics.text.clauses import clause_states, stated_numbers
 
 pytestmark = pytest.mark.django_db
 

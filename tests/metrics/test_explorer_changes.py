@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from metrics.choices import Unit
-from metrics.filters import FigureFilter
+from metrics.explorer.filters import FigureFilter
 from metrics.models import Figure
 from tests.factories import make_figure, make_report, make_report_with_figures, make_section
 

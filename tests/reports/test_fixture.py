@@ -17,9 +17,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from metrics.choices import Qualifier, Unit
-from metrics.clauses import MARKED_UNITS, Stated, stated_numbers
 from metrics.models import Figure
 from metrics.rates import rate_matches
+from metrics.text.clauses import MARKED_UNITS, Stated, stated_numbers
 from reports.models import NamedItem, NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db

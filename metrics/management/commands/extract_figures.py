@@ -8,7 +8,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import escape_formula
-from metrics.extraction import PROPOSAL_KEYS, extract_figures
+from metrics.text.extraction import PROPOSAL_KEYS, extract_figures
 
 FORMATS = ("json", "csv")
 

@@ -15,9 +15,9 @@ from difflib import SequenceMatcher
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from metrics.clauses import MARKED_UNITS, stated_numbers
-from metrics.extraction import Proposal, extract_figures
 from metrics.models import MAX_DECIMALS, Figure
+from metrics.text.clauses import MARKED_UNITS, stated_numbers
+from metrics.text.extraction import Proposal, extract_figures
 from reports.choices import SectionSlug
 from reports.models import Report, Section
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from metrics.changes import describe
-from metrics.charts import (
+from metrics.charts.builders import (
     APPROX_PATTERN,
     BAR_COLOUR,
     MAX_AXIS_RATIO,

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from metrics import selectors
-from metrics.extraction import Proposal
-from metrics.importing import AcceptedFigure, create_report, find_headings, import_rows, propose
+from metrics.importing.matching import AcceptedFigure, create_report, find_headings, import_rows, propose
 from metrics.models import Figure
+from metrics.text.extraction import Proposal
 from reports.models import Report, Section
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from metrics.series_charts import SeriesPoint, build_series_chart, chartable_points
+from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
 
 
 def point(year, value, unit="起", qualifier="exact"):

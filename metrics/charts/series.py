@@ -11,7 +11,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from metrics.charts import (
+from metrics.charts.builders import (
     APPROX_PATTERN,
     BAR_COLOUR,
     CHART_MARGIN,

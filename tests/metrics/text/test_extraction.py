@@ -1,7 +1,7 @@
-"""The figure extractor (metrics/extraction.py) and its ``extract_figures`` command.
+"""The figure extractor (metrics/text/extraction.py) and its ``extract_figures`` command.
 
 Rule by rule on short texts written for these tests (both scripts, invented numbers),
-then whole on two small files in tests/metrics/texts/, then against the real 2021
+then whole on two small files in tests/metrics/text/texts/, then against the real 2021
 report: every figure of fixtures/wanzhou_2021.json must be proposed.
 """
 
@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.extraction import PROPOSAL_KEYS, Proposal, chinese_number, extract_figures
+from metrics.text.extraction import PROPOSAL_KEYS, Proposal, chinese_number, extract_figures
 
 TEXTS = Path(__file__).parent / "texts"
 SOURCE_NAME = "wanzhou-police-2021-work-report.zh-Hant.txt"

@@ -14,12 +14,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from metrics import widgets
 from metrics.changes import DOWN, SAME, UP
 from metrics.choices import Qualifier, Unit
+from metrics.explorer import widgets
+from metrics.explorer.tables import FigureExplorerTable, sort_choices
 from metrics.formatting import plain_number
 from metrics.models import Figure
-from metrics.tables import FigureExplorerTable, sort_choices
 from reports.choices import SectionSlug
 from reports.models import Report
 

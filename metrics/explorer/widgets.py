@@ -8,24 +8,10 @@ Django's own widget templates (tests compare the two) from the same
 stay Django's, only the string building is ours.
 """
 
-import html
-
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
 
-
-def escape(value) -> str:
-    """``conditional_escape`` without its lazy-string wrapper: safe text as it is, anything else escaped.
-
-    The same output as Django's ``escape`` (``html.escape`` of ``str(value)``). The
-    explorer calls it for every option, attribute and table cell it writes, where the
-    wrapper cost more than the escaping.
-    """
-    if type(value) is str:
-        return html.escape(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+from metrics.formatting import escape
 
 
 def attrs_html(attrs: dict) -> str:

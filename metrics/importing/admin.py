@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from metrics import selectors
-from metrics.import_forms import ImportReportForm, ImportRowFormSet
-from metrics.importing import AcceptedFigure, create_report, find_headings, heading_for, propose, text_lines
+from metrics.importing.forms import ImportReportForm, ImportRowFormSet
+from metrics.importing.matching import AcceptedFigure, create_report, find_headings, heading_for, propose, text_lines
 
 IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_figure")
 ROWS_PREFIX = "rows"

@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from metrics import widgets
-from metrics.filters import FigureFilter
+from metrics.explorer import widgets
+from metrics.explorer.filters import FigureFilter
 
 pytestmark = pytest.mark.django_db
 

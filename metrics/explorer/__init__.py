@@ -1,0 +1,1 @@
+"""The analysts' figure explorer: its filters and their widgets."""
