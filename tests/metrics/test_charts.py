@@ -10,6 +10,7 @@ from metrics.changes import describe
 from metrics.charts import (
     APPROX_PATTERN,
     BAR_COLOUR,
+    LINE_BREAK,
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
     PREVIOUS_BAR_COLOUR,
@@ -146,7 +147,7 @@ def test_build_bar_chart_hatches_approximate_values_and_writes_their_label_outsi
     assert list(trace.marker.pattern.shape) == [APPROX_PATTERN, ""]
     assert list(trace.textposition) == ["outside", "auto"]
     assert trace.outsidetextfont.color == "#1a1a1a"
-    note = figure.layout.annotations[-1].text.replace("<br>", "")
+    note = figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
     assert "第 19 段" in note and "約數" in note
 
 
@@ -155,7 +156,7 @@ def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
         [row("a", "23", is_correction=True, stated_display="32起"), row("b", "38")], title="t", source=SOURCE
     )
     assert list(figure.data[0].text) == ["23起（更正）", "38起"]
-    assert "更正" in figure.layout.annotations[-1].text.replace("<br>", "")
+    assert "更正" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
 def test_chart_rows_read_corrections_when_figures_have_them():
@@ -216,7 +217,7 @@ def test_axis_ticks_reach_past_the_maximum_in_chinese_units(maximum, unit, texts
 
 
 def test_wrap_balanced_splits_into_even_lines():
-    assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事<br>案件立案"
+    assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事\n案件立案"
     assert wrap_balanced("起訴", 8) == "起訴"
 
 
@@ -306,7 +307,7 @@ def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
     assert list(current.x) == [23.0, 38.0]
     (missing, note) = figure.layout.annotations
     assert missing.text == "2021 年無可比數值" and missing.y == 1 - 0.2 and missing.x == 0
-    note = note.text.replace("<br>", "")
+    note = note.text.replace(LINE_BREAK, "")
     assert "2021 年數值：上年，第 7 段" in note and "更正" in note
 
 
@@ -315,7 +316,7 @@ def test_build_bar_chart_draws_this_year_only_when_last_years_values_break_the_a
     figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
     (trace,) = figure.data
     assert list(trace.x) == [500.0, 400.0] and figure.layout.showlegend is False
-    assert "見數據表" in figure.layout.annotations[-1].text.replace("<br>", "")
+    assert "見數據表" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
 def test_section_charts_keep_a_single_metric_a_tile_though_two_years_state_it():
