@@ -16,6 +16,11 @@ later year) is shown as tiles. Labels state the report's figures exactly, as
 ``metrics.formatting`` writes them (98.66%, 近9萬戶); approximate bars are
 hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/億.
 
+Every text is plain text, an editor's names included: the builders write it as
+it reads, with ``LINE_BREAK`` between wrapped lines, and ``chart_payload`` (the one
+way a figure reaches a page) escapes it for plotly.js, which would otherwise draw
+``<a>``, ``<b>`` or ``<span style>`` in a name as markup (``plotly_text``).
+
 Year over year: a row may carry last year's row (the previous published report's
 figure of the same code and unit) and the change. A bar chart then groups last
 year's bar (muted) beside this year's on the same axis, with a legend naming both
@@ -73,6 +78,8 @@ TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
 CORRECTION_MARK = _lazy("（更正）")
+#: How builders break a chart text into lines; ``plotly_text`` turns it into plotly's ``<br>``.
+LINE_BREAK = "\n"
 
 #: plotly.js options: a static drawing (every bar is labelled with its value, so hover, zoom
 #: and pan add nothing, and a static plot draws faster); the portal's own toolbar
@@ -371,14 +378,14 @@ def year_name(year: int) -> str:
 
 
 def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
-    """Break text into ``<br>``-separated lines of at most ``width`` characters.
+    """Break text into ``LINE_BREAK``-separated lines of at most ``width`` characters.
 
     Chinese text may break between any two characters; text without Chinese (English
     pages) breaks between words, twice as many of its narrower characters to a line.
     """
     if not any("\u3000" <= char <= "\u9fff" for char in text):
-        return "<br>".join(textwrap.wrap(text, width * 2)) or text
-    return "<br>".join(text[start : start + width] for start in range(0, len(text), width))
+        return LINE_BREAK.join(textwrap.wrap(text, width * 2)) or text
+    return LINE_BREAK.join(text[start : start + width] for start in range(0, len(text), width))
 
 
 def wrap_balanced(text: str, width: int) -> str:
@@ -428,7 +435,7 @@ def axis_ticks(maximum: Decimal, unit: str) -> tuple[list[float], list[str]]:
 
 def _title(text: str) -> tuple[str, int]:
     wrapped = wrap_balanced(text, TITLE_LINE_CHARS)
-    return wrapped, wrapped.count("<br>") + 1
+    return wrapped, wrapped.count(LINE_BREAK) + 1
 
 
 def draws_both_years(rows: Sequence[ChartRow]) -> bool:
@@ -526,16 +533,16 @@ def build_bar_chart(
     figure.update_yaxes(automargin=True, autorange="reversed", fixedrange=True)
     note = note_lines(source_line(rows, source))
     if both:
-        note += "<br>" + note_lines(previous_source_line(rows, year=previous_year, source=previous_source))
+        note += LINE_BREAK + note_lines(previous_source_line(rows, year=previous_year, source=previous_source))
     elif comparing:
-        note += "<br>" + note_lines(
+        note += LINE_BREAK + note_lines(
             _("%(year)s 年數值與本年相差太大，不宜同軸比較，見數據表") % {"year": previous_year}
         )
     if any(row.is_approximate for row in shown):
-        note += "<br>" + note_lines(_("標「近」「餘」及斜線條者為約數"))
+        note += LINE_BREAK + note_lines(_("標「近」「餘」及斜線條者為約數"))
     if any(row.is_correction for row in shown):
-        note += "<br>" + note_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
-    bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count("<br>") + 1)
+        note += LINE_BREAK + note_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
+    bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count(LINE_BREAK) + 1)
     height = top + bottom + PLOT_PADDING + (GROUP_HEIGHT if both else BAR_HEIGHT) * len(rows)
     layout = {}
     if both:
@@ -605,14 +612,42 @@ def note_annotation(note: str, *, bottom: int) -> dict:
     }
 
 
+def plotly_text(text: str) -> str:
+    """Plain text as plotly.js draws it literally: ``&``, ``<`` and ``>`` as entities, ``LINE_BREAK`` as ``<br>``.
+
+    plotly.js reads every text it draws as a subset of HTML: ``<a href>`` becomes a
+    working link, ``<b>``, ``<i>``, ``<sup>``, ``<sub>``, ``<span style>`` and ``<br>``
+    take effect, and entities are decoded. Its SVG text converter decodes each entity
+    once, left to right, so ``&amp;lt;`` shows as ``&lt;``; it knows no ``&quot;``,
+    so quotes (which need no escaping) stay as they are.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(LINE_BREAK, "<br>")
+
+
+def plotly_texts(value):
+    """A figure's JSON (dicts, lists, strings, numbers) with every string passed through ``plotly_text``.
+
+    Every string, not a list of text keys: colours, enumerated options and font names
+    hold no ``&``, ``<``, ``>`` or line break, so they pass unchanged, and a text a
+    builder adds later (a trace name, an axis title, an annotation) cannot be missed.
+    """
+    if isinstance(value, str):
+        return plotly_text(value)
+    if isinstance(value, dict):
+        return {key: plotly_texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plotly_texts(item) for item in value]
+    return value
+
+
 def chart_payload(figure: go.Figure) -> dict:
-    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config.
+    """What the page's JS hands to ``Plotly.newPlot``: data, layout and config, every text escaped (``plotly_texts``).
 
     plotly's own texts follow the page: its zh-TW locale on Chinese pages, its built-in English otherwise.
     """
     payload = json.loads(figure.to_json())
     config = PLOTLY_CONFIG if current_language() != ENGLISH else {**PLOTLY_CONFIG, "locale": "en"}
-    return {"data": payload["data"], "layout": payload["layout"], "config": config}
+    return {"data": plotly_texts(payload["data"]), "layout": plotly_texts(payload["layout"]), "config": config}
 
 
 def section_charts(

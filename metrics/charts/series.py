@@ -1,7 +1,8 @@
 """The chart of one figure across years: plain rows in, a plotly figure out (no request, no template).
 
 Bars compare like with like: only the years stating the figure in one unit share
-the zero-based axis, and a series of one year is a tile, not a chart.
+the zero-based axis, and a series of one year is a tile, not a chart. Texts are
+plain, lines broken with ``LINE_BREAK``; ``metrics.charts.chart_payload`` escapes them for plotly.
 """
 
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from metrics.charts.builders import (
     CHART_MARGIN,
     CORRECTION_MARK,
     FONT_FAMILY,
+    LINE_BREAK,
     note_annotation,
     wrap_lines,
 )
@@ -111,9 +113,9 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
     )
     note = wrap_lines(source, 40)
     if any(point.is_approximate for point in points):
-        note += "<br>" + _("標「近」「餘」及斜線條者為約數")
+        note += LINE_BREAK + _("標「近」「餘」及斜線條者為約數")
     if any(point.is_correction for point in points):
-        note += "<br>" + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"), 40)
+        note += LINE_BREAK + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"), 40)
     figure.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},

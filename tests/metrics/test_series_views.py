@@ -6,9 +6,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils.html import escape
 
 from metrics.choices import Unit
 from tests.factories import make_figure, make_report, make_section
+from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME, draws_literally
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,14 @@ def test_metric_series_shows_no_change_across_a_report_that_lacks_the_code(viewe
     page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
     year_2024 = page.split('id="year-2024"')[1]
     assert "▲" not in year_2024.split("</tr>")[0] and "▲ +1839起（+10.1%）" in page
+
+
+def test_metric_series_chart_draws_an_editors_markup_as_typed(viewer_client):
+    for year in (2021, 2022):
+        section = make_section(make_report(year, agency=MARKUP_AGENCY), "mediation")
+        make_figure(section, 1, code=CODE, name=MARKUP_NAME, value=Decimal(year))
+    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
+    payload = json.loads(page.split('id="chart-series-data" type="application/json">')[1].split("</script>")[0])
+    assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
+    assert draws_literally(payload, f"{MARKUP_AGENCY} 2021、2022 年度工作報告"), "the source note"
+    assert escape(MARKUP_NAME) in page and 'evil.example/x">' not in page and "<b>" not in page

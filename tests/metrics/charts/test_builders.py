@@ -1,15 +1,20 @@
 """Chart builders are pure: rows in, a plotly figure or tiles out. These check the rules on the traces, not pixels."""
 
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 
+from common.languages import citation
 from metrics.changes import describe
 from metrics.charts.builders import (
     APPROX_PATTERN,
     BAR_COLOUR,
+    LINE_BREAK,
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
     PREVIOUS_BAR_COLOUR,
@@ -19,12 +24,14 @@ from metrics.charts.builders import (
     build_bar_chart,
     chart_rows,
     chart_spec,
+    plotly_text,
     section_charts,
     shares_an_axis,
     wrap_balanced,
 )
+from metrics.choices import Unit
 from metrics.models import Figure
-from tests.factories import make_mediation_2022
+from tests.factories import make_figure, make_mediation_2022, make_report, make_section
 
 SOURCE = "萬州區公安局《2021年工作綜述》"
 
@@ -146,7 +153,7 @@ def test_build_bar_chart_hatches_approximate_values_and_writes_their_label_outsi
     assert list(trace.marker.pattern.shape) == [APPROX_PATTERN, ""]
     assert list(trace.textposition) == ["outside", "auto"]
     assert trace.outsidetextfont.color == "#1a1a1a"
-    note = figure.layout.annotations[-1].text.replace("<br>", "")
+    note = figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
     assert "第 19 段" in note and "約數" in note
 
 
@@ -155,7 +162,7 @@ def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
         [row("a", "23", is_correction=True, stated_display="32起"), row("b", "38")], title="t", source=SOURCE
     )
     assert list(figure.data[0].text) == ["23起（更正）", "38起"]
-    assert "更正" in figure.layout.annotations[-1].text.replace("<br>", "")
+    assert "更正" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
 def test_chart_rows_read_corrections_when_figures_have_them():
@@ -216,7 +223,7 @@ def test_axis_ticks_reach_past_the_maximum_in_chinese_units(maximum, unit, texts
 
 
 def test_wrap_balanced_splits_into_even_lines():
-    assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事<br>案件立案"
+    assert wrap_balanced("環保類刑事案件立案", 8) == "環保類刑事\n案件立案"
     assert wrap_balanced("起訴", 8) == "起訴"
 
 
@@ -306,7 +313,7 @@ def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
     assert list(current.x) == [23.0, 38.0]
     (missing, note) = figure.layout.annotations
     assert missing.text == "2021 年無可比數值" and missing.y == 1 - 0.2 and missing.x == 0
-    note = note.text.replace("<br>", "")
+    note = note.text.replace(LINE_BREAK, "")
     assert "2021 年數值：上年，第 7 段" in note and "更正" in note
 
 
@@ -315,7 +322,7 @@ def test_build_bar_chart_draws_this_year_only_when_last_years_values_break_the_a
     figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
     (trace,) = figure.data
     assert list(trace.x) == [500.0, 400.0] and figure.layout.showlegend is False
-    assert "見數據表" in figure.layout.annotations[-1].text.replace("<br>", "")
+    assert "見數據表" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
 def test_section_charts_keep_a_single_metric_a_tile_though_two_years_state_it():
@@ -332,3 +339,146 @@ def test_section_charts_without_last_years_values_name_no_year():
     (trace,) = chart["payload"]["data"]
     assert chart["previous_year"] is None and chart["payload"]["layout"]["showlegend"] is False
     assert "年數值" not in chart["source"]
+
+
+#: Names an editor could type that are markup to plotly.js: a link, bold, a line break and an
+#: entity written out, which must all show as the characters typed.
+MARKUP_NAME = '化解率<a href="https://evil.example/x">詳情</a><b>粗</b><br>&lt;'
+MARKUP_NAME_EN = 'Resolution <a href="https://evil.example/x">details</a> <b>bold</b><br>&lt; &amp;'
+MARKUP_AGENCY = "萬州<b>區</b>公安局&lt;"
+MARKUP_AGENCY_EN = "Wanzhou <b>PSB</b> &lt;"
+
+# plotly.js 4.1.1 (static/vendor/plotly), src/lib/svg_text_utils.js: how buildSVGText reads a text.
+PLOTLY_NEWLINES = re.compile(r"(\r\n?|\n)")
+PLOTLY_SPLIT_TAGS = re.compile(r"(<[^<>]*>)")
+PLOTLY_ONE_TAG = re.compile(r"<(\/?)([^ >]*)(\s+(.*))?>", re.IGNORECASE)
+PLOTLY_TAG_STYLES = {"sup", "sub", "s", "u", "b", "i", "a", "span", "em"}
+PLOTLY_ENTITY = re.compile(r"&(#\d+|#x[\da-fA-F]+|[a-z]+);")
+PLOTLY_ENTITIES = {"mu": "μ", "amp": "&", "lt": "<", "gt": ">", "nbsp": "\xa0", "times": "×", "plusmn": "±", "deg": "°"}
+
+
+def plotly_entity(match: re.Match) -> str:
+    code = match.group(1)
+    if code.startswith("#x"):
+        return chr(int(code[2:], 16))
+    if code.startswith("#"):
+        return chr(int(code[1:]))
+    return PLOTLY_ENTITIES.get(code, match.group(0))
+
+
+def plotly_draws(text: str) -> tuple[str, list[str]]:
+    """What plotly.js draws for ``text``: the characters shown (a ``<br>`` as a newline) and the tags it obeys."""
+    shown, tags = [], []
+    for part in PLOTLY_SPLIT_TAGS.split(PLOTLY_NEWLINES.sub(" ", text)):
+        tag = PLOTLY_ONE_TAG.search(part)
+        name = tag.group(2).lower() if tag else None
+        if name == "br":
+            shown.append("\n")
+        elif name in PLOTLY_TAG_STYLES:
+            tags.append(part)
+        else:
+            shown.append(PLOTLY_ENTITY.sub(plotly_entity, part))
+    return "".join(shown), tags
+
+
+def drawn_texts(payload: dict) -> list[str]:
+    """Every string of a chart payload's data and layout as plotly.js draws it, failing on any tag it would obey."""
+    texts = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            shown, tags = plotly_draws(value)
+            assert tags == [], f"plotly.js reads {tags} in {value!r} as markup"
+            texts.append(shown)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(payload["data"])
+    walk(payload["layout"])
+    return texts
+
+
+def draws_literally(payload: dict, text: str) -> bool:
+    """Whether some text of the chart shows ``text`` as typed (wrapped lines joined; wrapping may drop a space)."""
+    typed = re.sub(r"\s", "", text)
+    return any(typed in re.sub(r"\s", "", shown) for shown in drawn_texts(payload))
+
+
+def test_plotly_text_escapes_markup_and_entities_and_breaks_lines_with_br():
+    assert plotly_text('<a href="x">&lt;</a>\n<br>') == '&lt;a href="x"&gt;&amp;lt;&lt;/a&gt;<br>&lt;br&gt;'
+    assert plotly_draws(plotly_text(MARKUP_NAME)) == (MARKUP_NAME, [])
+    assert plotly_draws(plotly_text("第一行\n第二行")) == ("第一行\n第二行", [])
+
+
+def markup_sections(year: int = 2022, previous_year: int | None = None) -> tuple:
+    """A mediation section whose disputes bars and follow-up tiles are named in markup, in a report whose
+    agency is markup, and (with ``previous_year``) last year's section stating the same figures."""
+
+    def section_of(report_year: int):
+        report = make_report(report_year, agency=MARKUP_AGENCY, agency_en=MARKUP_AGENCY_EN)
+        section = make_section(report, "mediation")
+        named = {"name": MARKUP_NAME, "name_en": MARKUP_NAME_EN}
+        make_figure(section, 1, code="mediation.disputes_screened", value=Decimal(20000), **named)
+        make_figure(section, 2, code="mediation.disputes_resolved", value=Decimal(19726), name="化解矛盾糾紛")
+        make_figure(section, 3, code="mediation.return_visits", value=Decimal(1200), unit=Unit.CI, **named)
+        make_figure(section, 4, code="mediation.return_visit_rate", value=Decimal(100), unit=Unit.PERCENT)
+        return section
+
+    earlier = section_of(previous_year) if previous_year else None
+    return section_of(year), earlier
+
+
+def markup_charts(section, earlier=None) -> dict[str, dict]:
+    previous = {figure.code: figure for figure in Figure.objects.filter(section=earlier)} if earlier else None
+    rows = chart_rows(
+        Figure.objects.filter(section=section),
+        section_url=section.get_absolute_url(),
+        previous=previous,
+        previous_url=earlier.get_absolute_url() if earlier else "",
+    )
+    charts = section_charts(
+        "mediation",
+        rows,
+        source=citation(section.report),
+        year=section.report.year,
+        previous_year=earlier.report.year if earlier else None,
+        previous_source=citation(earlier.report) if earlier else "",
+    )
+    return {chart["key"]: chart for chart in charts}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("previous_year", [None, 2021], ids=["one-year", "both-years"])
+@pytest.mark.parametrize(
+    ("language", "name", "agency"),
+    [("zh-hant", MARKUP_NAME, MARKUP_AGENCY), ("en", MARKUP_NAME_EN, MARKUP_AGENCY_EN)],
+    ids=["zh-hant", "en"],
+)
+def test_section_charts_draw_an_editors_markup_in_bar_charts_as_typed(previous_year, language, name, agency):
+    with translation.override(language):
+        chart = markup_charts(*markup_sections(previous_year=previous_year))["disputes"]
+    assert chart["kind"] == "bars"
+    payload = chart["payload"]
+    assert draws_literally(payload, name), "the bar's label"
+    assert draws_literally(payload, agency), "the source note"
+    if previous_year:
+        assert [trace["name"] for trace in payload["data"]] == (
+            ["2021 年", "2022 年"] if language == "zh-hant" else ["2021", "2022"]
+        )
+    # The builder's own line breaks still break lines: the note is several lines.
+    assert "\n" in plotly_draws(payload["layout"]["annotations"][-1]["text"])[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("previous_year", [None, 2021], ids=["one-year", "both-years"])
+def test_section_charts_show_an_editors_markup_in_tiles_and_table_views_as_typed(previous_year):
+    charts = markup_charts(*markup_sections(previous_year=previous_year))
+    assert charts["follow-up"]["kind"] == "tiles"
+    for key in ("follow-up", "disputes"):
+        html = render_to_string("includes/_chart.html", {"chart": charts[key]})
+        assert escape(MARKUP_NAME) in html and escape(MARKUP_AGENCY) in html, key
+        assert 'evil.example/x">' not in html and "<b>" not in html, key

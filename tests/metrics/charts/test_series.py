@@ -4,7 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from common.languages import citation
+from metrics.charts.builders import chart_payload
 from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
+from metrics.series_views import series_points
+from tests.factories import make_figure, make_report, make_section
+from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME, draws_literally
 
 
 def point(year, value, unit="起", qualifier="exact"):
@@ -30,3 +35,18 @@ def test_build_series_chart_draws_bars_on_a_zero_based_axis_naming_the_unit():
 def test_build_series_chart_refuses_one_bar_or_mixed_units(points):
     with pytest.raises(ValueError):
         build_series_chart(points, title="t", source="s")
+
+
+@pytest.mark.django_db
+def test_build_series_chart_draws_an_editors_markup_as_typed():
+    series = []
+    for year in (2021, 2022):
+        section = make_section(make_report(year, agency=MARKUP_AGENCY), "mediation")
+        figure = make_figure(section, 1, code="mediation.disputes_screened", name=MARKUP_NAME, value=Decimal(year))
+        series.append(figure)
+    source = f"資料來源：{citation(series[-1].report)}"
+    figure = build_series_chart(series_points(series), title=f"{MARKUP_NAME}（歷年）", source=source)
+    payload = chart_payload(figure)
+    assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
+    assert draws_literally(payload, source), "the source note"
+    assert payload["data"][0]["x"] == ["2021", "2022"]
