@@ -1,10 +1,36 @@
-"""The portal's middleware: answers for a database outage, and the login requirement that allows for it."""
+"""The portal's middleware: the request time limit, answers for a database outage, and the login requirement."""
 
+from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.db import connection
 
+from wanzhou_police.limits import RequestTimeLimitExceeded, WorkerTimeout, deadline
 from wanzhou_police.outages import DATABASE
-from wanzhou_police.views import DATABASE_DOWN_ERRORS, database_unavailable
+from wanzhou_police.views import DATABASE_DOWN_ERRORS, database_unavailable, time_limit_exceeded
+
+
+class RequestTimeLimitMiddleware:
+    """Stops the request's work after ``settings.REQUEST_TIME_LIMIT_SECONDS`` and answers 503.
+
+    First in the list, so the limit covers every other middleware too. The
+    interruption is usually raised inside an inner middleware or the view, and
+    ``views.server_error`` answers it there, so the answer still passes through
+    the security and CSP middleware; this one answers only when the limit runs
+    out between two of them, and for gunicorn's own timeout (``WorkerTimeout``,
+    which Django's handlers let through). A streaming response's body is produced
+    after this returns and is bounded by gunicorn's timeout alone. See
+    wanzhou_police/limits.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            with deadline(settings.REQUEST_TIME_LIMIT_SECONDS):
+                return self.get_response(request)
+        except (RequestTimeLimitExceeded, WorkerTimeout):
+            return time_limit_exceeded(request)
 
 
 class DatabaseOutageMiddleware:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the time limit covers every other middleware too (REQUEST_TIME_LIMIT_SECONDS below).
+    "wanzhou_police.middleware.RequestTimeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,11 +115,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# --- Time limits: every request's work is bounded -------------------------------------
+# Three limits nest, each stopping what the one inside it cannot reach:
+# 1. DATABASE_STATEMENT_TIMEOUT_SECONDS: PostgreSQL cancels one SQL statement that runs longer
+#    (https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-STATEMENT-TIMEOUT);
+#    the request answers 503 (views.server_error), and the database is not marked down.
+#    Pages query for milliseconds and a full export of 100,000 figures for about a second
+#    (bench/results.md), so 10 s is far past any statement that works as intended.
+# 2. REQUEST_TIME_LIMIT_SECONDS: the request's own work (Python, reading the request body)
+#    is interrupted and answered 503 (wanzhou_police/limits.py); under gunicorn's sync workers only.
+# 3. gunicorn's `timeout` (GUNICORN_TIMEOUT, 60 s in gunicorn.conf.py): kills the worker whose
+#    request outlives both, streamed export bodies and code stuck in C included. gthread workers
+#    heart-beat while a request runs, so this timeout never fired for a long request there
+#    (https://docs.gunicorn.org/en/stable/settings.html#timeout): the portal runs sync workers.
+# Each is switched off with 0.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "10"))
+# Twice the statement timeout: a request that met one slow statement still has time to answer.
+REQUEST_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_REQUEST_TIME_LIMIT", "20"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     # An unreachable database host answers 503 within seconds instead of holding a worker
     # for the operating system's TCP timeout (minutes).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+    # Ours first, so a statement_timeout in DATABASE_URL's own ?options= wins.
+    _options["options"] = (
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)} {_options.get('options', '')}".strip()
     )
 
 # Local memory by default (one process); CACHE_URL=redis://host:6379/1 shares the

@@ -1,4 +1,4 @@
-"""The production settings for the fault tests' gunicorn, with static files from the finders.
+"""The production settings for the fault tests' gunicorn, with static files from the finders and test-only URLs.
 
 Everything else (database, cache, sessions, error pages) comes from
 wanzhou_police.settings and the environment the test gives the server, so the
@@ -10,3 +10,6 @@ from wanzhou_police.settings import *  # noqa: F403
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+# The portal's URLs and a few test-only views that run too long (the time-limit tests).
+ROOT_URLCONF = "tests.wanzhou_police.fault_urls"

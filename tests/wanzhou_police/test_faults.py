@@ -11,27 +11,23 @@ import logging
 import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.wanzhou_police.servers import free_port, gunicorn, postgres_reachable
 from wanzhou_police import cache as resilient_cache
 from wanzhou_police import outages
 from wanzhou_police.outages import Outage
 
 pytestmark = pytest.mark.django_db
 
-PROJECT = Path(settings.BASE_DIR)
 CLOSED_CACHE = {
     "default": {
         "BACKEND": "wanzhou_police.cache.ResilientRedisCache",
@@ -39,12 +35,6 @@ CLOSED_CACHE = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- The cache down --------------------------------------------------------------
@@ -212,50 +202,14 @@ def http(port: int, method: str, path: str, *, cookie: str = "") -> tuple[int, d
 @pytest.fixture
 def portal_without_database(tmp_path):
     """gunicorn with the production settings, database and cache on closed ports: (port, database port, log)."""
-    port, database_port = free_port(), free_port()
+    database_port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.wanzhou_police.fault_settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_HTTPS="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    with gunicorn(
+        log,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{database_port}/postgres",
         CACHE_URL="redis://127.0.0.1:1/0",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        GUNICORN_ACCESS_LOG="/dev/null",
-    )
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "wanzhou_police/gunicorn.conf.py"],
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("gunicorn did not start:\n" + log.read_text()) from None
-                time.sleep(0.2)
+    ) as port:
         yield port, database_port, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def postgres_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        return False
-    return True
 
 
 def test_database_down_every_request_answers_503_and_recovers_by_itself(portal_without_database):
