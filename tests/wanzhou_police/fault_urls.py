@@ -7,6 +7,7 @@ import os
 import signal
 import time
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
@@ -69,11 +70,15 @@ def database_sleep(request, seconds):
     return answer(f"database slept {seconds} s")
 
 
+# In the page languages, as the portal's pages are: /en/_test/… answers in English.
 urlpatterns = [
-    path("_test/sleep/<int:seconds>", sleep),
-    path("_test/spin/<int:seconds>", spin),
-    path("_test/stuck/<int:seconds>", stuck),
-    path("_test/frozen/<int:seconds>", frozen),
-    path("_test/database-sleep/<int:seconds>", database_sleep),
+    *i18n_patterns(
+        path("_test/sleep/<int:seconds>", sleep),
+        path("_test/spin/<int:seconds>", spin),
+        path("_test/stuck/<int:seconds>", stuck),
+        path("_test/frozen/<int:seconds>", frozen),
+        path("_test/database-sleep/<int:seconds>", database_sleep),
+        prefix_default_language=False,
+    ),
     *portal.urlpatterns,
 ]

@@ -77,6 +77,19 @@ def test_request_past_its_time_limit_is_answered_503_at_the_limit(path):
     assert not outages.DATABASE.is_down
 
 
+@override_settings(ROOT_URLCONF=FAULT_URLS, REQUEST_TIME_LIMIT_SECONDS=0.3)
+@pytest.mark.parametrize(
+    ("prefix", "lang", "title"),
+    [("/en", "en", "Request took too long"), ("/zh-hans", "zh-Hans", "处理时间过长")],
+    ids=["en", "zh-hans"],
+)
+def test_time_limit_page_speaks_the_page_language(prefix, lang, title):
+    response = Client(raise_request_exception=False).get(f"{prefix}/_test/sleep/5")
+    assert response.status_code == 503
+    assert f'<html lang="{lang}">' in response.content.decode()
+    assert title in response.content.decode()
+
+
 @override_settings(ROOT_URLCONF=FAULT_URLS, REQUEST_TIME_LIMIT_SECONDS=2)
 def test_request_within_its_time_limit_is_served(client):
     response = client.get("/_test/sleep/0")
