@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
-from django.db import connection
 
 from wanzhou_police.limits import RequestTimeLimitExceeded, WorkerTimeout, deadline
 from wanzhou_police.outages import DATABASE
-from wanzhou_police.views import DATABASE_DOWN_ERRORS, database_unavailable, time_limit_exceeded
+from wanzhou_police.views import database_unavailable, time_limit_exceeded
 
 
 class RequestTimeLimitMiddleware:
@@ -39,10 +38,11 @@ class DatabaseOutageMiddleware:
     The outage becomes known at the first request whose database access fails
     (``views.server_error``). From then on each request is answered here, before
     the session, authentication or any view runs, except the health check, which
-    probes the database itself. Once per ``DATABASE.retry_seconds`` a request
-    tries to connect instead; when that succeeds the outage is over and the
-    request is served. Place it after the static-file and header middleware
-    (their work needs no database) and before the session middleware.
+    reports the outage itself. No request waits for the database meanwhile: the
+    outage's prober thread tries it every ``DATABASE.retry_seconds``
+    (wanzhou_police/outages.py), and its first success lets requests through
+    again. Place it after the static-file and header middleware (their work
+    needs no database) and before the session middleware.
     """
 
     def __init__(self, get_response):
@@ -52,17 +52,9 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not DATABASE.is_down or getattr(view_func, "probes_the_database", False):
-            return None
-        if DATABASE.should_try():
-            try:
-                connection.ensure_connection()
-            except DATABASE_DOWN_ERRORS as error:
-                DATABASE.failed(error)
-            else:
-                DATABASE.recovered()
-                return None
-        return database_unavailable()
+        if DATABASE.is_down and not getattr(view_func, "probes_the_database", False):
+            return database_unavailable()
+        return None
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

@@ -134,11 +134,17 @@ DATABASE_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STATEMENT_T
 # Twice the statement timeout: a request that met one slow statement still has time to answer.
 REQUEST_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_REQUEST_TIME_LIMIT", "20"))
 
+# How long the first request to meet a database that does not answer (down, unreachable, or
+# accepting connections and never replying) waits before its 503. Once one request has met it,
+# the others get the 503 at once and one thread per process tries again every 2 s
+# (wanzhou_police/outages.py DATABASE). A healthy PostgreSQL on the network connects in
+# milliseconds; libpq counts whole seconds, and 2 rather than 1 keeps a busy server from being
+# taken for a dead one (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNECT-CONNECT-TIMEOUT).
+DATABASE_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    # An unreachable database host answers 503 within seconds instead of holding a worker
-    # for the operating system's TCP timeout (minutes).
-    _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS)
     # Ours first, so a statement_timeout in DATABASE_URL's own ?options= wins.
     _options["options"] = (
         f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)} {_options.get('options', '')}".strip()
