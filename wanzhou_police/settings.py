@@ -214,6 +214,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `make run` sets it to 0 to serve plain http on 127.0.0.1.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Django's page has an inline <style> that CONTENT_SECURITY_POLICY blocks; ours is a portal page.
+CSRF_FAILURE_VIEW = "wanzhou_police.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS

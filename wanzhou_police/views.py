@@ -1,4 +1,4 @@
-"""Operational endpoints that belong to no app: the health check and the last-resort error handler."""
+"""Endpoints that belong to no app: the health check, the CSRF failure page, the last-resort error handler."""
 
 import sys
 
@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -69,6 +71,18 @@ def healthz(request):
 # The health check answers for the database itself (DatabaseOutageMiddleware lets it through):
 # with a query while the database is up, with the outage's record while it is down.
 healthz.probes_the_database = True
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: 403 and the portal's page for a form whose security token did not check out.
+
+    Django's own page carries an inline ``<style>`` that the Content-Security-Policy
+    blocks. This one is the portal's base page, in the page language, saying that
+    nothing was done and how to send the form again; the reason stays in the log
+    (Django logs it as "Forbidden (…)"), except that a browser sending no cookie at
+    all is told to allow them.
+    """
+    return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)
 
 
 def server_error(request):

@@ -1,8 +1,10 @@
-"""The health check, the last-resort error handler and the answers during a known database outage."""
+"""The health check, the CSRF failure page, the last-resort error handler and the answers during an outage."""
+
+import re
 
 import pytest
 from django.db import OperationalError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from wanzhou_police import middleware, views
 from wanzhou_police.outages import Outage
@@ -80,3 +82,57 @@ def test_healthz_during_a_known_outage_answers_from_the_record(
         response = client.get(path)
     assert response.status_code == 503
     assert response.content.decode() == "database: unavailable\ncache: ok\n"
+
+
+LOGIN_FORMS = ("/accounts/login/", "/admin/login/")
+
+
+def assert_portal_page_without_inline_style_or_script(response) -> str:
+    body = response.content.decode()
+    assert "<style" not in body and " style=" not in body
+    assert all(" src=" in tag for tag in re.findall(r"<script\b[^>]*>", body))
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self'" in policy and "unsafe-inline" not in policy
+    assert 'class="site-header"' in body  # the portal's base page, not Django's
+    return body
+
+
+@pytest.mark.parametrize("path", LOGIN_FORMS)
+def test_csrf_failure_on_a_login_form_is_the_portals_403_page(path, django_assert_num_queries):
+    client = Client(enforce_csrf_checks=True)
+    client.get(path)  # the form page sets the CSRF cookie
+    with django_assert_num_queries(0):
+        response = client.post(path, {"username": "staff", "password": "x"})  # without the form's token
+    assert response.status_code == 403
+    body = assert_portal_page_without_inline_style_or_script(response)
+    assert "<title>表單已過期</title>" in body
+    assert "沒有通過安全檢查，所以沒有處理" in body
+    assert "表單頁面開啟太久" in body
+    assert 'href="/accounts/login/"' in body
+
+
+def test_csrf_failure_without_a_cookie_asks_to_allow_cookies():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "staff", "password": "x"})
+    assert response.status_code == 403
+    assert "請允許本站使用 Cookie" in assert_portal_page_without_inline_style_or_script(response)
+
+
+def test_csrf_failure_when_logged_in_keeps_the_navigation(viewer_client, report_2021, django_assert_num_queries):
+    viewer_client.handler.enforce_csrf_checks = True
+    viewer_client.get("/")  # the CSRF cookie
+    with django_assert_num_queries(5):  # session, user; the navigation: revision, reports, sections
+        response = viewer_client.post("/accounts/logout/")
+    assert response.status_code == 403
+    body = assert_portal_page_without_inline_style_or_script(response)
+    assert "表單已過期" in body
+    assert 'href="/"' in body and "登出" in body
+    assert "_auth_user_id" in viewer_client.session  # nothing was done: still logged in
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("/en", "Form expired"), ("/zh-hans", "表单已过期")])
+def test_csrf_failure_page_speaks_the_page_language(prefix, title):
+    client = Client(enforce_csrf_checks=True)
+    client.get(f"{prefix}/accounts/login/")
+    response = client.post(f"{prefix}/accounts/login/", {"username": "staff", "password": "x"})
+    assert response.status_code == 403
+    assert f"<title>{title}</title>" in assert_portal_page_without_inline_style_or_script(response)
