@@ -10,8 +10,11 @@ settings.py). It closes the connection after each answer: keep-alive to the
 browser is the proxy's.
 """
 
+import hashlib
 import multiprocessing
 import os
+import re
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -33,6 +36,29 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
 wsgi_app = "wanzhou_police.wsgi:application"
+
+
+def instance_control_socket(bind_address: str) -> str:
+    """The control socket of the instance serving ``bind_address``, in gunicorn's own directory for them.
+
+    gunicorn's default is one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl, else
+    ~/.gunicorn/gunicorn.ctl): each instance that starts takes it over from the one
+    before, and the first to stop deletes it, so ``gunicornc`` reaches the wrong
+    instance or none. The bind address is unique per host, so the path is too: its
+    readable part, cut short (a socket path must fit 108 bytes), and a hash of all of it.
+    """
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    directory = Path(runtime) if runtime and Path(runtime).is_dir() else Path.home() / ".gunicorn"
+    readable = re.sub(r"[^A-Za-z0-9.]+", "-", bind_address).strip("-")[:32]
+    digest = hashlib.sha256(bind_address.encode()).hexdigest()[:12]
+    return str(directory / f"wanzhou-police-{readable}-{digest}.ctl")
+
+
+# This instance's own control socket (`gunicornc -s PATH`): derived from GUNICORN_BIND, or
+# GUNICORN_CONTROL_SOCKET names the path, or GUNICORN_CONTROL_SOCKET=off runs without one.
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+control_socket_disable = _control.lower() == "off"
+control_socket = instance_control_socket(bind) if _control.lower() in {"", "off"} else _control
 
 
 def post_request(worker, req, environ, resp):

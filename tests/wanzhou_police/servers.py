@@ -33,7 +33,8 @@ def gunicorn(log: Path, **env_extra: str):
     """gunicorn with wanzhou_police/gunicorn.conf.py and tests/wanzhou_police/fault_settings.py: yields its port.
 
     The environment is the production one (no DJANGO_*, DATABASE_*, CACHE_* from the
-    test run), plain http, one worker, plus ``env_extra``; output goes to ``log``.
+    test run), plain http, one worker, plus ``env_extra``; output goes to ``log``,
+    and the control socket sits beside it.
     """
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
@@ -45,6 +46,8 @@ def gunicorn(log: Path, **env_extra: str):
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
         GUNICORN_ACCESS_LOG="/dev/null",
+        # Beside the log, so no test server takes over the control socket of another instance on this host.
+        GUNICORN_CONTROL_SOCKET=str(log.with_suffix(".ctl")),
     )
     env.update(env_extra)
     with log.open("w") as output:
