@@ -2,8 +2,9 @@
 
 Everything else (database, cache, sessions, error pages) comes from
 wanzhou_police.settings and the environment the test gives the server, so the
-server fails exactly as production would; only collectstatic's manifest, which
-a test run does not build, is replaced by the finders.
+server fails exactly as production would. Only collectstatic's manifest, which
+a test run does not build, is replaced by the finders, and the URLs add the
+time-limit tests' slow views (fault_urls.py), which no production URL reaches.
 """
 
 from wanzhou_police.settings import *  # noqa: F403
