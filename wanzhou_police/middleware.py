@@ -11,14 +11,14 @@ from wanzhou_police.views import database_unavailable, time_limit_exceeded
 class RequestTimeLimitMiddleware:
     """Stops the request's work after ``settings.REQUEST_TIME_LIMIT_SECONDS`` and answers 503.
 
-    First in the list, so the limit covers every other middleware too. The
-    interruption is usually raised inside an inner middleware or the view, and
-    ``views.server_error`` answers it there, so the answer still passes through
-    the security and CSP middleware; this one answers only when the limit runs
-    out between two of them, and for gunicorn's own timeout (``WorkerTimeout``,
-    which Django's handlers let through). A streaming response's body is produced
-    after this returns and is bounded by gunicorn's timeout alone. See
-    wanzhou_police/limits.py.
+    Right after the header middleware (security, static files, CSP), whose work
+    is short and whose headers every answer should carry, and before everything
+    that reads the database or renders. The interruption is usually raised inside
+    an inner middleware or the view and answered there by ``views.server_error``;
+    this one answers when the limit runs out between two middleware, and for
+    gunicorn's own timeout (``WorkerTimeout``, which Django's handlers let
+    through). A streaming response's body is produced after this returns and is
+    bounded by gunicorn's timeout alone. See wanzhou_police/limits.py.
     """
 
     def __init__(self, get_response):

@@ -57,11 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the time limit covers every other middleware too (REQUEST_TIME_LIMIT_SECONDS below).
-    "wanzhou_police.middleware.RequestTimeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The time limit (REQUEST_TIME_LIMIT_SECONDS below) covers all that follows; its 503 gets the headers above.
+    "wanzhou_police.middleware.RequestTimeLimitMiddleware",
     # While the database is down: 503 before the session or the user is loaded.
     "wanzhou_police.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -142,13 +142,14 @@ def limited_portal(tmp_path_factory):
 
 
 def timed_get(port: int, path: str) -> tuple[int | str, str, float]:
-    """(status or the name of the connection error, body, seconds)."""
+    """(status or the name of the connection error, body, seconds); a 503 must carry the CSP."""
     start = time.monotonic()
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
             status, body = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         status, body = error.code, error.read().decode()
+        assert "Content-Security-Policy" in error.headers
     except (ConnectionError, urllib.error.URLError) as error:
         status, body = type(error).__name__, ""
     return status, body, time.monotonic() - start
