@@ -1,10 +1,35 @@
-"""The portal's middleware: answers for a database outage, and the login requirement that allows for it."""
+"""The portal's middleware: the request time limit, answers for a database outage, and the login requirement."""
 
+from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
-from django.db import connection
 
+from wanzhou_police.limits import RequestTimeLimitExceeded, WorkerTimeout, deadline
 from wanzhou_police.outages import DATABASE
-from wanzhou_police.views import DATABASE_DOWN_ERRORS, database_unavailable
+from wanzhou_police.views import database_unavailable, time_limit_exceeded
+
+
+class RequestTimeLimitMiddleware:
+    """Stops the request's work after ``settings.REQUEST_TIME_LIMIT_SECONDS`` and answers 503.
+
+    Right after the header middleware (security, static files, CSP), whose work
+    is short and whose headers every answer should carry, and before everything
+    that reads the database or renders. The interruption is usually raised inside
+    an inner middleware or the view and answered there by ``views.server_error``;
+    this one answers when the limit runs out between two middleware, and for
+    gunicorn's own timeout (``WorkerTimeout``, which Django's handlers let
+    through). A streaming response's body is produced after this returns and is
+    bounded by gunicorn's timeout alone. See wanzhou_police/limits.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            with deadline(settings.REQUEST_TIME_LIMIT_SECONDS):
+                return self.get_response(request)
+        except (RequestTimeLimitExceeded, WorkerTimeout):
+            return time_limit_exceeded(request)
 
 
 class DatabaseOutageMiddleware:
@@ -13,10 +38,11 @@ class DatabaseOutageMiddleware:
     The outage becomes known at the first request whose database access fails
     (``views.server_error``). From then on each request is answered here, before
     the session, authentication or any view runs, except the health check, which
-    probes the database itself. Once per ``DATABASE.retry_seconds`` a request
-    tries to connect instead; when that succeeds the outage is over and the
-    request is served. Place it after the static-file and header middleware
-    (their work needs no database) and before the session middleware.
+    reports the outage itself. No request waits for the database meanwhile: the
+    outage's prober thread tries it every ``DATABASE.retry_seconds``
+    (wanzhou_police/outages.py), and its first success lets requests through
+    again. Place it after the static-file and header middleware (their work
+    needs no database) and before the session middleware.
     """
 
     def __init__(self, get_response):
@@ -26,17 +52,9 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not DATABASE.is_down or getattr(view_func, "probes_the_database", False):
-            return None
-        if DATABASE.should_try():
-            try:
-                connection.ensure_connection()
-            except DATABASE_DOWN_ERRORS as error:
-                DATABASE.failed(error)
-            else:
-                DATABASE.recovered()
-                return None
-        return database_unavailable()
+        if DATABASE.is_down and not getattr(view_func, "probes_the_database", False):
+            return database_unavailable()
+        return None
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

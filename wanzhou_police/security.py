@@ -57,11 +57,21 @@ def client_ip(request) -> str | None:
 
 
 def _ip_address(text: str) -> str | None:
-    """``text`` as a canonical IPv4 or IPv6 address, or None when it is not one."""
+    """``text`` as a canonical IPv4 or IPv6 address that PostgreSQL's inet stores, or None when it is not one.
+
+    An IPv6 zone id (``fe80::1%eth0``) names an interface on the sender's own host:
+    it is dropped, so one address counts as one whatever zone a header claims (and
+    PostgreSQL refuses zone ids of 40 characters or more, and NUL). An IPv4-mapped
+    IPv6 address (``::ffff:203.0.113.9``) counts as its IPv4 address.
+    """
     try:
-        return str(ipaddress.ip_address(text))
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address):
+        address = ipaddress.IPv6Address(address.packed)  # the same 128 bits, without the zone id
+        address = address.ipv4_mapped or address
+    return str(address)
 
 
 class LoginThrottle(AxesDatabaseHandler):

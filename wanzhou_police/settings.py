@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The time limit (REQUEST_TIME_LIMIT_SECONDS below) covers all that follows; its 503 gets the headers above.
+    "wanzhou_police.middleware.RequestTimeLimitMiddleware",
     # While the database is down: 503 before the session or the user is loaded.
     "wanzhou_police.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,11 +115,39 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# --- Time limits: every request's work is bounded -------------------------------------
+# Three limits nest, each stopping what the one inside it cannot reach:
+# 1. DATABASE_STATEMENT_TIMEOUT_SECONDS: PostgreSQL cancels one SQL statement that runs longer
+#    (https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-STATEMENT-TIMEOUT);
+#    the request answers 503 (views.server_error), and the database is not marked down.
+#    Pages query for milliseconds and a full export of 100,000 figures for about a second
+#    (bench/results.md), so 10 s is far past any statement that works as intended.
+# 2. REQUEST_TIME_LIMIT_SECONDS: the request's own work (Python, reading the request body)
+#    is interrupted and answered 503 (wanzhou_police/limits.py); under gunicorn's sync workers only.
+# 3. gunicorn's `timeout` (GUNICORN_TIMEOUT, 60 s in gunicorn.conf.py): kills the worker whose
+#    request outlives both, streamed export bodies and code stuck in C included. gthread workers
+#    heart-beat while a request runs, so this timeout never fired for a long request there
+#    (https://docs.gunicorn.org/en/stable/settings.html#timeout): the portal runs sync workers.
+# Each is switched off with 0.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "10"))
+# Twice the statement timeout: a request that met one slow statement still has time to answer.
+REQUEST_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_REQUEST_TIME_LIMIT", "20"))
+
+# How long the first request to meet a database that does not answer (down, unreachable, or
+# accepting connections and never replying) waits before its 503. Once one request has met it,
+# the others get the 503 at once and one thread per process tries again every 2 s
+# (wanzhou_police/outages.py DATABASE). A healthy PostgreSQL on the network connects in
+# milliseconds; libpq counts whole seconds, and 2 rather than 1 keeps a busy server from being
+# taken for a dead one (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNECT-CONNECT-TIMEOUT).
+DATABASE_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable database host answers 503 within seconds instead of holding a worker
-    # for the operating system's TCP timeout (minutes).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS)
+    # Ours first, so a statement_timeout in DATABASE_URL's own ?options= wins.
+    _options["options"] = (
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)} {_options.get('options', '')}".strip()
     )
 
 # Local memory by default (one process); CACHE_URL=redis://host:6379/1 shares the
@@ -184,6 +214,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `make run` sets it to 0 to serve plain http on 127.0.0.1.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Django's page has an inline <style> that CONTENT_SECURITY_POLICY blocks; ours is a portal page.
+CSRF_FAILURE_VIEW = "wanzhou_police.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS

@@ -1,4 +1,4 @@
-"""Operational endpoints that belong to no app: the health check and the last-resort error handler."""
+"""Endpoints that belong to no app: the health check, the CSRF failure page, the last-resort error handler."""
 
 import sys
 
@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wanzhou_police.limits import TIME_LIMIT_EXCEEDED_ENVIRON_KEY, RequestTimeLimitExceeded
 from wanzhou_police.outages import DATABASE
 
 #: Seconds a client is asked to wait before retrying while the database is down.
@@ -18,8 +21,15 @@ RETRY_AFTER_SECONDS = 30
 #: Errors that mean "the database did not answer" (refused, dropped, timed out), not a bug in a query.
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 
+#: PostgreSQL's SQLSTATE query_canceled: a statement ran past ``statement_timeout``
+#: (settings.DATABASE_STATEMENT_TIMEOUT_SECONDS); the database itself answered.
+QUERY_CANCELED = "57014"
+
 
 def database_state() -> str:
+    """ "ok" or "unavailable"; during a known outage the outage's prober answers, not a new connection."""
+    if DATABASE.is_down:
+        return "unavailable"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -58,8 +68,21 @@ def healthz(request):
     return response
 
 
-# The health check always asks the database itself, even while the outage middleware answers for it.
+# The health check answers for the database itself (DatabaseOutageMiddleware lets it through):
+# with a query while the database is up, with the outage's record while it is down.
 healthz.probes_the_database = True
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: 403 and the portal's page for a form whose security token did not check out.
+
+    Django's own page carries an inline ``<style>`` that the Content-Security-Policy
+    blocks. This one is the portal's base page, in the page language, saying that
+    nothing was done and how to send the form again; the reason stays in the log
+    (Django logs it as "Forbidden (…)"), except that a browser sending no cookie at
+    all is told to allow them.
+    """
+    return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)
 
 
 def server_error(request):
@@ -70,10 +93,17 @@ def server_error(request):
     Django turns every middleware's exception into a response on the spot; this
     handler is the one place that sees them all. The database being down gets 503,
     the portal's own page, ``Retry-After``, and one log line per incident, and from
-    then on ``DatabaseOutageMiddleware`` answers for it; anything else is the plain
-    500 page, logged by Django as usual. Neither touches the database.
+    then on ``DatabaseOutageMiddleware`` answers for it. A request stopped at its
+    time limit, or whose query PostgreSQL cancelled at the statement timeout, gets
+    503 and the time-limit page, logged by Django with the traceback of where it was
+    stopped; the database is not marked down. Anything else is the plain 500 page,
+    logged by Django as usual. None of them touches the database.
     """
     error = sys.exc_info()[1]
+    if isinstance(error, RequestTimeLimitExceeded):
+        return time_limit_exceeded(request)
+    if statement_timed_out(error):
+        return time_limit_exceeded(request, replace_worker=False)
     if isinstance(error, DATABASE_DOWN_ERRORS):
         DATABASE.failed(error)
         return database_unavailable()
@@ -87,6 +117,27 @@ def database_unavailable() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # The outage is logged once per incident (outages.DATABASE), not once per request by Django.
     response._has_been_logged = True
+    return response
+
+
+def statement_timed_out(error: BaseException | None) -> bool:
+    """True when ``error`` is PostgreSQL cancelling a statement, not the database going away."""
+    return isinstance(error, OperationalError) and getattr(error.__cause__, "pgcode", None) == QUERY_CANCELED
+
+
+def time_limit_exceeded(request, *, replace_worker: bool = True) -> HttpResponse:
+    """503, the portal's page saying the request took too long and was stopped, and ``Retry-After``.
+
+    ``replace_worker`` asks gunicorn (the ``post_request`` hook in gunicorn.conf.py) to
+    replace this worker process once the answer is sent: a request interrupted at an
+    arbitrary point may have left some library's state half-changed. A statement
+    that PostgreSQL cancelled raised an ordinary exception and needs no such care.
+    """
+    if replace_worker:
+        request.environ[TIME_LIMIT_EXCEEDED_ENVIRON_KEY] = True
+    response = _render("503_time_limit.html", HttpResponse, fallback="request took too long, stopped\n")
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

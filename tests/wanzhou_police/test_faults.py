@@ -3,21 +3,19 @@
 Outages are made by pointing the URLs at closed ports on 127.0.0.1, never by
 stopping the machine's PostgreSQL or Redis. The cache outage runs in-process
 against the test database; the database outage runs the production settings in
-a real gunicorn, whose database URL points at a closed port, and then brings the
-database back by opening that port (a relay to the local PostgreSQL).
+a real gunicorn, whose database URL points at a closed port or at a port that
+accepts and never answers, and then brings the database back by opening that
+port (a relay to the local PostgreSQL).
 """
 
 import logging
 import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,13 +23,13 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.wanzhou_police.servers import free_port, gunicorn, postgres_reachable
 from wanzhou_police import cache as resilient_cache
 from wanzhou_police import outages
 from wanzhou_police.outages import Outage
 
 pytestmark = pytest.mark.django_db
 
-PROJECT = Path(settings.BASE_DIR)
 CLOSED_CACHE = {
     "default": {
         "BACKEND": "wanzhou_police.cache.ResilientRedisCache",
@@ -39,12 +37,6 @@ CLOSED_CACHE = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- The cache down --------------------------------------------------------------
@@ -166,12 +158,22 @@ CSRF = "a" * 32
 
 
 class Relay:
-    """A TCP relay from ``port`` to PostgreSQL: the closed database port, opened."""
+    """A TCP relay from ``port`` to PostgreSQL: the closed database port, opened.
 
-    def __init__(self, port: int, target: tuple[str, int]):
+    A ``silent`` relay is a database that accepts connections and never answers
+    (a hung server, a firewall that drops): it holds every connection open and
+    sends nothing, until ``answer()`` makes it relay the connections that follow.
+    """
+
+    def __init__(self, port: int, target: tuple[str, int], *, silent: bool = False):
         self.target = target
+        self.silent = silent
+        self.held: list[socket.socket] = []
         self.server = socket.create_server(("127.0.0.1", port))
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def answer(self):
+        self.silent = False
 
     def _accept(self):
         while True:
@@ -179,6 +181,9 @@ class Relay:
                 client, _ = self.server.accept()
             except OSError:
                 return
+            if self.silent:
+                self.held.append(client)
+                continue
             upstream = socket.create_connection(self.target)
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
@@ -195,6 +200,8 @@ class Relay:
 
     def close(self):
         self.server.close()
+        for client in self.held:
+            client.close()
 
 
 def http(port: int, method: str, path: str, *, cookie: str = "") -> tuple[int, dict, str]:
@@ -212,50 +219,14 @@ def http(port: int, method: str, path: str, *, cookie: str = "") -> tuple[int, d
 @pytest.fixture
 def portal_without_database(tmp_path):
     """gunicorn with the production settings, database and cache on closed ports: (port, database port, log)."""
-    port, database_port = free_port(), free_port()
+    database_port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.wanzhou_police.fault_settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_HTTPS="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    with gunicorn(
+        log,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{database_port}/postgres",
         CACHE_URL="redis://127.0.0.1:1/0",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        GUNICORN_ACCESS_LOG="/dev/null",
-    )
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "wanzhou_police/gunicorn.conf.py"],
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("gunicorn did not start:\n" + log.read_text()) from None
-                time.sleep(0.2)
+    ) as port:
         yield port, database_port, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def postgres_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        return False
-    return True
 
 
 def test_database_down_every_request_answers_503_and_recovers_by_itself(portal_without_database):
@@ -296,12 +267,79 @@ def test_database_down_every_request_answers_503_and_recovers_by_itself(portal_w
         pytest.skip(message)
     relay = Relay(database_port, ("127.0.0.1", 5432))
     try:
-        # The outage middleware tries the database again once its retry interval has passed.
-        time.sleep(outages.DATABASE.retry_seconds + 0.5)
+        # The outage's prober tries the database again once its retry interval has passed.
+        health = wait_for_the_database(port, within=outages.DATABASE.retry_seconds + SLACK)
         login_page = http(port, "GET", "/accounts/login/")
-        health = http(port, "GET", "/healthz")
     finally:
         relay.close()
     assert login_page[0] == 200
     assert (health[0], health[2]) == (200, "database: ok\ncache: unavailable\n")
     assert log.read_text().count("database available again") == 1
+
+
+#: What a loaded machine may add to a wait before the answer arrives: seconds.
+SLACK = 1.5
+
+
+def wait_for_the_database(port: int, *, within: float) -> tuple[int, dict, str]:
+    """The first /healthz answer that says the database is up, asking every 0.1 s for ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while (health := http(port, "GET", "/healthz"))[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return health
+
+
+def timed(port: int, method: str, path: str, **kwargs) -> tuple[int, float]:
+    start = time.monotonic()
+    status = http(port, method, path, **kwargs)[0]
+    return status, time.monotonic() - start
+
+
+@pytest.mark.slow(reason="watches an outage for several retry intervals, then its end: about 15 s")
+def test_database_that_never_answers_costs_one_connect_timeout_then_nothing_until_it_answers(tmp_path):
+    """A database that accepts connections and never replies: the first request waits the
+    connect timeout (settings.DATABASE_CONNECT_TIMEOUT_SECONDS); once the outage is known no
+    request waits for it, while the prober keeps trying; when it answers, pages come back.
+
+    Before the prober (requests themselves retried every 2 s, connect timeout 5 s), two clients
+    asking once a second got a median of 2.5 s and 5.0 s for half of their requests, and
+    every /healthz took 5.0 s.
+    """
+    database_port = free_port()
+    silent = Relay(database_port, ("127.0.0.1", 5432), silent=True)
+    log = tmp_path / "gunicorn.log"
+    try:
+        with gunicorn(
+            log,
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{database_port}/postgres",
+            CACHE_URL="redis://127.0.0.1:1/0",
+        ) as port:
+            connect_timeout = int(settings.DATABASE_CONNECT_TIMEOUT_SECONDS)
+            status, seconds = timed(port, "GET", "/reports/2021/", cookie=secrets.token_hex(16))
+            assert status == 503
+            assert connect_timeout <= seconds < connect_timeout + SLACK
+            # Three retry intervals: the prober's tries, each waiting the connect timeout, cost requests nothing.
+            answers = []
+            watch_until = time.monotonic() + 3 * outages.DATABASE.retry_seconds
+            while time.monotonic() < watch_until:
+                for method, path in (("GET", "/reports/2021/"), ("POST", "/accounts/login/"), ("GET", "/healthz")):
+                    answers.append((method, path, *timed(port, method, path, cookie=secrets.token_hex(16))))
+                time.sleep(0.1)
+            assert {status for *_, status, _ in answers} == {503}
+            slowest = max(answers, key=lambda answer: answer[-1])
+            assert slowest[-1] < 1, slowest
+            assert len(silent.held) >= 2  # the prober did keep trying
+
+            if not postgres_reachable():
+                pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432: the recovery half needs it")
+            silent.answer()
+            # The prober's try in progress still waits out its connect timeout, then one more interval.
+            health = wait_for_the_database(port, within=connect_timeout + outages.DATABASE.retry_seconds + SLACK)
+            assert health[0] == 200, health
+            assert http(port, "GET", "/accounts/login/")[0] == 200
+    finally:
+        silent.close()
+    server_log = log.read_text()
+    assert server_log.count("database unavailable") == 1, server_log[-3000:]
+    assert server_log.count("database available again") == 1
+    assert "Internal Server Error" not in server_log

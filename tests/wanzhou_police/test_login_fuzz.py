@@ -2,14 +2,19 @@
 
 User names and passwords of 150 to 100,000 characters, NUL and other control
 characters, bidirectional overrides and invisible marks, and behind the proxy
-X-Forwarded-For values that are no address at all. Nobody is logged in, and
-django-axes records nothing it cannot store (the same test runs on PostgreSQL,
-whose columns refuse over-long names, NUL and non-addresses).
+X-Forwarded-For values that are no address at all or an address with a zone id
+of any length. Nobody is logged in, and django-axes records nothing it cannot
+store (the same test runs on PostgreSQL, whose columns refuse over-long names,
+NUL, non-addresses and long zone ids).
 """
+
+import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +103,68 @@ def test_login_behind_the_proxy_counts_the_proxy_appended_address(client, staff)
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
     )
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+
+
+#: X-Forwarded-For values that are IP addresses with a zone id (or IPv4-mapped): the address each counts as.
+#: PostgreSQL's inet refuses a zone id of 40 characters or more, and any NUL.
+ZONED_FORWARDED = {
+    "fe80::1%eth0": "fe80::1",
+    "fe80::1%" + "a" * 40: "fe80::1",
+    "fe80::1%" + "a" * 5000: "fe80::1",
+    "FE80::1%" + "字" * 100: "fe80::1",
+    "fe80::1%\x00": "fe80::1",
+    "fe80::1%\u202e" + "x" * 60: "fe80::1",
+    "2001:db8::7%1": "2001:db8::7",
+    "::ffff:203.0.113.9%" + "z" * 64: "203.0.113.9",
+    "::ffff:203.0.113.9": "203.0.113.9",
+}
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=WITH_AXES, BEHIND_PROXY=True, AXES_FAILURE_LIMIT=1000, AXES_IP_FAILURE_LIMIT=1000
+)
+@pytest.mark.parametrize("path", LOGIN_FORMS)
+@pytest.mark.parametrize("forwarded", ZONED_FORWARDED, ids=lambda text: repr(text[:12]) + f"x{len(text)}")
+def test_login_failure_behind_the_proxy_counts_a_zoned_address_without_its_zone(client, staff, path, forwarded):
+    response = client.post(
+        path, {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert response.status_code == 200
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [ZONED_FORWARDED[forwarded]]
+
+
+@override_settings(AUTHENTICATION_BACKENDS=WITH_AXES, AXES_FAILURE_LIMIT=1000, AXES_IP_FAILURE_LIMIT=1000)
+@pytest.mark.parametrize("path", LOGIN_FORMS)
+def test_login_failure_from_a_zoned_remote_address_is_counted_without_its_zone(client, staff, path):
+    response = client.post(path, {"username": "staff", "password": "wrong"}, REMOTE_ADDR="fe80::1%" + "a" * 40)
+    assert response.status_code == 200
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["fe80::1"]
+
+
+#: Header values a client can send: anything, and anything after an address and a zone marker.
+FORWARDED_VALUES = st.one_of(
+    st.text(max_size=300),
+    st.builds(
+        lambda address, zone: f"{address}%{zone}",
+        st.ip_addresses().map(str),
+        st.text(max_size=300),
+    ),
+    st.lists(st.ip_addresses().map(str) | st.text(max_size=60), max_size=4).map(", ".join),
+).filter(lambda text: "\n" not in text and "\r" not in text)
+
+
+@pytest.mark.slow(reason="two hundred generated headers on both login forms, each a database write")
+@override_settings(
+    AUTHENTICATION_BACKENDS=WITH_AXES, BEHIND_PROXY=True, AXES_FAILURE_LIMIT=1000, AXES_IP_FAILURE_LIMIT=1000
+)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(forwarded=FORWARDED_VALUES)
+def test_login_failure_behind_the_proxy_with_any_forwarded_for_records_a_storable_address(client, staff, forwarded):
+    for path in LOGIN_FORMS:
+        response = client.post(
+            path, {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded
+        )
+        assert response.status_code in {200, 429}
+    for address in AccessAttempt.objects.values_list("ip_address", flat=True):
+        assert str(ipaddress.ip_address(address)) == address
+        assert "%" not in address
