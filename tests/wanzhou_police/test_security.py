@@ -63,13 +63,13 @@ def test_check_deploy_flags_a_switched_off_ssl_redirect_without_a_proxy():
 
 
 def test_check_deploy_accepts_a_switched_off_ssl_redirect_behind_the_redirecting_proxy():
-    """The README's set-up where nginx redirects http itself: `make serve` must start."""
+    """The set-up in docs/deploy.md, where nginx redirects http itself: `make serve` must start."""
     result = run_deploy_check(production_env(DJANGO_BEHIND_PROXY="1", DJANGO_SECURE_SSL_REDIRECT="0"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_readme_and_makefile_agree_on_the_ssl_redirect_switch():
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+def test_deploy_docs_and_makefile_agree_on_the_ssl_redirect_switch():
+    readme = (PROJECT / "docs" / "deploy.md").read_text(encoding="utf-8")
     makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
     assert "check --deploy --fail-level WARNING" in makefile
     row = next(line for line in readme.splitlines() if line.startswith("| `DJANGO_SECURE_SSL_REDIRECT`"))
