@@ -26,8 +26,7 @@ from metrics.export import CONTENT_TYPES
 from metrics.filters import FigureFilter
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable
-from reports.models import NamedItem, NotableCase
-from tests.factories import SECTION_SLUGS, figure_for, make_report, make_section
+from tests.factories import SECTION_SLUGS, figure_for, make_case, make_named_item, make_report, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +77,8 @@ def draft(report_2021):
         codes = [*CHART_CODES.get(slug, ()), DRAFT_ONLY_CODES[slug]]
         if slug == "mediation":
             codes.append(DRAFT_AND_LATER_CODE)
-            NotableCase.objects.create(section=section, title="草稿獨有案例", summary="草稿", source_paragraph=2)
-            NamedItem.objects.create(section=section, kind="campaign", name="草稿獨有名錄", source_paragraph=2)
+            make_case(section, title="草稿獨有案例")
+            make_named_item(section, name="草稿獨有名錄")
         for index, code in enumerate(codes, start=1):
             unit = units.get(code, "起")
             name = DRAFT_ONLY_NAMES[slug] if code == DRAFT_ONLY_CODES[slug] else f"草稿數據{index}"
