@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.forms import ChangeReasonForm
+from common.forms import BoundedInlineFormSet, ChangeReasonForm
 from common.versioning import StaleVersion, VersionedForm, new_change_set
 
 #: The change reason of rows saved from a changelist's editable columns, which have no reason field.
@@ -44,6 +44,19 @@ class VersionedInlineMixin:
     form = VersionedForm
 
 
+class BoundedInlineMixin:
+    """An inline of at most ``max_num`` rows, which the subclass sets: the admin offers no row past it and
+    a POST claiming more is refused before any row is built (``common.forms.BoundedFormSetMixin``).
+
+    A formset of its own must build on ``BoundedFormSetMixin`` too.
+    """
+
+    formset = BoundedInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **{"absolute_max": self.get_max_num(request, obj), **kwargs})
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
     """Admin of an audited, versioned model, with simple-history's history and revert pages.
 
@@ -65,6 +78,15 @@ class AuditedAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersion as error:
             return self.refuse_stale(request, error)
+
+    def get_changelist_formset(self, request, **kwargs):
+        """Editable rows: at most a page's, the longest page being "show all" (``list_max_show_all``).
+
+        A POST claiming more gets Django's "at most" error over the page's rows. Building that many
+        three-field rows is cheap, and only the page's rows are drawn, so no short cut is needed here.
+        """
+        rows = max(self.list_per_page, self.list_max_show_all)
+        return super().get_changelist_formset(request, **({"max_num": rows, "absolute_max": rows} | kwargs))
 
     def changelist_view(self, request, extra_context=None):
         if request.method != "POST":

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common.admin import AuditedAdmin, VersionedInlineMixin, change_set_for
+from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, change_set_for
 from common.versioning import StaleVersion
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import (
@@ -65,6 +65,13 @@ REVERT_STALE = _(
 )
 REVERT_ADDED_OR_DELETED = _("這次儲存新增或刪除了「%(name)s」，無法整次還原；請在數據列表中新增或刪除。")
 REVERT_GONE = _("「%(name)s」已被刪除，無法還原這次儲存。")
+
+# Rows a section's change form takes in each inline, far above what a report needs (the 2021 report's
+# largest section holds 21 figures, 2 cases and 28 named-list entries) and low enough that the largest
+# save stays a few seconds' work. A section with more is edited in the figure list.
+MAX_FIGURES_PER_SECTION = 300
+MAX_CASES_PER_SECTION = 50
+MAX_NAMED_ITEMS_PER_SECTION = 200
 
 
 class PlainNumberHistoryHelper(HistoricalRecordContextHelper):
@@ -287,10 +294,11 @@ class FigureAdmin(AuditedAdmin):
         return text
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(BoundedInlineMixin, admin.TabularInline):
     model = Figure
     form = FigureRowForm
     formset = SectionFiguresFormSet
+    max_num = MAX_FIGURES_PER_SECTION
     fields = (
         "version",
         "position",
@@ -318,15 +326,17 @@ class FigureInline(admin.TabularInline):
         return super().get_queryset(request).select_related("report")
 
 
-class NotableCaseInline(VersionedInlineMixin, admin.StackedInline):
+class NotableCaseInline(BoundedInlineMixin, VersionedInlineMixin, admin.StackedInline):
     model = NotableCase
+    max_num = MAX_CASES_PER_SECTION
     fields = ("version", "position", "title", "title_en", "month", "summary", "summary_en", "source_paragraph")
     extra = 0
     show_change_link = True
 
 
-class NamedItemInline(VersionedInlineMixin, admin.TabularInline):
+class NamedItemInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInline):
     model = NamedItem
+    max_num = MAX_NAMED_ITEMS_PER_SECTION
     fields = ("version", "kind", "position", "name", "name_en", "source_paragraph")
     extra = 0
 

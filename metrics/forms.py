@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, BaseModelFormSet
 
-from common.forms import ChangeReasonForm
+from common.forms import BoundedFormSetMixin, ChangeReasonForm
 from common.versioning import VersionedForm
 from metrics.formatting import stated
 from metrics.models import linked_rate_errors, linked_set, lock_figures
@@ -103,7 +103,7 @@ class FigureChangelistFormSet(LinkedRatesFormSetMixin, BaseModelFormSet):
     """The figure changelist's editable rows."""
 
 
-class SectionFiguresFormSet(LinkedRatesFormSetMixin, BaseInlineFormSet):
+class SectionFiguresFormSet(BoundedFormSetMixin, LinkedRatesFormSetMixin, BaseInlineFormSet):
     """A section's figures edited inline on the section's change form."""
 
     def add_fields(self, form, index):

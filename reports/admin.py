@@ -9,12 +9,17 @@ figures inline, and this app never imports ``metrics``.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import AuditedAdmin, VersionedInlineMixin, boolean_icon
+from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, boolean_icon
 from reports.models import NamedItem, NotableCase, Report, Section
 
+# Sections a report's change form takes: a report has one per SectionSlug (three today), so this leaves
+# room for the parts of later reports while a POST claiming more is refused at once.
+MAX_SECTIONS_PER_REPORT = 20
 
-class SectionInline(VersionedInlineMixin, admin.TabularInline):
+
+class SectionInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInline):
     model = Section
+    max_num = MAX_SECTIONS_PER_REPORT
     fields = ("version", "position", "slug", "heading", "heading_en", "source_paragraph")
     extra = 0
     show_change_link = True

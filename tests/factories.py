@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from metrics.choices import Qualifier, Unit
 from metrics.models import Figure
-from reports.choices import SectionSlug
-from reports.models import Report, Section
+from reports.choices import ListKind, SectionSlug
+from reports.models import NamedItem, NotableCase, Report, Section
 
 SECTION_SLUGS = [slug for slug, _label in SectionSlug.choices]
 
@@ -101,3 +101,15 @@ def make_mediation_2022() -> Section:
             source_paragraph=3,
         )
     return section
+
+
+def make_case(section: Section, index: int = 1, **fields) -> NotableCase:
+    """A notable case of ``section`` numbered ``index``, written up as test data."""
+    defaults = {"title": f"測試案例 {index}", "summary": "測試案情", "source_paragraph": 1, "position": index}
+    return NotableCase.objects.create(section=section, **(defaults | fields))
+
+
+def make_named_item(section: Section, index: int = 1, **fields) -> NamedItem:
+    """An entry of one of ``section``'s named lists (a campaign unless ``kind`` is given), numbered ``index``."""
+    defaults = {"kind": ListKind.CAMPAIGN, "name": f"測試名錄 {index}", "source_paragraph": 1, "position": index}
+    return NamedItem.objects.create(section=section, **(defaults | fields))
