@@ -21,9 +21,9 @@ import pytest
 from django.urls import URLResolver, get_resolver, resolve
 from openpyxl import load_workbook
 
-from metrics.charts import SECTION_CHARTS
+from metrics.charts.builders import SECTION_CHARTS
+from metrics.explorer.filters import FigureFilter
 from metrics.export import CONTENT_TYPES
-from metrics.filters import FigureFilter
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable
 from tests.factories import SECTION_SLUGS, figure_for, make_case, make_named_item, make_report, make_section
