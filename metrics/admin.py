@@ -13,8 +13,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +25,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, change_set_for
 from common.versioning import StaleVersion
+from metrics import services
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import (
     FigureChangelistFormSet,
@@ -34,37 +34,9 @@ from metrics.forms import (
     SectionFiguresFormSet,
 )
 from metrics.importing.admin import import_report_view
-from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
+from metrics.models import Figure
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Section
-
-#: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
-REVERTED_FIELDS = (
-    "name",
-    "theme",
-    "headline",
-    "value",
-    "stated_value",
-    "decimals",
-    "unit",
-    "qualifier",
-    "correction_reason",
-    "corrected_at",
-    "corrected_by_id",
-    "numerator_id",
-    "denominator_id",
-    "case_id",
-    "code",
-    "source_paragraph",
-    "source_quote",
-    "position",
-)
-REVERT_STALE = _(
-    "「%(name)s」在這次儲存之後又被 %(user)s 修改過（版本 %(saved)s → %(stored)s），無法整次還原；"
-    "請先還原之後的那次儲存，或在修改頁直接修改。"
-)
-REVERT_ADDED_OR_DELETED = _("這次儲存新增或刪除了「%(name)s」，無法整次還原；請在數據列表中新增或刪除。")
-REVERT_GONE = _("「%(name)s」已被刪除，無法還原這次儲存。")
 
 # Rows a section's change form takes in each inline, far above what a report needs (the 2021 report's
 # largest section holds 21 figures, 2 cases and 28 named-list entries) and low enough that the largest
@@ -177,13 +149,17 @@ class FigureAdmin(AuditedAdmin):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    with transaction.atomic(using=router.db_for_write(Figure)):
-                        problems, reverted = self._revert(request, rows, form.cleaned_data["change_reason"])
-                        if problems:
-                            transaction.set_rollback(True)
+                    reverted = services.revert_change_set(
+                        change_set=change_set,
+                        reason=form.cleaned_data["change_reason"],
+                        user=request.user,
+                        acting_change_set=change_set_for(request),
+                    )
                 except StaleVersion as error:
                     return self.refuse_stale(request, error)
-                if not problems:
+                except services.SaveRefused as refusal:
+                    problems = refusal.messages
+                else:
                     names = "、".join(figure.name for figure in reverted)
                     message = ngettext(
                         "已還原這次儲存的 %(count)s 筆數據：%(names)s。",
@@ -204,59 +180,6 @@ class FigureAdmin(AuditedAdmin):
             "can_revert": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/metrics/figure/change_set.html", context)
-
-    def _revert(self, request, rows, reason: str) -> tuple[list[str], list[Figure]]:
-        """Put every figure of a change set back as it was before, validated and written as one save.
-
-        Locks the linked set, refuses when any figure was saved again since or the save
-        added or deleted one, runs every figure's rules and the linked-rate check on the
-        reverted values together. Returns (problems, reverted figures).
-        """
-        problems = []
-        for row in rows:
-            if row["record"].history_type != "~" or row["previous"] is None:
-                problems.append(REVERT_ADDED_OR_DELETED % {"name": row["record"].name})
-        if problems:
-            return problems, []
-        pks = [row["record"].id for row in rows]
-        probe = list(Figure.objects.filter(pk__in=pks))
-        stored = lock_figures(linked_set(probe) | set(pks))
-        reverted = []
-        for row in rows:
-            record, previous = row["record"], row["previous"]
-            current = stored.get(record.id)
-            if current is None:
-                problems.append(REVERT_GONE % {"name": record.name})
-                continue
-            if current.version != record.version:
-                later = current.history.filter(version__gt=record.version).select_related("history_user").first()
-                user = later.history_user if later and later.history_user else _("他人")
-                problems.append(
-                    REVERT_STALE
-                    % {"name": current.name, "user": user, "saved": record.version, "stored": current.version}
-                )
-                continue
-            for field in REVERTED_FIELDS:
-                setattr(current, field, getattr(previous, field))
-            current.rate_check_deferred = True
-            try:
-                current.full_clean(exclude=["report", "section"])
-            except ValidationError as error:
-                problems += [f"「{current.name}」：{message}" for message in error.messages]
-            reverted.append(current)
-        if problems:
-            return problems, []
-        problems = linked_rate_errors(reverted, stored=stored)
-        if problems:
-            return problems, []
-        saved_at = timezone.localtime(rows[0]["record"].history_date)
-        default_reason = _("還原 %(date)s 的儲存") % {"date": f"{saved_at:%Y-%m-%d %H:%M}"}
-        for figure in reverted:
-            figure._change_reason = reason or str(default_reason)
-            figure._change_set = change_set_for(request)
-            figure._history_user = request.user
-            figure.save()
-        return [], reverted
 
     @admin.display(description=_("更正紀錄"))
     def correction_stamp(self, figure):

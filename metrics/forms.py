@@ -17,7 +17,8 @@ from django.forms import BaseInlineFormSet, BaseModelFormSet
 from common.forms import BoundedFormSetMixin, ChangeReasonForm
 from common.versioning import VersionedForm
 from metrics.formatting import stated
-from metrics.models import linked_rate_errors, linked_set, lock_figures
+from metrics.models import linked_rate_errors
+from metrics.services import lock_linked_figures
 
 
 def check_figure_save(forms, *, deleted=(), data=None) -> list[str]:
@@ -30,7 +31,7 @@ def check_figure_save(forms, *, deleted=(), data=None) -> list[str]:
     """
     forms = list(forms)
     edited = [form.instance for form in forms]
-    stored = lock_figures(linked_set(edited, deleted=deleted) | set(deleted))
+    stored = lock_linked_figures(edited=edited, deleted=deleted)
     problems = []
     for form in forms:
         if form.instance.pk is not None:

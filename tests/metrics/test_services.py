@@ -1,0 +1,88 @@
+"""The figure services: one write of many rows, all or nothing."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from metrics import services
+from metrics.management.commands.seed_report import record_history_baseline
+from metrics.models import Figure
+
+pytestmark = pytest.mark.django_db
+
+RESOLVED, RATE, SCREENED = "mediation.disputes_resolved", "mediation.resolution_rate", "mediation.disputes_screened"
+
+
+@pytest.fixture
+def audited(report_2021, make_user):
+    record_history_baseline()
+    return make_user("editor", "editor-a")
+
+
+def save_together(user, **values) -> uuid.UUID:
+    """Change the figures named by code in one save (one change set), as the admin does."""
+    change_set = uuid.uuid4()
+    for code, value in values.items():
+        figure = Figure.objects.get(code=code.replace("__", "."), report__year=2021)
+        figure.value = Decimal(value)
+        figure.correction_reason = "試算"
+        figure.stamp_correction(user)
+        figure._change_set, figure._history_user = change_set, user
+        figure.save()
+    return change_set
+
+
+def value(code: str) -> Decimal:
+    return Figure.objects.get(code=code, report__year=2021).value
+
+
+def test_revert_change_set_puts_a_count_and_its_rate_back_as_one_new_save(audited):
+    saved = save_together(audited, mediation__disputes_resolved="17920", mediation__resolution_rate="98.67")
+    acting = uuid.uuid4()
+
+    reverted = services.revert_change_set(change_set=saved, reason="撤回", user=audited, acting_change_set=acting)
+
+    assert {figure.code for figure in reverted} == {RESOLVED, RATE}
+    assert (value(RESOLVED), value(RATE)) == (Decimal("17918"), Decimal("98.66"))
+    latest = Figure.history.filter(change_set=acting)
+    assert sorted(record.code for record in latest) == sorted([RESOLVED, RATE])
+    assert {record.history_change_reason for record in latest} == {"撤回"}
+
+
+def test_revert_change_set_refuses_a_figure_saved_again_and_writes_nothing(audited):
+    saved = save_together(audited, mediation__disputes_resolved="17920", mediation__resolution_rate="98.67")
+    save_together(audited, mediation__disputes_screened="18162")
+    later = save_together(audited, mediation__disputes_resolved="17921", mediation__resolution_rate="98.67")
+    history_rows = Figure.history.count()
+
+    with pytest.raises(services.SaveRefused) as refusal:
+        services.revert_change_set(change_set=saved, reason="", user=audited, acting_change_set=uuid.uuid4())
+
+    assert len(refusal.value.messages) == 2
+    assert all("無法整次還原" in message for message in refusal.value.messages)
+    assert value(RESOLVED) == Decimal("17921")
+    assert Figure.history.count() == history_rows
+    assert later != saved
+
+
+def test_revert_change_set_refuses_values_that_break_a_linked_rate(audited):
+    saved = save_together(audited, mediation__disputes_resolved="17920", mediation__resolution_rate="98.67")
+    # The rate's other count moves on: 17918 of 18163 is 98.65%, not the 98.66% the revert would restore.
+    save_together(audited, mediation__disputes_screened="18163")
+    history_rows = Figure.history.count()
+
+    with pytest.raises(services.SaveRefused) as refusal:
+        services.revert_change_set(change_set=saved, reason="", user=audited, acting_change_set=uuid.uuid4())
+
+    assert any("98.65" in message for message in refusal.value.messages), refusal.value.messages
+    assert Figure.history.count() == history_rows
+    assert value(RESOLVED) == Decimal("17920")
+
+
+def test_lock_linked_figures_returns_the_rate_and_both_counts_of_an_edited_count(audited):
+    resolved = Figure.objects.get(code=RESOLVED, report__year=2021)
+
+    stored = services.lock_linked_figures(edited=[resolved])
+
+    assert {figure.code for figure in stored.values()} == {RESOLVED, RATE, SCREENED}
