@@ -6,16 +6,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from common.languages import ENDONYMS, html_lang
-
-#: Query parameters that ask for a download, not a page: a language link never repeats them.
-DOWNLOAD_PARAMETERS = ("_export",)
+from common.roles import EXPORT_PARAMETER
 
 
 def _page_path(request) -> str:
     """The request's path and query string, less any download parameter."""
     query = request.GET.copy()
-    for name in DOWNLOAD_PARAMETERS:
-        query.pop(name, None)
+    query.pop(EXPORT_PARAMETER, None)
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 

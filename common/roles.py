@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 BROWSE_PERMISSION = "reports.view_report"
 EXPORT_PERMISSION = "metrics.export_figure"
+#: The query parameter that turns a figure table into a download (``?_export=csv``), which needs
+#: ``EXPORT_PERMISSION``; a language link never repeats it.
+EXPORT_PARAMETER = "_export"
 EDIT_FIGURE_PERMISSION = "metrics.change_figure"
 #: Editors see draft reports (imported, not yet published) on the portal pages too.
 SEE_DRAFTS_PERMISSION = "reports.change_report"

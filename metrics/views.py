@@ -30,7 +30,13 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from common.caching import cached
 from common.languages import citation
-from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
+from common.roles import (
+    BROWSE_PERMISSION,
+    EDIT_FIGURE_PERMISSION,
+    EXPORT_PARAMETER,
+    EXPORT_PERMISSION,
+    SEE_DRAFTS_PERMISSION,
+)
 from metrics import selectors
 from metrics.changes import changes_by_code
 from metrics.charts.builders import chart_rows, chart_spec, section_charts
@@ -157,7 +163,7 @@ def section_detail(request, year: int, slug: str):
 
 
 #: Query parameters that select a page or a download rather than the rows.
-NOT_FILTERS = ("page", "_export")
+NOT_FILTERS = ("page", EXPORT_PARAMETER)
 
 #: A page number as the explorer's links write it: ASCII digits, no sign, no leading zero.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
@@ -188,7 +194,7 @@ class FigureExportMixin:
     in write-only mode to a temporary file and streamed from it.
     """
 
-    export_trigger_param = "_export"
+    export_trigger_param = EXPORT_PARAMETER
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get(self.export_trigger_param)

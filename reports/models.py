@@ -89,11 +89,6 @@ class Report(Versioned):
     def get_absolute_url(self):
         return reverse("metrics:overview", kwargs={"year": self.year})
 
-    @property
-    def citation(self) -> str:
-        """How pages, charts and exports cite the report: 萬州區公安局《2021年工作綜述》."""
-        return f"{self.agency}《{self.title}》"
-
 
 class Section(Versioned):
     """One of the report's three parts, with the report's own heading."""

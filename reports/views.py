@@ -7,16 +7,12 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from common.roles import BROWSE_PERMISSION, EXPORT_PERMISSION, ROLE_LABELS
+from common.roles import BROWSE_PERMISSION, EXPORT_PARAMETER, EXPORT_PERMISSION, ROLE_LABELS
 from reports import selectors
 from reports.models import Report
 
 #: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
-
-#: The query parameter that turns a figure table into a download (metrics' FigureExportMixin);
-#: named here because reports never imports metrics.
-EXPORT_PARAMETER = "_export"
 
 
 @browse_required

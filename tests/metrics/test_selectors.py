@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from common.languages import citation
 from metrics import selectors
 from tests.factories import make_figure, make_report, make_report_with_figures, make_section
 
@@ -15,7 +16,7 @@ def test_report_overview_groups_figures_by_section_in_reading_order(django_asser
         overview = selectors.report_overview(year=2019)
         codes = [[figure.code for figure in part.figures] for part in overview.sections]
         headline = [[figure.code for figure in part.headline_figures] for part in overview.sections]
-        citations = {figure.section.report.citation for part in overview.sections for figure in part.figures}
+        citations = {citation(figure.section.report) for part in overview.sections for figure in part.figures}
     assert overview.report == report
     assert [part.section.slug for part in overview.sections] == ["stability", "crackdown", "mediation"]
     assert codes[2] == ["mediation.test_1", "mediation.test_2", "mediation.test_3"]
