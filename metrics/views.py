@@ -33,7 +33,8 @@ from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import changes_by_code
-from metrics.charts.builders import chart_rows, chart_spec, section_charts
+from metrics.charts.builders import chart_rows, section_charts
+from metrics.charts.specs import chart_spec
 from metrics.explorer.filters import FigureFilter, explorer_query
 from metrics.explorer.tables import FigureExplorerTable, PageFirstRows
 from metrics.export import (

@@ -18,17 +18,16 @@ from metrics.charts.builders import (
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
     PREVIOUS_BAR_COLOUR,
-    SECTION_CHARTS,
     ChartRow,
     axis_ticks,
     build_bar_chart,
     chart_rows,
-    chart_spec,
     plotly_text,
     section_charts,
     shares_an_axis,
     wrap_balanced,
 )
+from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.choices import Unit
 from metrics.models import Figure
 from tests.factories import make_figure, make_mediation_2022, make_report, make_section
