@@ -32,7 +32,6 @@ from common.caching import cached
 from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
-from metrics.changes import changes_by_code
 from metrics.charts.builders import chart_rows, section_charts
 from metrics.charts.specs import chart_spec
 from metrics.explorer.filters import FigureFilter, explorer_query
@@ -64,18 +63,24 @@ def render_body(template_name: str, context: dict) -> str:
     return mark_safe(strip_spaces_between_tags(html))
 
 
-def charts_for(section, figures, *, limit: int | None = None, previous: dict | None = None) -> list[dict]:
+def charts_for(
+    section,
+    figures,
+    *,
+    year_before: selectors.YearBefore,
+    comparisons: dict[str, selectors.Comparison],
+    limit: int | None = None,
+) -> list[dict]:
     """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report.
 
-    ``previous`` is ``selectors.previous_figures`` of the section's report (report
-    joined): the charts then show last year's values beside this year's, citing that report.
+    ``comparisons`` are the page's ``year_before.comparisons``: the charts show last year's
+    values beside this year's, citing ``year_before.report``.
     """
-    report = section.report
-    earlier = next(iter(previous.values())).report if previous else None
+    report, earlier = section.report, year_before.report
     rows = chart_rows(
         figures,
         section_url=section.get_absolute_url(),
-        previous=previous,
+        comparisons=comparisons,
         previous_url=reverse("metrics:section", kwargs={"year": earlier.year, "slug": section.slug}) if earlier else "",
     )
     return section_charts(
@@ -94,22 +99,25 @@ def report_overview(request, year: int):
     """The report with each section's first chart, last year's values beside this year's.
 
     Building the body costs 4 queries whatever the number of figures: the report, its
-    sections and figures (``selectors.report_overview``) and last year's figures.
+    sections and figures (``selectors.report_overview``) and last year's (``selectors.year_before``).
     """
     drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
 
     def build() -> dict:
         overview = selectors.report_overview(year=year, drafts=drafts)
-        previous = selectors.previous_figures(report=overview.report)
-        sections = [
-            {
-                "section": part.section,
-                "headline_figures": part.headline_figures,
-                "figures": part.figures,
-                "chart": next(iter(charts_for(part.section, part.figures, limit=1, previous=previous)), None),
-            }
-            for part in overview.sections
-        ]
+        year_before = selectors.year_before(report=overview.report)
+        comparisons = year_before.comparisons(figure for part in overview.sections for figure in part.figures)
+        sections = []
+        for part in overview.sections:
+            charts = charts_for(part.section, part.figures, year_before=year_before, comparisons=comparisons, limit=1)
+            sections.append(
+                {
+                    "section": part.section,
+                    "headline_figures": part.headline_figures,
+                    "figures": part.figures,
+                    "chart": charts[0] if charts else None,
+                }
+            )
         context = {"report": overview.report, "sections": sections}
         return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
 
@@ -122,7 +130,8 @@ def section_detail(request, year: int, slug: str):
     """One section: its charts and table with last year's values and the changes beside this year's.
 
     Building the body costs ``selectors.section_page``'s 5 queries (6 when the section
-    has cases) and 1 for last year's figures, which the table and the charts share.
+    has cases) and 1 for last year's (``selectors.year_before``); the changes are computed
+    once, and the table and the charts both show them.
     """
     sort = section_sort(request.GET.get("sort", ""))
     can_export = request.user.has_perm(EXPORT_PERMISSION)
@@ -131,17 +140,17 @@ def section_detail(request, year: int, slug: str):
 
     def build() -> dict:
         page = selectors.section_page(year=year, slug=slug, drafts=drafts)
-        previous = selectors.previous_figures(report=page.report)
-        changes = {code: (previous[code], item) for code, item in changes_by_code(page.figures, previous).items()}
+        year_before = selectors.year_before(report=page.report)
+        comparisons = year_before.comparisons(page.figures)
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
         table = SectionFigureTable(
-            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=changes
+            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=comparisons
         )
         context = {
             "page": page,
             "report": page.report,
             "table": table,
-            "charts": charts_for(page.section, page.figures, previous=previous),
+            "charts": charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons),
             "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
             "can_export": can_export,
         }

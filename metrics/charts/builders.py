@@ -32,7 +32,7 @@ and the change (``metrics.changes``), never a bar.
 
 import json
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,10 +41,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from common.languages import ENGLISH, SIMPLIFIED, current_language, localized, to_simplified
-from metrics.changes import Change, change
+from metrics.changes import Change
 from metrics.charts.specs import SECTION_CHARTS
 from metrics.choices import Qualifier, Unit
 from metrics.formatting import WAN, YI, format_figure_in_language, grouped_number
+from metrics.models import Figure
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
@@ -126,11 +127,13 @@ class ChartRow:
         return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
 
 
-def chart_row(figure, *, section_url: str = "", previous: ChartRow | None = None) -> ChartRow:
+def chart_row(
+    figure, *, section_url: str = "", previous: ChartRow | None = None, change: Change | None = None
+) -> ChartRow:
     """One object with Figure's fields as a row; ``href`` is its row on ``section_url``.
 
     Works with and without ``Figure.is_correction`` / ``Figure.stated_value``. With
-    ``previous`` (last year's row, same unit) the row carries it and the change.
+    ``previous`` (last year's row) and ``change`` the row carries them.
     """
     is_correction = bool(getattr(figure, "is_correction", False))
     stated = getattr(figure, "stated_value", None) if is_correction else None
@@ -149,32 +152,33 @@ def chart_row(figure, *, section_url: str = "", previous: ChartRow | None = None
             format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
         ),
         previous=previous,
-        change=(
-            change(previous.value, figure.value, figure.unit, qualifiers=(previous.qualifier, figure.qualifier))
-            if previous is not None
-            else None
-        ),
+        change=change,
     )
 
 
 def chart_rows(
-    figures: Iterable, *, section_url: str = "", previous: dict | None = None, previous_url: str = ""
+    figures: Iterable,
+    *,
+    section_url: str = "",
+    comparisons: Mapping[str, tuple[Figure, Change]] | None = None,
+    previous_url: str = "",
 ) -> dict[str, ChartRow]:
     """Rows keyed by figure code, from objects with Figure's fields; ``href`` is the figure's row on ``section_url``.
 
-    ``previous`` maps a code to last year's figure (``selectors.previous_figures``); a
-    figure whose code it holds in the same unit gets that year's row (linked to its
-    row on ``previous_url``) and the change. A unit that changed between the years
-    does not compare, so such a figure gets neither.
+    ``comparisons`` maps a code to last year's comparable figure and the change from it
+    (``selectors.YearBefore.comparisons``): that figure's row carries last year's row,
+    linked to its row on ``previous_url``, and the change.
     """
-    previous = previous or {}
+    comparisons = comparisons or {}
     rows = {}
     for figure in figures:
-        before = previous.get(figure.code)
-        before_row = (
-            chart_row(before, section_url=previous_url) if before is not None and before.unit == figure.unit else None
-        )
-        rows[figure.code] = chart_row(figure, section_url=section_url, previous=before_row)
+        compared = comparisons.get(figure.code)
+        if compared is None:
+            rows[figure.code] = chart_row(figure, section_url=section_url)
+        else:
+            previous, change = compared
+            previous_row = chart_row(previous, section_url=previous_url)
+            rows[figure.code] = chart_row(figure, section_url=section_url, previous=previous_row, change=change)
     return rows
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from common.languages import citation
+from metrics import selectors
 from metrics.changes import describe
 from metrics.charts.builders import (
     APPROX_PATTERN,
@@ -229,10 +230,11 @@ def test_wrap_balanced_splits_into_even_lines():
 def two_year_charts(report_2021) -> dict[str, dict]:
     """The 2022 test mediation section's charts, with the 2021 fixture's figures as last year's."""
     section = make_mediation_2022()
+    figures = Figure.objects.filter(section=section)
     rows = chart_rows(
-        Figure.objects.filter(section=section),
+        figures,
         section_url=section.get_absolute_url(),
-        previous={figure.code: figure for figure in Figure.objects.filter(report=report_2021)},
+        comparisons=selectors.year_before(report=section.report).comparisons(figures),
         previous_url="/reports/2021/mediation/",
     )
     charts = section_charts(
@@ -432,11 +434,11 @@ def markup_sections(year: int = 2022, previous_year: int | None = None) -> tuple
 
 
 def markup_charts(section, earlier=None) -> dict[str, dict]:
-    previous = {figure.code: figure for figure in Figure.objects.filter(section=earlier)} if earlier else None
+    figures = Figure.objects.filter(section=section)
     rows = chart_rows(
-        Figure.objects.filter(section=section),
+        figures,
         section_url=section.get_absolute_url(),
-        previous=previous,
+        comparisons=selectors.year_before(report=section.report).comparisons(figures),
         previous_url=earlier.get_absolute_url() if earlier else "",
     )
     charts = section_charts(
