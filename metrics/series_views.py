@@ -13,39 +13,22 @@ from common.roles import BROWSE_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
 from metrics.charts.builders import chart_payload
-from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
+from metrics.charts.rows import chart_row
+from metrics.charts.series import build_series_chart, chartable_points
 from metrics.export import CONTENT_TYPES, EXPORT_TIMEZONE, content_disposition, csv_chunks
-from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 from metrics.tables import provenance_html
-
-
-def series_points(series: list[Figure]) -> list[SeriesPoint]:
-    """Each year's figure as the chart and its table view show it, in the page language."""
-    return [
-        SeriesPoint(
-            year=figure.report.year,
-            value=figure.value,
-            unit=figure.unit,
-            qualifier=figure.qualifier,
-            display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, figure.decimals),
-            source_paragraph=figure.source_paragraph,
-            href=figure.get_absolute_url(),
-            is_correction=figure.is_correction,
-            stated_display=(
-                format_figure_in_language(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
-                if figure.is_correction
-                else ""
-            ),
-        )
-        for figure in series
-    ]
 
 
 def series_chart(code: str, series: list[Figure], *, csv_url: str = "") -> dict | None:
     """The chart dict ``includes/_chart.html`` draws (the keys of ``metrics.charts.section_charts``,
     with ``csv_url`` for its CSV link), or None when fewer than two years share a unit."""
-    points = chartable_points(series_points(series))
+    points = chartable_points(
+        [
+            chart_row(figure, section_url=figure.section.get_absolute_url(), label=str(figure.report.year))
+            for figure in series
+        ]
+    )
     if not points:
         return None
     latest = series[-1]

@@ -32,7 +32,8 @@ from common.caching import cached
 from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
-from metrics.charts.builders import chart_rows, section_charts
+from metrics.charts.builders import section_charts
+from metrics.charts.rows import chart_rows
 from metrics.charts.specs import chart_spec
 from metrics.explorer.filters import FigureFilter, explorer_query
 from metrics.explorer.tables import FigureExplorerTable, PageFirstRows

@@ -13,15 +13,15 @@ Which figures each section's charts show is data (``metrics.charts.specs``). The
 A spec of kind ``bars`` whose figures break rule 1 or 3 (after an edit, or in a
 later year) is shown as tiles. Labels state the report's figures exactly, as
 ``metrics.formatting`` writes them (98.66%, 近9萬戶); approximate bars are
-hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/億.
+hatched and a corrected value is marked (``rows.CORRECTION_MARK``). Axis ticks use 萬/億.
 
 Every text is plain text, an editor's names included: the builders write it as
 it reads, with ``LINE_BREAK`` between wrapped lines, and ``chart_payload`` (the one
 way a figure reaches a page) escapes it for plotly.js, which would otherwise draw
 ``<a>``, ``<b>`` or ``<span style>`` in a name as markup (``plotly_text``).
 
-Year over year: a row may carry last year's row (the previous published report's
-figure of the same code and unit) and the change. A bar chart then groups last
+Year over year: a row (``metrics.charts.rows``) may carry last year's row (the previous
+published report's figure of the same code and unit) and the change. A bar chart then groups last
 year's bar (muted) beside this year's on the same axis, with a legend naming both
 years; whether a spec is drawn as bars at all is decided on this year's rows alone,
 so a single quantity stays a tile however many years state it. A metric without a
@@ -32,20 +32,17 @@ and the change (``metrics.changes``), never a bar.
 
 import json
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from common.languages import ENGLISH, SIMPLIFIED, current_language, localized, to_simplified
-from metrics.changes import Change
+from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
+from metrics.charts.rows import ChartRow
 from metrics.charts.specs import SECTION_CHARTS
-from metrics.choices import Qualifier, Unit
-from metrics.formatting import WAN, YI, format_figure_in_language, grouped_number
-from metrics.models import Figure
+from metrics.choices import Unit
+from metrics.formatting import WAN, YI, grouped_number
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
@@ -78,7 +75,6 @@ MILLION = Decimal(1_000_000)
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
-CORRECTION_MARK = _lazy("（更正）")
 #: How builders break a chart text into lines; ``plotly_text`` turns it into plotly's ``<br>``.
 LINE_BREAK = "\n"
 
@@ -92,94 +88,6 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "locale": "zh-TW",
 }
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    """One figure as a chart sees it. ``display`` is the formatted text (qualifier and unit included)."""
-
-    code: str
-    label: str
-    value: Decimal
-    unit: str
-    qualifier: str
-    display: str
-    source_paragraph: int
-    href: str = ""
-    is_correction: bool = False
-    stated_display: str = ""
-    #: Last year's row of the same code and unit, and the change from it (``metrics.changes``).
-    previous: "ChartRow | None" = None
-    change: Change | None = None
-
-    @property
-    def is_approximate(self) -> bool:
-        return self.qualifier != Qualifier.EXACT
-
-    @property
-    def qualifier_text(self) -> str:
-        """'近似（近、約）' or '以上（餘、多）' for an approximate value, '' for an exact one."""
-        return "" if self.qualifier == Qualifier.EXACT else str(Qualifier(self.qualifier).label)
-
-    @property
-    def chart_text(self) -> str:
-        """The value as a chart labels it: the report's text, marked when it is a correction."""
-        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
-
-
-def chart_row(
-    figure, *, section_url: str = "", previous: ChartRow | None = None, change: Change | None = None
-) -> ChartRow:
-    """One object with Figure's fields as a row; ``href`` is its row on ``section_url``.
-
-    Works with and without ``Figure.is_correction`` / ``Figure.stated_value``. With
-    ``previous`` (last year's row) and ``change`` the row carries them.
-    """
-    is_correction = bool(getattr(figure, "is_correction", False))
-    stated = getattr(figure, "stated_value", None) if is_correction else None
-    places = getattr(figure, "decimals", None)
-    return ChartRow(
-        code=figure.code,
-        label=localized(figure, "name"),
-        value=figure.value,
-        unit=figure.unit,
-        qualifier=figure.qualifier,
-        display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
-        source_paragraph=figure.source_paragraph,
-        href=f"{section_url}#figure-{figure.code}",
-        is_correction=is_correction,
-        stated_display=(
-            format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
-        ),
-        previous=previous,
-        change=change,
-    )
-
-
-def chart_rows(
-    figures: Iterable,
-    *,
-    section_url: str = "",
-    comparisons: Mapping[str, tuple[Figure, Change]] | None = None,
-    previous_url: str = "",
-) -> dict[str, ChartRow]:
-    """Rows keyed by figure code, from objects with Figure's fields; ``href`` is the figure's row on ``section_url``.
-
-    ``comparisons`` maps a code to last year's comparable figure and the change from it
-    (``selectors.YearBefore.comparisons``): that figure's row carries last year's row,
-    linked to its row on ``previous_url``, and the change.
-    """
-    comparisons = comparisons or {}
-    rows = {}
-    for figure in figures:
-        compared = comparisons.get(figure.code)
-        if compared is None:
-            rows[figure.code] = chart_row(figure, section_url=section_url)
-        else:
-            previous, change = compared
-            previous_row = chart_row(previous, section_url=previous_url)
-            rows[figure.code] = chart_row(figure, section_url=section_url, previous=previous_row, change=change)
-    return rows
 
 
 def shares_an_axis(rows: Sequence[ChartRow]) -> bool:

@@ -6,8 +6,6 @@ plain, lines broken with ``LINE_BREAK``; ``metrics.charts.chart_payload`` escape
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
@@ -16,13 +14,13 @@ from metrics.charts.builders import (
     APPROX_PATTERN,
     BAR_COLOUR,
     CHART_MARGIN,
-    CORRECTION_MARK,
     FONT_FAMILY,
     LINE_BREAK,
     note_annotation,
     wrap_lines,
 )
-from metrics.choices import Qualifier, Unit
+from metrics.charts.rows import ChartRow
+from metrics.choices import Unit
 
 #: Below the plot: the year ticks, the axis title and up to three lines of the source note
 #: (the section charts size theirs to the note; a series note is a single wrapped line or two).
@@ -30,42 +28,8 @@ SERIES_BOTTOM_MARGIN = 110
 SERIES_MARGIN = {**CHART_MARGIN, "b": SERIES_BOTTOM_MARGIN}
 
 
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One year of a series, also a row of ``includes/_chart.html``'s table view.
-
-    ``display`` is the formatted value (qualifier and unit included); ``href`` the
-    figure's row on its section page; ``stated_display`` the value the clause states,
-    set only when the published value is a correction.
-    """
-
-    year: int
-    value: Decimal
-    unit: str
-    qualifier: str
-    display: str
-    source_paragraph: int
-    href: str = ""
-    is_correction: bool = False
-    stated_display: str = ""
-
-    @property
-    def is_approximate(self) -> bool:
-        return self.qualifier != Qualifier.EXACT
-
-    @property
-    def label(self) -> str:
-        """The row heading of the chart's table view."""
-        return str(self.year)
-
-    @property
-    def chart_text(self) -> str:
-        """The value as the chart labels it: the report's text, marked when it is a correction."""
-        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
-
-
-def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
-    """The points sharing the latest year's unit, in year order; empty when fewer than two.
+def chartable_points(points: Sequence[ChartRow]) -> list[ChartRow]:
+    """The rows (one a year) sharing the latest year's unit, in year order; empty when fewer than two.
 
     A year that stated the figure in another unit is left out of the bars (the page's
     table still shows it): two units on one axis would compare unlike things.
@@ -77,7 +41,7 @@ def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
     return shown if len(shown) >= 2 else []
 
 
-def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str) -> go.Figure:
+def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
     """Vertical bars, one per year, on one zero-based axis titled with the unit.
 
     ``points`` must share one unit and number at least two (``chartable_points``);

@@ -2,7 +2,6 @@
 
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
@@ -19,15 +18,14 @@ from metrics.charts.builders import (
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
     PREVIOUS_BAR_COLOUR,
-    ChartRow,
     axis_ticks,
     build_bar_chart,
-    chart_rows,
     plotly_text,
     section_charts,
     shares_an_axis,
     wrap_balanced,
 )
+from metrics.charts.rows import ChartRow, chart_rows
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.choices import Unit
 from metrics.models import Figure
@@ -39,6 +37,7 @@ SOURCE = "萬州區公安局《2021年工作綜述》"
 def row(code, value, unit="起", qualifier="exact", paragraph=19, display=None, **extra):
     return ChartRow(
         code=code,
+        year=2021,
         label=code,
         value=Decimal(value),
         unit=unit,
@@ -165,22 +164,24 @@ def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
     assert "更正" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
-def test_chart_rows_read_corrections_when_figures_have_them():
-    corrected = SimpleNamespace(
-        code="x.a",
-        name="a",
-        value=Decimal("17918"),
-        unit="起",
-        qualifier="exact",
-        source_paragraph=19,
-        is_correction=True,
-        stated_value=Decimal("17819"),
+@pytest.mark.django_db
+def test_chart_rows_read_corrections_and_link_each_figure_to_its_row():
+    section = make_section(make_report(2021), "mediation")
+    make_figure(
+        section,
+        1,
+        value=Decimal(17918),
+        stated_value=Decimal(17819),
+        correction_reason="核對原始台賬",
+        source_quote="化解矛盾糾紛17819起",
     )
-    plain = SimpleNamespace(code="x.b", name="b", value=Decimal("5"), unit="起", qualifier="exact", source_paragraph=19)
-    rows = chart_rows([corrected, plain], section_url="/reports/2021/x/")
-    assert rows["x.a"].chart_text == "17,918起（更正）" and rows["x.a"].stated_display == "17,819起"
-    assert rows["x.b"].chart_text == "5起" and rows["x.b"].stated_display == ""
-    assert rows["x.b"].href == "/reports/2021/x/#figure-x.b"
+    make_figure(section, 2, value=Decimal(5))
+    rows = chart_rows(Figure.objects.with_context().filter(section=section), section_url="/reports/2021/x/")
+    corrected, plain = rows["mediation.test_1"], rows["mediation.test_2"]
+    assert corrected.chart_text == "17,918起（更正）" and corrected.stated_display == "17,819起"
+    assert (corrected.year, corrected.label) == (2021, "測試數據 1")
+    assert plain.chart_text == "5起" and plain.stated_display == ""
+    assert plain.href == "/reports/2021/x/#figure-mediation.test_2"
 
 
 def test_section_charts_show_tiles_when_edited_figures_no_longer_share_an_axis():

@@ -6,14 +6,14 @@ import pytest
 
 from common.languages import citation
 from metrics.charts.builders import chart_payload
-from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
-from metrics.series_views import series_points
+from metrics.charts.rows import ChartRow, chart_row
+from metrics.charts.series import build_series_chart, chartable_points
 from tests.factories import make_figure, make_report, make_section
 from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME, draws_literally
 
 
 def point(year, value, unit="起", qualifier="exact"):
-    return SeriesPoint(year, Decimal(value), unit, qualifier, f"{value}{unit}", 1)
+    return ChartRow("x.y", year, str(year), Decimal(value), unit, qualifier, f"{value}{unit}", 1)
 
 
 def test_chartable_points_keep_the_latest_unit_in_year_order():
@@ -45,7 +45,11 @@ def test_build_series_chart_draws_an_editors_markup_as_typed():
         figure = make_figure(section, 1, code="mediation.disputes_screened", name=MARKUP_NAME, value=Decimal(year))
         series.append(figure)
     source = f"資料來源：{citation(series[-1].report)}"
-    figure = build_series_chart(series_points(series), title=f"{MARKUP_NAME}（歷年）", source=source)
+    rows = [
+        chart_row(figure, section_url=figure.section.get_absolute_url(), label=str(figure.report.year))
+        for figure in series
+    ]
+    figure = build_series_chart(rows, title=f"{MARKUP_NAME}（歷年）", source=source)
     payload = chart_payload(figure)
     assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
     assert draws_literally(payload, source), "the source note"
