@@ -195,17 +195,37 @@ def draws_both_years(rows: Sequence[ChartRow]) -> bool:
     return bool(before) and shares_an_axis([*rows, *before])
 
 
-def bar_trace(rows: Sequence[ChartRow], labels: list[str], *, colour: str, text_colour: str, name: str = "") -> go.Bar:
-    """One year's bars, one per label; a label without a row (None) keeps its slot empty."""
+def bar_trace(
+    rows: Sequence[ChartRow | None],
+    categories: list[str],
+    *,
+    horizontal: bool = True,
+    colour: str = BAR_COLOUR,
+    text_colour: str | None = None,
+    name: str | None = None,
+) -> go.Bar:
+    """Bars of ``rows``, one per category, labelled with the report's text, approximate ones hatched.
+
+    A category without a row (None) keeps its slot empty. Horizontal bars list the
+    categories down the y axis, vertical ones along the x axis. With ``text_colour`` a
+    label goes inside its bar in that colour when it fits, and outside in dark text
+    when it does not or the bar is hatched (the hatching would cross it); without,
+    plotly places every label (``auto``). ``name`` names the trace in a legend.
+    """
+    values = [float(row.value) if row else None for row in rows]
+    placement = {"textposition": "auto"}
+    if text_colour is not None:
+        placement = {
+            "textposition": ["outside" if row and row.is_approximate else "auto" for row in rows],
+            "insidetextfont": {"color": text_colour},
+            "outsidetextfont": {"color": "#1a1a1a"},
+        }
     return go.Bar(
-        orientation="h",
+        orientation="h" if horizontal else None,
         name=name,
-        y=labels,
-        x=[float(row.value) if row else None for row in rows],
+        x=values if horizontal else categories,
+        y=categories if horizontal else values,
         text=[row.chart_text if row else "" for row in rows],
-        textposition=["outside" if row and row.is_approximate else "auto" for row in rows],
-        insidetextfont={"color": text_colour},
-        outsidetextfont={"color": "#1a1a1a"},
         cliponaxis=False,
         marker={
             "color": colour,
@@ -215,6 +235,7 @@ def bar_trace(rows: Sequence[ChartRow], labels: list[str], *, colour: str, text_
                 "fillmode": "overlay",
             },
         },
+        **placement,
     )
 
 
@@ -251,7 +272,7 @@ def build_bar_chart(
     title_text, title_lines = _title(title)
     top = CHART_MARGIN["t"] + TITLE_LINE_HEIGHT * (title_lines - 1) + (LEGEND_HEIGHT if both else 0)
     labels = [wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows]
-    current = bar_trace(rows, labels, colour=BAR_COLOUR, text_colour="#ffffff")
+    current = bar_trace(rows, labels, text_colour="#ffffff")
     figure = go.Figure()
     annotations = []
     if both:

@@ -11,11 +11,10 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from metrics.charts.builders import (
-    APPROX_PATTERN,
-    BAR_COLOUR,
     CHART_MARGIN,
     FONT_FAMILY,
     LINE_BREAK,
+    bar_trace,
     note_annotation,
     wrap_lines,
 )
@@ -50,23 +49,7 @@ def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -
     units = {point.unit for point in points}
     if len(units) != 1 or len(points) < 2:
         raise ValueError(f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(units)}")
-    figure = go.Figure(
-        go.Bar(
-            x=[str(point.year) for point in points],
-            y=[float(point.value) for point in points],
-            text=[point.chart_text for point in points],
-            textposition="auto",
-            cliponaxis=False,
-            marker={
-                "color": BAR_COLOUR,
-                "pattern": {
-                    "shape": [APPROX_PATTERN if point.is_approximate else "" for point in points],
-                    "fgcolor": "#ffffff",
-                    "fillmode": "overlay",
-                },
-            },
-        )
-    )
+    figure = go.Figure(bar_trace(points, [str(point.year) for point in points], horizontal=False))
     figure.update_xaxes(title_text=_("年度"), type="category")
     unit = points[0].unit
     figure.update_yaxes(
