@@ -6,51 +6,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from common.languages import localized
 from common.roles import BROWSE_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
-from metrics.charts.builders import chart_payload
-from metrics.charts.rows import chart_row
-from metrics.charts.series import build_series_chart, chartable_points
+from metrics.charts.series import series_chart
 from metrics.export import CONTENT_TYPES, EXPORT_TIMEZONE, content_disposition, csv_chunks
 from metrics.models import Figure
 from metrics.tables import provenance_html
-
-
-def series_chart(code: str, series: list[Figure], *, csv_url: str = "") -> dict | None:
-    """The chart dict ``includes/_chart.html`` draws (the keys of ``metrics.charts.section_charts``,
-    with ``csv_url`` for its CSV link), or None when fewer than two years share a unit."""
-    points = chartable_points(
-        [
-            chart_row(figure, section_url=figure.section.get_absolute_url(), label=str(figure.report.year))
-            for figure in series
-        ]
-    )
-    if not points:
-        return None
-    latest = series[-1]
-    title = _("%(name)s（歷年）") % {"name": localized(latest, "name")}
-    years = _("、").join(str(point.year) for point in points)
-    source = _("資料來源：%(agency)s %(years)s 年度工作報告") % {
-        "agency": localized(latest.report, "agency"),
-        "years": years,
-    }
-    dom_id = "chart-series"
-    return {
-        "key": "series",
-        "kind": "bars",
-        "dom_id": dom_id,
-        "payload_id": f"{dom_id}-data",
-        "title": title,
-        "filename": f"wanzhou-series-{code}",
-        "rows": points,
-        "source": source,
-        "csv_url": csv_url,
-        "payload": chart_payload(build_series_chart(points, title=title, source=source)),
-    }
 
 
 @permission_required(BROWSE_PERMISSION, raise_exception=True)

@@ -33,7 +33,7 @@ from common.languages import citation
 from common.roles import BROWSE_PERMISSION, EDIT_FIGURE_PERMISSION, EXPORT_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.charts.builders import section_charts
-from metrics.charts.rows import chart_rows
+from metrics.charts.rows import Chart, chart_rows
 from metrics.charts.specs import chart_spec
 from metrics.explorer.filters import FigureFilter, explorer_query
 from metrics.explorer.tables import FigureExplorerTable, PageFirstRows
@@ -71,7 +71,7 @@ def charts_for(
     year_before: selectors.YearBefore,
     comparisons: dict[str, selectors.Comparison],
     limit: int | None = None,
-) -> list[dict]:
+) -> list[Chart]:
     """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report.
 
     ``comparisons`` are the page's ``year_before.comparisons``: the charts show last year's
@@ -89,6 +89,9 @@ def charts_for(
         rows,
         source=citation(report),
         year=report.year,
+        csv_url=lambda key: reverse(
+            "metrics:chart-csv", kwargs={"year": report.year, "slug": section.slug, "key": key}
+        ),
         limit=limit,
         previous_year=earlier.year if earlier else None,
         previous_source=citation(earlier) if earlier else "",

@@ -32,14 +32,14 @@ and the change (``metrics.changes``), never a bar.
 
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
-from metrics.charts.rows import ChartRow
+from metrics.charts.rows import Chart, ChartRow
 from metrics.charts.specs import SECTION_CHARTS
 from metrics.choices import Unit
 from metrics.formatting import WAN, YI, grouped_number
@@ -427,45 +427,32 @@ def section_charts(
     *,
     source: str,
     year: int,
+    csv_url: Callable[[str], str],
     limit: int | None = None,
     previous_year: int | None = None,
     previous_source: str = "",
-) -> list[dict]:
-    """The charts of section ``slug`` that have data, as dicts for the template.
+) -> list[Chart]:
+    """The charts of section ``slug`` that have data, in spec order (``metrics.charts.specs``).
 
-    Each dict holds ``key``, ``kind`` (``bars`` or ``tiles``), ``year``, ``slug``,
-    ``dom_id``, ``payload_id``, ``title``, ``filename`` (for the PNG and CSV,
-    without extension), ``rows`` (the ChartRows shown, in spec order), ``source``
-    (the source line), ``previous_year`` (set when a row shown carries last year's
-    value, else None) and, for bars, ``payload`` (for ``json_script``).
-    A spec whose codes are all missing is skipped; a ``bars`` spec whose rows may
-    not share an axis is shown as tiles. Last year's values never decide the kind.
-    ``previous_year`` and ``previous_source`` name the report rows' ``previous`` come from.
+    Each shows the rows of its spec's codes that ``rows`` holds; ``csv_url(key)`` is the
+    address of the CSV of the chart ``key``. A spec whose codes are all missing is
+    skipped; a ``bars`` spec whose rows may not share an axis is shown as tiles. Last
+    year's values never decide the kind. ``previous_year`` and ``previous_source`` name
+    the report the rows' ``previous`` come from; a chart names that year only when a row
+    it shows has last year's value.
     """
     charts = []
     for spec in SECTION_CHARTS.get(slug, ()):
-        shown = [rows[code] for code in spec.codes if code in rows]
+        shown = tuple(rows[code] for code in spec.codes if code in rows)
         if not shown:
             continue
         kind = "bars" if spec.kind == "bars" and shares_an_axis(shown) else "tiles"
         title = str(spec.title)
-        dom_id = f"chart-{slug}-{spec.key}"
-        chart = {
-            "key": spec.key,
-            "kind": kind,
-            "year": year,
-            "slug": slug,
-            "dom_id": dom_id,
-            "payload_id": f"{dom_id}-data",
-            "title": title,
-            "filename": f"wanzhou-{year}-{slug}-{spec.key}",
-            "rows": shown,
-            "source": source_line(shown, source),
-            "previous_year": None,
-        }
-        if previous_year is not None and any(row.previous for row in shown):
-            chart["previous_year"] = previous_year
-            chart["source"] += _("；") + previous_source_line(shown, year=previous_year, source=previous_source)
+        compared = previous_year is not None and any(row.previous for row in shown)
+        chart_source = source_line(shown, source)
+        if compared:
+            chart_source += _("；") + previous_source_line(shown, year=previous_year, source=previous_source)
+        payload = None
         if kind == "bars":
             figure = build_bar_chart(
                 shown,
@@ -475,8 +462,22 @@ def section_charts(
                 previous_year=previous_year,
                 previous_source=previous_source,
             )
-            chart["payload"] = chart_payload(figure)
-        charts.append(chart)
+            payload = chart_payload(figure)
+        charts.append(
+            Chart(
+                key=spec.key,
+                kind=kind,
+                dom_id=f"chart-{slug}-{spec.key}",
+                title=title,
+                filename=f"wanzhou-{year}-{slug}-{spec.key}",
+                rows=shown,
+                source=chart_source,
+                csv_url=csv_url(spec.key),
+                year=year,
+                previous_year=previous_year if compared else None,
+                payload=payload,
+            )
+        )
         if limit is not None and len(charts) >= limit:
             break
     return charts

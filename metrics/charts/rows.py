@@ -1,8 +1,10 @@
-"""A figure as a chart shows it: ``ChartRow``, made by ``chart_row`` for the section charts and the series chart alike.
+"""What a chart is made of and what the page draws: ``ChartRow`` and ``Chart``.
 
-A row is plain data in the page's language (the figure's name, its value as
-``metrics.formatting`` writes it); the builders draw rows and the chart's table
-view and tiles (``includes/_chart.html``) show them.
+A row is one figure as plain data in the page's language (its name, its value as
+``metrics.formatting`` writes it), made by ``chart_row`` for the section charts and
+the series chart alike. The builders draw rows into a plotly payload; a ``Chart``
+holds the rows and that payload, and ``includes/_chart.html`` draws it with its
+table view, or as tiles.
 """
 
 from collections.abc import Iterable, Mapping
@@ -121,3 +123,34 @@ def chart_rows(
             previous_row = chart_row(previous, section_url=previous_url)
             rows[figure.code] = chart_row(figure, section_url=section_url, previous=previous_row, change=change)
     return rows
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart as ``includes/_chart.html`` draws it.
+
+    ``key`` is the chart's spec key (``series`` on the metric page); ``kind`` ``bars``
+    (drawn by static/js/charts.js from ``payload``, for ``json_script``) or ``tiles``
+    (``payload`` None); ``dom_id`` the element's id; ``filename`` the PNG's and the CSV's,
+    without extension; ``rows`` the rows shown, in order; ``source`` the source line;
+    ``csv_url`` the address of its CSV. With ``previous_year`` (set when a row shown
+    carries last year's value) the table view and the tiles add last year's value and
+    the change, in a column beside ``year``'s.
+    """
+
+    key: str
+    kind: str
+    dom_id: str
+    title: str
+    filename: str
+    rows: tuple[ChartRow, ...]
+    source: str
+    csv_url: str
+    year: int | None = None
+    previous_year: int | None = None
+    payload: dict | None = None
+
+    @property
+    def payload_id(self) -> str:
+        """The id of the ``json_script`` element that holds ``payload``."""
+        return f"{self.dom_id}-data"

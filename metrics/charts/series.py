@@ -1,8 +1,8 @@
-"""The chart of one figure across years: plain rows in, a plotly figure out (no request, no template).
+"""The chart of one figure across years: its figures in, a ``Chart`` out (no request, no template).
 
 Bars compare like with like: only the years stating the figure in one unit share
 the zero-based axis, and a series of one year is a tile, not a chart. Texts are
-plain, lines broken with ``LINE_BREAK``; ``metrics.charts.chart_payload`` escapes them for plotly.
+plain, lines broken with ``LINE_BREAK``; ``builders.chart_payload`` escapes them for plotly.
 """
 
 from collections.abc import Sequence
@@ -10,16 +10,19 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from common.languages import localized
 from metrics.charts.builders import (
     CHART_MARGIN,
     FONT_FAMILY,
     LINE_BREAK,
     bar_trace,
+    chart_payload,
     note_annotation,
     wrap_lines,
 )
-from metrics.charts.rows import ChartRow
+from metrics.charts.rows import Chart, ChartRow, chart_row
 from metrics.choices import Unit
+from metrics.models import Figure
 
 #: Below the plot: the year ticks, the axis title and up to three lines of the source note
 #: (the section charts size theirs to the note; a series note is a single wrapped line or two).
@@ -75,3 +78,34 @@ def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -
         annotations=[note_annotation(note, bottom=SERIES_BOTTOM_MARGIN)],
     )
     return figure
+
+
+def series_chart(code: str, series: Sequence[Figure], *, csv_url: str) -> Chart | None:
+    """The bars of ``series`` (the figures of ``code``, oldest year first, section and report loaded)
+    with ``csv_url`` for its CSV link, or None when fewer than two years share a unit."""
+    points = chartable_points(
+        [
+            chart_row(figure, section_url=figure.section.get_absolute_url(), label=str(figure.report.year))
+            for figure in series
+        ]
+    )
+    if not points:
+        return None
+    latest = series[-1]
+    title = _("%(name)s（歷年）") % {"name": localized(latest, "name")}
+    years = _("、").join(str(point.year) for point in points)
+    source = _("資料來源：%(agency)s %(years)s 年度工作報告") % {
+        "agency": localized(latest.report, "agency"),
+        "years": years,
+    }
+    return Chart(
+        key="series",
+        kind="bars",
+        dom_id="chart-series",
+        title=title,
+        filename=f"wanzhou-series-{code}",
+        rows=tuple(points),
+        source=source,
+        csv_url=csv_url,
+        payload=chart_payload(build_series_chart(points, title=title, source=source)),
+    )
