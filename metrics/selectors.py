@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Case, Prefetch, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from metrics.changes import Change, change
+from metrics.charts.specs import chart_spec
 from metrics.models import CODE_PATTERN, Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 
@@ -162,6 +163,33 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     for figure in series:
         figure.section.report = figure.report
     return series
+
+
+@dataclass(frozen=True)
+class ChartFigures:
+    """The figures of one section chart for its CSV, and the report they come from (for the citation)."""
+
+    report: Report
+    figures: QuerySet
+
+
+def chart_figures(*, year: int, slug: str, key: str, drafts: bool = False) -> ChartFigures:
+    """The figures of chart ``key`` of section ``slug`` in the report of ``year``, in the chart's order.
+
+    ``figures`` is a ``Figure.objects.for_export()`` queryset (context joined) for the
+    export rows. Raises Http404 for an unknown chart or year, a draft unless ``drafts``,
+    or a chart without figures. 2 queries (the report, whether the chart has figures);
+    reading ``figures`` is one more.
+    """
+    spec = chart_spec(slug, key)
+    reports = Report.objects.all() if drafts else Report.objects.published()
+    report = reports.for_year(year) if spec is not None else None
+    if report is not None:
+        order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))
+        figures = Figure.objects.for_export().filter(report=report, section__slug=slug, code__in=spec.codes)
+        if figures.exists():
+            return ChartFigures(report=report, figures=figures.order_by(order))
+    raise Http404(_("沒有這張圖表。"))
 
 
 def import_candidates(*, year: int) -> list[Figure]:

@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from metrics import selectors
+from metrics.charts.specs import chart_spec
 from metrics.choices import Qualifier, Unit
 from tests.factories import make_figure, make_report, make_report_with_figures, make_section
 
@@ -112,3 +113,29 @@ def test_year_before_compares_a_code_in_the_same_unit_only(django_assert_num_que
     assert count.previous == before.figures["mediation.count"] and count.change.percent == Decimal("20.0")
     assert (count.change.approximate, comparisons["mediation.approx"].change.approximate) == (False, True)
     assert before.compare(figures[1]) is None and before.compare(figures[2]) is None
+
+
+def test_chart_figures_are_the_charts_figures_in_its_order_in_two_queries(report_2021, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        chart = selectors.chart_figures(year=2021, slug="crackdown", key="firearms-cases")
+    with django_assert_num_queries(1):
+        codes = [(figure.code, figure.section.slug, figure.report.year) for figure in chart.figures]
+    assert chart.report == report_2021
+    assert codes == [(code, "crackdown", 2021) for code in chart_spec("crackdown", "firearms-cases").codes]
+
+
+def test_chart_figures_of_a_draft_only_with_drafts(report_2021):
+    report_2021.published = False
+    report_2021.save()
+    with pytest.raises(Http404):
+        selectors.chart_figures(year=2021, slug="mediation", key="disputes")
+    assert selectors.chart_figures(year=2021, slug="mediation", key="disputes", drafts=True).report == report_2021
+
+
+@pytest.mark.parametrize(
+    "year, slug, key",
+    [(2020, "crackdown", "firearms-cases"), (2021, "crackdown", "nope"), (2021, "mediation", "firearms-cases")],
+)
+def test_chart_figures_of_an_unknown_year_or_chart_is_a_404(report_2021, year, slug, key):
+    with pytest.raises(Http404):
+        selectors.chart_figures(year=year, slug=slug, key=key)
