@@ -75,22 +75,6 @@ def change(previous: Decimal, current: Decimal, unit: str, *, qualifiers: tuple[
     )
 
 
-def changes_by_code(figures, previous: dict) -> dict[str, Change]:
-    """The change of each of ``figures`` whose code ``previous`` holds in the same unit, keyed by code.
-
-    Takes any objects with ``code``, ``value`` and ``unit``; a figure whose unit changed
-    between the years is left out, since its two numbers do not compare.
-    """
-    changes = {}
-    for figure in figures:
-        before = previous.get(figure.code)
-        if before is not None and before.unit == figure.unit:
-            changes[figure.code] = change(
-                before.value, figure.value, figure.unit, qualifiers=(before.qualifier, figure.qualifier)
-            )
-    return changes
-
-
 def signed(number: Decimal, *, keep_places: bool = False) -> str:
     """A difference with its sign: '+12', '−3.5', '0'; with ``keep_places`` its own decimals ('+10.0')."""
     text = format(abs(number), "f") if keep_places else plain_number(abs(number))

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Case, F, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
+from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -213,8 +214,12 @@ def export_rows(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[tupl
     return chain.from_iterable(export_batches(figures, language))
 
 
-def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
-    """The CSV export: BOM and header first, then the rows, ``ROWS_PER_CHUNK`` lines a chunk."""
+def csv_chunks(figures: QuerySet, language: str = TRADITIONAL, *, source: str = "") -> Iterator[str]:
+    """The CSV export: BOM and header first, then the rows, ``ROWS_PER_CHUNK`` lines a chunk.
+
+    With ``source`` (a citation, as a chart's CSV has) an empty line and a
+    ``資料來源,<source>`` row, its label in ``language``, end the file.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -223,6 +228,13 @@ def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(batch)
+        yield buffer.getvalue()
+    if source:
+        with translation.override(current_language(language)):
+            label = _("資料來源")
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([[], [label, escape_formula(source)]])
         yield buffer.getvalue()
 
 
@@ -309,6 +321,19 @@ def export_filename(
     language_part = "" if language == TRADITIONAL else f"-{language}"
     day = f"{exported_at.astimezone(EXPORT_TIMEZONE):%Y%m%d}"
     return f"wanzhou-figures-{what}-{day}{language_part}.{export_format}"
+
+
+def streaming_download(chunks: Iterable[str], *, export_format: str, filename: str) -> StreamingHttpResponse:
+    """The text ``chunks`` of a CSV or JSON export streamed as UTF-8, as an attachment named ``filename``.
+
+    The one way an export in text reaches a browser: the explorer's CSV and JSON, each
+    chart's CSV and the metric page's CSV.
+    """
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES[export_format]
+    )
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def content_disposition(filename: str) -> str:

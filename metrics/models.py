@@ -47,6 +47,11 @@ class FigureQuerySet(models.QuerySet):
         ``previous_figure()``, None when there is none. ``change`` is ``value - previous_value``
         (percentage points for rates), None without a previous value. Correlated subqueries:
         no extra query, an index lookup per row read.
+
+        This is the SQL form of ``metrics.selectors.year_before`` and ``YearBefore.compare``
+        (the section and overview pages, which compare a whole report at once), for querysets
+        that are filtered, sorted and exported by it (the explorer, the exports, the metric
+        page); tests/metrics/test_previous_values.py checks that the two agree.
         """
         number = DecimalField(max_digits=17, decimal_places=2)
         return self.annotate(

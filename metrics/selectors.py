@@ -1,12 +1,16 @@
 """Read-side functions for the pages that show a report's figures; each returns data and states its query count."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Case, Prefetch, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from metrics.changes import Change, change
+from metrics.charts.specs import chart_spec
 from metrics.models import CODE_PATTERN, Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 
@@ -90,13 +94,54 @@ def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
     )
 
 
-def previous_figures(*, report: Report) -> dict[str, Figure]:
-    """The figures of the published report before ``report`` (the highest earlier year), keyed by code.
+class Comparison(NamedTuple):
+    """A figure's comparable figure of the year before (report joined) and the change from it."""
 
-    Empty when there is no earlier report. 1 query: the earlier report is a subquery.
+    previous: Figure
+    change: Change
+
+
+@dataclass(frozen=True)
+class YearBefore:
+    """The year a report is compared with: the published report just before it and that report's figures by code.
+
+    ``report`` is None when there is no earlier published report, or when it states no
+    figure (there is then nothing to compare with). ``Figure.objects.with_previous()`` is
+    the same rule in SQL, for querysets (the explorer, the exports, the metric page).
+    """
+
+    report: Report | None
+    figures: dict[str, Figure]
+
+    def compare(self, figure: Figure) -> Comparison | None:
+        """Last year's figure of ``figure``'s code in ``figure``'s unit and the change from it; None
+        when last year's report lacks the code or states it in another unit (the two numbers do not compare)."""
+        before = self.figures.get(figure.code)
+        if before is None or before.unit != figure.unit:
+            return None
+        return Comparison(
+            previous=before,
+            change=change(before.value, figure.value, figure.unit, qualifiers=(before.qualifier, figure.qualifier)),
+        )
+
+    def comparisons(self, figures: Iterable[Figure]) -> dict[str, Comparison]:
+        """``compare`` of each of ``figures`` that has a comparable figure last year, keyed by code."""
+        return {figure.code: compared for figure in figures if (compared := self.compare(figure)) is not None}
+
+
+def year_before(*, report: Report) -> YearBefore:
+    """The published report before ``report`` (the highest earlier year) and its figures, report joined.
+
+    A draft in between is passed over; an older report never stands in for a year that
+    lacks a code (``YearBefore.compare``). 1 query: the earlier report is a subquery,
+    joined to its figures.
     """
     earlier = Report.objects.just_before(report.year).values("pk")[:1]
-    return {figure.code: figure for figure in Figure.objects.filter(report=Subquery(earlier)).select_related("report")}
+    figures = list(Figure.objects.filter(report=Subquery(earlier)).select_related("report"))
+    before = figures[0].report if figures else None
+    for figure in figures:
+        figure.report = before
+    return YearBefore(report=before, figures={figure.code: figure for figure in figures})
 
 
 def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
@@ -118,6 +163,33 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     for figure in series:
         figure.section.report = figure.report
     return series
+
+
+@dataclass(frozen=True)
+class ChartFigures:
+    """The figures of one section chart for its CSV, and the report they come from (for the citation)."""
+
+    report: Report
+    figures: QuerySet
+
+
+def chart_figures(*, year: int, slug: str, key: str, drafts: bool = False) -> ChartFigures:
+    """The figures of chart ``key`` of section ``slug`` in the report of ``year``, in the chart's order.
+
+    ``figures`` is a ``Figure.objects.for_export()`` queryset (context joined) for the
+    export rows. Raises Http404 for an unknown chart or year, a draft unless ``drafts``,
+    or a chart without figures. 2 queries (the report, whether the chart has figures);
+    reading ``figures`` is one more.
+    """
+    spec = chart_spec(slug, key)
+    reports = Report.objects.all() if drafts else Report.objects.published()
+    report = reports.for_year(year) if spec is not None else None
+    if report is not None:
+        order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))
+        figures = Figure.objects.for_export().filter(report=report, section__slug=slug, code__in=spec.codes)
+        if figures.exists():
+            return ChartFigures(report=report, figures=figures.order_by(order))
+    raise Http404(_("沒有這張圖表。"))
 
 
 def import_candidates(*, year: int) -> list[Figure]:

@@ -1,73 +1,18 @@
 """The metric page: one figure code across every year's report, with a chart and a CSV."""
 
 from django.contrib.auth.decorators import permission_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from common.languages import localized
 from common.roles import BROWSE_PERMISSION, SEE_DRAFTS_PERMISSION
 from metrics import selectors
 from metrics.changes import change
-from metrics.charts.builders import chart_payload
-from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
-from metrics.export import CONTENT_TYPES, EXPORT_TIMEZONE, content_disposition, csv_chunks
-from metrics.formatting import format_figure_in_language
+from metrics.charts.series import series_chart
+from metrics.export import EXPORT_TIMEZONE, csv_chunks, streaming_download
 from metrics.models import Figure
 from metrics.tables import provenance_html
-
-
-def series_points(series: list[Figure]) -> list[SeriesPoint]:
-    """Each year's figure as the chart and its table view show it, in the page language."""
-    return [
-        SeriesPoint(
-            year=figure.report.year,
-            value=figure.value,
-            unit=figure.unit,
-            qualifier=figure.qualifier,
-            display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, figure.decimals),
-            source_paragraph=figure.source_paragraph,
-            href=figure.get_absolute_url(),
-            is_correction=figure.is_correction,
-            stated_display=(
-                format_figure_in_language(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
-                if figure.is_correction
-                else ""
-            ),
-        )
-        for figure in series
-    ]
-
-
-def series_chart(code: str, series: list[Figure], *, csv_url: str = "") -> dict | None:
-    """The chart dict ``includes/_chart.html`` draws (the keys of ``metrics.charts.section_charts``,
-    with ``csv_url`` for its CSV link), or None when fewer than two years share a unit."""
-    points = chartable_points(series_points(series))
-    if not points:
-        return None
-    latest = series[-1]
-    title = _("%(name)s（歷年）") % {"name": localized(latest, "name")}
-    years = _("、").join(str(point.year) for point in points)
-    source = _("資料來源：%(agency)s %(years)s 年度工作報告") % {
-        "agency": localized(latest.report, "agency"),
-        "years": years,
-    }
-    dom_id = "chart-series"
-    return {
-        "key": "series",
-        "kind": "bars",
-        "dom_id": dom_id,
-        "payload_id": f"{dom_id}-data",
-        "title": title,
-        "filename": f"wanzhou-series-{code}",
-        "rows": points,
-        "source": source,
-        "csv_url": csv_url,
-        "payload": chart_payload(build_series_chart(points, title=title, source=source)),
-    }
 
 
 @permission_required(BROWSE_PERMISSION, raise_exception=True)
@@ -103,12 +48,11 @@ def metric_series_csv(request, code: str):
     """The series in the export row format (``metrics.export``), oldest year first; 404 for an unknown code.
 
     Open to every role that reads the page, as each chart's CSV is: it holds exactly the numbers the page shows.
+    The published years of ``selectors.figure_series`` (1 query), then their rows (1 query).
     """
-    selectors.figure_series(code=code)
-    figures = Figure.objects.for_export().filter(code=code, report__published=True)
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in csv_chunks(figures, get_language())), content_type=CONTENT_TYPES["csv"]
-    )
+    series = selectors.figure_series(code=code)
+    figures = Figure.objects.for_export().filter(pk__in=[figure.pk for figure in series])
     day = timezone.now().astimezone(EXPORT_TIMEZONE)
-    response["Content-Disposition"] = content_disposition(f"wanzhou-series-{code}-{day:%Y%m%d}.csv")
-    return response
+    return streaming_download(
+        csv_chunks(figures, get_language()), export_format="csv", filename=f"wanzhou-series-{code}-{day:%Y%m%d}.csv"
+    )

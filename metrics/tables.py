@@ -67,7 +67,8 @@ class SectionFigureTable(tables.Table):
         empty_text = _("本章尚無數據。")
 
     def __init__(self, *args, changes=None, **kwargs):
-        """``changes`` maps a code to ``(last year's figure, metrics.changes.Change)``, shown beside the value."""
+        """``changes`` maps a code to last year's figure and the change (``selectors.YearBefore.comparisons``),
+        shown beside the value."""
         super().__init__(*args, **kwargs)
         self.changes = changes or {}
 

@@ -5,9 +5,6 @@ variant and then served from the cache (``common.caching``); only the page
 shell (navigation, login state) is rendered per request.
 """
 
-import csv
-import io
-import itertools
 import re
 import tempfile
 
@@ -15,8 +12,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, When
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,8 +34,8 @@ from common.roles import (
     SEE_DRAFTS_PERMISSION,
 )
 from metrics import selectors
-from metrics.changes import changes_by_code
-from metrics.charts.builders import chart_rows, chart_spec, section_charts
+from metrics.charts.builders import section_charts
+from metrics.charts.rows import Chart, chart_rows
 from metrics.explorer.filters import FigureFilter, explorer_query
 from metrics.explorer.tables import FigureExplorerTable, PageFirstRows
 from metrics.export import (
@@ -47,8 +43,8 @@ from metrics.export import (
     EXPORT_FORMATS,
     content_disposition,
     csv_chunks,
-    escape_formula,
     export_filename,
+    streaming_download,
     write_xlsx,
 )
 from metrics.models import Figure
@@ -69,18 +65,24 @@ def render_body(template_name: str, context: dict) -> str:
     return mark_safe(strip_spaces_between_tags(html))
 
 
-def charts_for(section, figures, *, limit: int | None = None, previous: dict | None = None) -> list[dict]:
+def charts_for(
+    section,
+    figures,
+    *,
+    year_before: selectors.YearBefore,
+    comparisons: dict[str, selectors.Comparison],
+    limit: int | None = None,
+) -> list[Chart]:
     """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report.
 
-    ``previous`` is ``selectors.previous_figures`` of the section's report (report
-    joined): the charts then show last year's values beside this year's, citing that report.
+    ``comparisons`` are the page's ``year_before.comparisons``: the charts show last year's
+    values beside this year's, citing ``year_before.report``.
     """
-    report = section.report
-    earlier = next(iter(previous.values())).report if previous else None
+    report, earlier = section.report, year_before.report
     rows = chart_rows(
         figures,
         section_url=section.get_absolute_url(),
-        previous=previous,
+        comparisons=comparisons,
         previous_url=reverse("metrics:section", kwargs={"year": earlier.year, "slug": section.slug}) if earlier else "",
     )
     return section_charts(
@@ -88,6 +90,9 @@ def charts_for(section, figures, *, limit: int | None = None, previous: dict | N
         rows,
         source=citation(report),
         year=report.year,
+        csv_url=lambda key: reverse(
+            "metrics:chart-csv", kwargs={"year": report.year, "slug": section.slug, "key": key}
+        ),
         limit=limit,
         previous_year=earlier.year if earlier else None,
         previous_source=citation(earlier) if earlier else "",
@@ -99,22 +104,25 @@ def report_overview(request, year: int):
     """The report with each section's first chart, last year's values beside this year's.
 
     Building the body costs 4 queries whatever the number of figures: the report, its
-    sections and figures (``selectors.report_overview``) and last year's figures.
+    sections and figures (``selectors.report_overview``) and last year's (``selectors.year_before``).
     """
     drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
 
     def build() -> dict:
         overview = selectors.report_overview(year=year, drafts=drafts)
-        previous = selectors.previous_figures(report=overview.report)
-        sections = [
-            {
-                "section": part.section,
-                "headline_figures": part.headline_figures,
-                "figures": part.figures,
-                "chart": next(iter(charts_for(part.section, part.figures, limit=1, previous=previous)), None),
-            }
-            for part in overview.sections
-        ]
+        year_before = selectors.year_before(report=overview.report)
+        comparisons = year_before.comparisons(figure for part in overview.sections for figure in part.figures)
+        sections = []
+        for part in overview.sections:
+            charts = charts_for(part.section, part.figures, year_before=year_before, comparisons=comparisons, limit=1)
+            sections.append(
+                {
+                    "section": part.section,
+                    "headline_figures": part.headline_figures,
+                    "figures": part.figures,
+                    "chart": charts[0] if charts else None,
+                }
+            )
         context = {"report": overview.report, "sections": sections}
         return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
 
@@ -127,7 +135,8 @@ def section_detail(request, year: int, slug: str):
     """One section: its charts and table with last year's values and the changes beside this year's.
 
     Building the body costs ``selectors.section_page``'s 5 queries (6 when the section
-    has cases) and 1 for last year's figures, which the table and the charts share.
+    has cases) and 1 for last year's (``selectors.year_before``); the changes are computed
+    once, and the table and the charts both show them.
     """
     sort = section_sort(request.GET.get("sort", ""))
     can_export = request.user.has_perm(EXPORT_PERMISSION)
@@ -136,17 +145,17 @@ def section_detail(request, year: int, slug: str):
 
     def build() -> dict:
         page = selectors.section_page(year=year, slug=slug, drafts=drafts)
-        previous = selectors.previous_figures(report=page.report)
-        changes = {code: (previous[code], item) for code, item in changes_by_code(page.figures, previous).items()}
+        year_before = selectors.year_before(report=page.report)
+        comparisons = year_before.comparisons(page.figures)
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
         table = SectionFigureTable(
-            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=changes
+            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=comparisons
         )
         context = {
             "page": page,
             "report": page.report,
             "table": table,
-            "charts": charts_for(page.section, page.figures, previous=previous),
+            "charts": charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons),
             "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
             "can_export": can_export,
         }
@@ -232,21 +241,18 @@ class FigureExportMixin:
         )
         if export_format in EXPORT_FORMATS:
             chunks = EXPORT_FORMATS[export_format](figures, get_language())
-            response = StreamingHttpResponse(
-                (chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES[export_format]
-            )
-        else:
-            workbook = tempfile.TemporaryFile()
-            write_xlsx(
-                figures,
-                workbook,
-                sources=Report.objects.filter(pk__in=figures.values("report")).order_by("year"),
-                filters=self.filterset.describe(),
-                exported_at=exported_at,
-                language=get_language(),
-            )
-            workbook.seek(0)
-            response = FileResponse(workbook, content_type=CONTENT_TYPES[export_format])
+            return streaming_download(chunks, export_format=export_format, filename=filename)
+        workbook = tempfile.TemporaryFile()
+        write_xlsx(
+            figures,
+            workbook,
+            sources=Report.objects.filter(pk__in=figures.values("report")).order_by("year"),
+            filters=self.filterset.describe(),
+            exported_at=exported_at,
+            language=get_language(),
+        )
+        workbook.seek(0)
+        response = FileResponse(workbook, content_type=CONTENT_TYPES[export_format])
         response["Content-Disposition"] = content_disposition(filename)
         return response
 
@@ -334,21 +340,11 @@ def chart_csv(request, year: int, slug: str, key: str):
     After the rows come an empty line and a ``資料來源,<citation>`` row. Any role that may
     read the page may download it: it holds exactly the numbers the chart and its
     table already show. 404 for an unknown year, section or chart, or a chart without
-    figures. 3 queries.
+    figures. 3 queries (``selectors.chart_figures``' 2, then the rows).
     """
-    spec = chart_spec(slug, key)
-    report = Report.objects.for_year(year)
-    if report is not None and not report.published and not request.user.has_perm(SEE_DRAFTS_PERMISSION):
-        report = None
-    if spec is None or report is None:
-        raise Http404(_("沒有這張圖表。"))
-    order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))
-    figures = Figure.objects.for_export().filter(report=report, section__slug=slug, code__in=spec.codes).order_by(order)
-    if not figures.exists():
-        raise Http404(_("沒有這張圖表。"))
-    footer = io.StringIO()
-    csv.writer(footer).writerows([[], [_("資料來源"), escape_formula(citation(report))]])
-    chunks = itertools.chain(csv_chunks(figures, get_language()), [footer.getvalue()])
-    response = StreamingHttpResponse((chunk.encode("utf-8") for chunk in chunks), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = content_disposition(f"wanzhou-{year}-{slug}-{key}.csv")
-    return response
+    chart = selectors.chart_figures(year=year, slug=slug, key=key, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
+    return streaming_download(
+        csv_chunks(chart.figures, get_language(), source=citation(chart.report)),
+        export_format="csv",
+        filename=f"wanzhou-{year}-{slug}-{key}.csv",
+    )

@@ -1,4 +1,6 @@
-"""Charts as pure builders: plain rows in, a plotly figure or number tiles out (no request, no template).
+"""Charts as pure builders: figures in, chart rows and a plotly payload or number tiles out (no request, no template).
 
-``builders`` holds the section charts and their rules, ``series`` the chart of one figure across years.
+``specs`` names each section's charts; ``rows`` holds a figure as a chart row and the ``Chart`` a page
+draws; ``builders`` the section charts, their rules and the plotly payload; ``series`` the chart of one
+figure across years.
 """

@@ -1,7 +1,6 @@
 """Chart builders: plain rows in, a plotly figure or number tiles out (no request, no template).
 
-Which figures a chart shows is named by figure code (codes are stable across
-years), so every year's report gets the same charts. The comparison rules:
+Which figures each section's charts show is data (``metrics.charts.specs``). The comparison rules:
 
 1. Bars compare quantities of one unit, on one zero-based axis, in one chart
    with one axis: never one bar alone, never one unit split over panels.
@@ -14,15 +13,15 @@ years), so every year's report gets the same charts. The comparison rules:
 A spec of kind ``bars`` whose figures break rule 1 or 3 (after an edit, or in a
 later year) is shown as tiles. Labels state the report's figures exactly, as
 ``metrics.formatting`` writes them (98.66%, 近9萬戶); approximate bars are
-hatched and a corrected value is marked ``CORRECTION_MARK``. Axis ticks use 萬/億.
+hatched and a corrected value is marked (``rows.CORRECTION_MARK``). Axis ticks use 萬/億.
 
 Every text is plain text, an editor's names included: the builders write it as
 it reads, with ``LINE_BREAK`` between wrapped lines, and ``chart_payload`` (the one
 way a figure reaches a page) escapes it for plotly.js, which would otherwise draw
 ``<a>``, ``<b>`` or ``<span style>`` in a name as markup (``plotly_text``).
 
-Year over year: a row may carry last year's row (the previous published report's
-figure of the same code and unit) and the change. A bar chart then groups last
+Year over year: a row (``metrics.charts.rows``) may carry last year's row (the previous
+published report's figure of the same code and unit) and the change. A bar chart then groups last
 year's bar (muted) beside this year's on the same axis, with a legend naming both
 years; whether a spec is drawn as bars at all is decided on this year's rows alone,
 so a single quantity stays a tile however many years state it. A metric without a
@@ -33,18 +32,17 @@ and the change (``metrics.changes``), never a bar.
 
 import json
 import textwrap
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from common.languages import ENGLISH, SIMPLIFIED, current_language, localized, to_simplified
-from metrics.changes import Change, change
-from metrics.choices import Qualifier, Unit
-from metrics.formatting import WAN, YI, format_figure_in_language, grouped_number
+from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
+from metrics.charts.rows import Chart, ChartRow
+from metrics.charts.specs import SECTION_CHARTS
+from metrics.choices import Unit
+from metrics.formatting import WAN, YI, grouped_number
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
@@ -77,7 +75,6 @@ MILLION = Decimal(1_000_000)
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
-CORRECTION_MARK = _lazy("（更正）")
 #: How builders break a chart text into lines; ``plotly_text`` turns it into plotly's ``<br>``.
 LINE_BREAK = "\n"
 
@@ -91,253 +88,6 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "locale": "zh-TW",
 }
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    """One figure as a chart sees it. ``display`` is the formatted text (qualifier and unit included)."""
-
-    code: str
-    label: str
-    value: Decimal
-    unit: str
-    qualifier: str
-    display: str
-    source_paragraph: int
-    href: str = ""
-    is_correction: bool = False
-    stated_display: str = ""
-    #: Last year's row of the same code and unit, and the change from it (``metrics.changes``).
-    previous: "ChartRow | None" = None
-    change: Change | None = None
-
-    @property
-    def is_approximate(self) -> bool:
-        return self.qualifier != Qualifier.EXACT
-
-    @property
-    def qualifier_text(self) -> str:
-        """'近似（近、約）' or '以上（餘、多）' for an approximate value, '' for an exact one."""
-        return "" if self.qualifier == Qualifier.EXACT else str(Qualifier(self.qualifier).label)
-
-    @property
-    def chart_text(self) -> str:
-        """The value as a chart labels it: the report's text, marked when it is a correction."""
-        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A chart of one section: its key, title (lazy), kind (``bars`` or ``tiles``) and figure codes in order."""
-
-    key: str
-    title: str
-    kind: str
-    codes: tuple[str, ...]
-
-
-SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
-    "stability": (
-        ChartSpec(
-            "event-plans",
-            _lazy("重大活動安保方案（場）"),
-            "bars",
-            ("stability.permitted_event_plans", "stability.government_event_plans"),
-        ),
-        ChartSpec(
-            "duty-modes",
-            _lazy("啟動二級、三級勤務模式（次）"),
-            "bars",
-            ("stability.level_two_mode_activations", "stability.level_three_mode_activations"),
-        ),
-        ChartSpec(
-            "patrol-points",
-            _lazy("必巡點與聯合公路檢查站點（個）"),
-            "bars",
-            ("stability.must_patrol_points", "stability.joint_road_checkpoints"),
-        ),
-        ChartSpec(
-            "communities",
-            _lazy("智慧安防小區與治理老舊小區（個）"),
-            "bars",
-            ("stability.smart_security_communities", "stability.old_communities_governed"),
-        ),
-        ChartSpec(
-            "community-numbers",
-            _lazy("巡防與小區治理的其他數字"),
-            "tiles",
-            (
-                "stability.must_patrol_lines",
-                "stability.smart_security_units",
-                "stability.smart_security_coverage_rate",
-                "stability.destabilising_factors_removed",
-                "stability.fire_lanes_cleared",
-            ),
-        ),
-        ChartSpec(
-            "inspections",
-            _lazy("集中整治行動的警力與檢查"),
-            "tiles",
-            ("stability.police_deployed", "stability.premises_inspected"),
-        ),
-    ),
-    "crackdown": (
-        ChartSpec(
-            "environment-cases",
-            _lazy("環保類刑事案件：立案與破案（件）"),
-            "bars",
-            ("crackdown.env_cases_filed", "crackdown.env_cases_solved"),
-        ),
-        ChartSpec(
-            "environment-people",
-            _lazy("環保類刑事案件：強制措施與移送起訴（人）"),
-            "bars",
-            ("crackdown.env_coercive_measures", "crackdown.env_referred_for_prosecution"),
-        ),
-        ChartSpec(
-            "firearms-cases",
-            _lazy("涉槍涉爆案件（起）"),
-            "bars",
-            (
-                "crackdown.explosives_public_order_cases",
-                "crackdown.firearms_public_order_cases",
-                "crackdown.firearms_criminal_cases",
-            ),
-        ),
-        ChartSpec(
-            "vice-people",
-            _lazy("打擊黃賭：行政拘留與起訴（人）"),
-            "bars",
-            ("crackdown.vice_admin_detentions", "crackdown.vice_prosecuted"),
-        ),
-        ChartSpec(
-            "weapons-seized",
-            _lazy("收繳槍支、彈藥、刀具與煙花爆竹"),
-            "tiles",
-            (
-                "crackdown.guns_seized",
-                "crackdown.ammunition_seized",
-                "crackdown.controlled_knives_seized",
-                "crackdown.fireworks_seized",
-            ),
-        ),
-        ChartSpec(
-            "cross-border-gambling",
-            _lazy("打擊跨境賭博"),
-            "tiles",
-            (
-                "crackdown.gambling_platforms_dismantled",
-                "crackdown.gambling_referred_for_prosecution",
-                "crackdown.gambling_funds_frozen",
-            ),
-        ),
-    ),
-    "mediation": (
-        ChartSpec(
-            "disputes",
-            _lazy("矛盾糾紛：排查與化解（起）"),
-            "bars",
-            ("mediation.disputes_screened", "mediation.disputes_resolved"),
-        ),
-        ChartSpec(
-            "resolution-rates",
-            _lazy("各類矛盾糾紛化解率（%）"),
-            "bars",
-            (
-                "mediation.resolution_rate",
-                "mediation.general_category_resolution_rate",
-                "mediation.attention_category_resolution_rate",
-                "mediation.key_category_resolution_rate",
-            ),
-        ),
-        ChartSpec(
-            "lawyer-mediation",
-            _lazy("律師駐所調解：受理與化解（起）"),
-            "bars",
-            ("mediation.lawyer_disputes_accepted", "mediation.lawyer_disputes_resolved"),
-        ),
-        ChartSpec(
-            "enterprise-cases",
-            _lazy("侵害企業的案件（起）"),
-            "bars",
-            ("mediation.enterprise_criminal_cases", "mediation.enterprise_public_order_cases"),
-        ),
-        ChartSpec(
-            "follow-up",
-            _lazy("回訪與律師調解化解率"),
-            "tiles",
-            ("mediation.return_visits", "mediation.return_visit_rate", "mediation.lawyer_resolution_rate"),
-        ),
-        ChartSpec(
-            "household-visits",
-            _lazy("「百萬警進千萬家」走訪與查處"),
-            "tiles",
-            (
-                "mediation.special_group_households_visited",
-                "mediation.outreach_disputes_resolved",
-                "mediation.key_sites_visited",
-                "mediation.struggling_enterprises_visited",
-            ),
-        ),
-    ),
-}
-
-
-def chart_spec(slug: str, key: str) -> ChartSpec | None:
-    """The spec ``key`` of section ``slug``, or None."""
-    return next((spec for spec in SECTION_CHARTS.get(slug, ()) if spec.key == key), None)
-
-
-def chart_row(figure, *, section_url: str = "", previous: ChartRow | None = None) -> ChartRow:
-    """One object with Figure's fields as a row; ``href`` is its row on ``section_url``.
-
-    Works with and without ``Figure.is_correction`` / ``Figure.stated_value``. With
-    ``previous`` (last year's row, same unit) the row carries it and the change.
-    """
-    is_correction = bool(getattr(figure, "is_correction", False))
-    stated = getattr(figure, "stated_value", None) if is_correction else None
-    places = getattr(figure, "decimals", None)
-    return ChartRow(
-        code=figure.code,
-        label=localized(figure, "name"),
-        value=figure.value,
-        unit=figure.unit,
-        qualifier=figure.qualifier,
-        display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
-        source_paragraph=figure.source_paragraph,
-        href=f"{section_url}#figure-{figure.code}",
-        is_correction=is_correction,
-        stated_display=(
-            format_figure_in_language(stated, figure.unit, figure.qualifier, places) if stated is not None else ""
-        ),
-        previous=previous,
-        change=(
-            change(previous.value, figure.value, figure.unit, qualifiers=(previous.qualifier, figure.qualifier))
-            if previous is not None
-            else None
-        ),
-    )
-
-
-def chart_rows(
-    figures: Iterable, *, section_url: str = "", previous: dict | None = None, previous_url: str = ""
-) -> dict[str, ChartRow]:
-    """Rows keyed by figure code, from objects with Figure's fields; ``href`` is the figure's row on ``section_url``.
-
-    ``previous`` maps a code to last year's figure (``selectors.previous_figures``); a
-    figure whose code it holds in the same unit gets that year's row (linked to its
-    row on ``previous_url``) and the change. A unit that changed between the years
-    does not compare, so such a figure gets neither.
-    """
-    previous = previous or {}
-    rows = {}
-    for figure in figures:
-        before = previous.get(figure.code)
-        before_row = (
-            chart_row(before, section_url=previous_url) if before is not None and before.unit == figure.unit else None
-        )
-        rows[figure.code] = chart_row(figure, section_url=section_url, previous=before_row)
-    return rows
 
 
 def shares_an_axis(rows: Sequence[ChartRow]) -> bool:
@@ -445,17 +195,37 @@ def draws_both_years(rows: Sequence[ChartRow]) -> bool:
     return bool(before) and shares_an_axis([*rows, *before])
 
 
-def bar_trace(rows: Sequence[ChartRow], labels: list[str], *, colour: str, text_colour: str, name: str = "") -> go.Bar:
-    """One year's bars, one per label; a label without a row (None) keeps its slot empty."""
+def bar_trace(
+    rows: Sequence[ChartRow | None],
+    categories: list[str],
+    *,
+    horizontal: bool = True,
+    colour: str = BAR_COLOUR,
+    text_colour: str | None = None,
+    name: str | None = None,
+) -> go.Bar:
+    """Bars of ``rows``, one per category, labelled with the report's text, approximate ones hatched.
+
+    A category without a row (None) keeps its slot empty. Horizontal bars list the
+    categories down the y axis, vertical ones along the x axis. With ``text_colour`` a
+    label goes inside its bar in that colour when it fits, and outside in dark text
+    when it does not or the bar is hatched (the hatching would cross it); without,
+    plotly places every label (``auto``). ``name`` names the trace in a legend.
+    """
+    values = [float(row.value) if row else None for row in rows]
+    placement = {"textposition": "auto"}
+    if text_colour is not None:
+        placement = {
+            "textposition": ["outside" if row and row.is_approximate else "auto" for row in rows],
+            "insidetextfont": {"color": text_colour},
+            "outsidetextfont": {"color": "#1a1a1a"},
+        }
     return go.Bar(
-        orientation="h",
+        orientation="h" if horizontal else None,
         name=name,
-        y=labels,
-        x=[float(row.value) if row else None for row in rows],
+        x=values if horizontal else categories,
+        y=categories if horizontal else values,
         text=[row.chart_text if row else "" for row in rows],
-        textposition=["outside" if row and row.is_approximate else "auto" for row in rows],
-        insidetextfont={"color": text_colour},
-        outsidetextfont={"color": "#1a1a1a"},
         cliponaxis=False,
         marker={
             "color": colour,
@@ -465,6 +235,7 @@ def bar_trace(rows: Sequence[ChartRow], labels: list[str], *, colour: str, text_
                 "fillmode": "overlay",
             },
         },
+        **placement,
     )
 
 
@@ -501,7 +272,7 @@ def build_bar_chart(
     title_text, title_lines = _title(title)
     top = CHART_MARGIN["t"] + TITLE_LINE_HEIGHT * (title_lines - 1) + (LEGEND_HEIGHT if both else 0)
     labels = [wrap_balanced(row.label, LABEL_LINE_CHARS) for row in rows]
-    current = bar_trace(rows, labels, colour=BAR_COLOUR, text_colour="#ffffff")
+    current = bar_trace(rows, labels, text_colour="#ffffff")
     figure = go.Figure()
     annotations = []
     if both:
@@ -656,45 +427,32 @@ def section_charts(
     *,
     source: str,
     year: int,
+    csv_url: Callable[[str], str],
     limit: int | None = None,
     previous_year: int | None = None,
     previous_source: str = "",
-) -> list[dict]:
-    """The charts of section ``slug`` that have data, as dicts for the template.
+) -> list[Chart]:
+    """The charts of section ``slug`` that have data, in spec order (``metrics.charts.specs``).
 
-    Each dict holds ``key``, ``kind`` (``bars`` or ``tiles``), ``year``, ``slug``,
-    ``dom_id``, ``payload_id``, ``title``, ``filename`` (for the PNG and CSV,
-    without extension), ``rows`` (the ChartRows shown, in spec order), ``source``
-    (the source line), ``previous_year`` (set when a row shown carries last year's
-    value, else None) and, for bars, ``payload`` (for ``json_script``).
-    A spec whose codes are all missing is skipped; a ``bars`` spec whose rows may
-    not share an axis is shown as tiles. Last year's values never decide the kind.
-    ``previous_year`` and ``previous_source`` name the report rows' ``previous`` come from.
+    Each shows the rows of its spec's codes that ``rows`` holds; ``csv_url(key)`` is the
+    address of the CSV of the chart ``key``. A spec whose codes are all missing is
+    skipped; a ``bars`` spec whose rows may not share an axis is shown as tiles. Last
+    year's values never decide the kind. ``previous_year`` and ``previous_source`` name
+    the report the rows' ``previous`` come from; a chart names that year only when a row
+    it shows has last year's value.
     """
     charts = []
     for spec in SECTION_CHARTS.get(slug, ()):
-        shown = [rows[code] for code in spec.codes if code in rows]
+        shown = tuple(rows[code] for code in spec.codes if code in rows)
         if not shown:
             continue
         kind = "bars" if spec.kind == "bars" and shares_an_axis(shown) else "tiles"
         title = str(spec.title)
-        dom_id = f"chart-{slug}-{spec.key}"
-        chart = {
-            "key": spec.key,
-            "kind": kind,
-            "year": year,
-            "slug": slug,
-            "dom_id": dom_id,
-            "payload_id": f"{dom_id}-data",
-            "title": title,
-            "filename": f"wanzhou-{year}-{slug}-{spec.key}",
-            "rows": shown,
-            "source": source_line(shown, source),
-            "previous_year": None,
-        }
-        if previous_year is not None and any(row.previous for row in shown):
-            chart["previous_year"] = previous_year
-            chart["source"] += _("；") + previous_source_line(shown, year=previous_year, source=previous_source)
+        compared = previous_year is not None and any(row.previous for row in shown)
+        chart_source = source_line(shown, source)
+        if compared:
+            chart_source += _("；") + previous_source_line(shown, year=previous_year, source=previous_source)
+        payload = None
         if kind == "bars":
             figure = build_bar_chart(
                 shown,
@@ -704,8 +462,22 @@ def section_charts(
                 previous_year=previous_year,
                 previous_source=previous_source,
             )
-            chart["payload"] = chart_payload(figure)
-        charts.append(chart)
+            payload = chart_payload(figure)
+        charts.append(
+            Chart(
+                key=spec.key,
+                kind=kind,
+                dom_id=f"chart-{slug}-{spec.key}",
+                title=title,
+                filename=f"wanzhou-{year}-{slug}-{spec.key}",
+                rows=shown,
+                source=chart_source,
+                csv_url=csv_url(spec.key),
+                year=year,
+                previous_year=previous_year if compared else None,
+                payload=payload,
+            )
+        )
         if limit is not None and len(charts) >= limit:
             break
     return charts

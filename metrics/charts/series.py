@@ -1,28 +1,28 @@
-"""The chart of one figure across years: plain rows in, a plotly figure out (no request, no template).
+"""The chart of one figure across years: its figures in, a ``Chart`` out (no request, no template).
 
 Bars compare like with like: only the years stating the figure in one unit share
 the zero-based axis, and a series of one year is a tile, not a chart. Texts are
-plain, lines broken with ``LINE_BREAK``; ``metrics.charts.chart_payload`` escapes them for plotly.
+plain, lines broken with ``LINE_BREAK``; ``builders.chart_payload`` escapes them for plotly.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from common.languages import localized
 from metrics.charts.builders import (
-    APPROX_PATTERN,
-    BAR_COLOUR,
     CHART_MARGIN,
-    CORRECTION_MARK,
     FONT_FAMILY,
     LINE_BREAK,
+    bar_trace,
+    chart_payload,
     note_annotation,
     wrap_lines,
 )
-from metrics.choices import Qualifier, Unit
+from metrics.charts.rows import Chart, ChartRow, chart_row
+from metrics.choices import Unit
+from metrics.models import Figure
 
 #: Below the plot: the year ticks, the axis title and up to three lines of the source note
 #: (the section charts size theirs to the note; a series note is a single wrapped line or two).
@@ -30,42 +30,8 @@ SERIES_BOTTOM_MARGIN = 110
 SERIES_MARGIN = {**CHART_MARGIN, "b": SERIES_BOTTOM_MARGIN}
 
 
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One year of a series, also a row of ``includes/_chart.html``'s table view.
-
-    ``display`` is the formatted value (qualifier and unit included); ``href`` the
-    figure's row on its section page; ``stated_display`` the value the clause states,
-    set only when the published value is a correction.
-    """
-
-    year: int
-    value: Decimal
-    unit: str
-    qualifier: str
-    display: str
-    source_paragraph: int
-    href: str = ""
-    is_correction: bool = False
-    stated_display: str = ""
-
-    @property
-    def is_approximate(self) -> bool:
-        return self.qualifier != Qualifier.EXACT
-
-    @property
-    def label(self) -> str:
-        """The row heading of the chart's table view."""
-        return str(self.year)
-
-    @property
-    def chart_text(self) -> str:
-        """The value as the chart labels it: the report's text, marked when it is a correction."""
-        return f"{self.display}{CORRECTION_MARK}" if self.is_correction else self.display
-
-
-def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
-    """The points sharing the latest year's unit, in year order; empty when fewer than two.
+def chartable_points(points: Sequence[ChartRow]) -> list[ChartRow]:
+    """The rows (one a year) sharing the latest year's unit, in year order; empty when fewer than two.
 
     A year that stated the figure in another unit is left out of the bars (the page's
     table still shows it): two units on one axis would compare unlike things.
@@ -77,7 +43,7 @@ def chartable_points(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
     return shown if len(shown) >= 2 else []
 
 
-def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str) -> go.Figure:
+def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
     """Vertical bars, one per year, on one zero-based axis titled with the unit.
 
     ``points`` must share one unit and number at least two (``chartable_points``);
@@ -86,23 +52,7 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
     units = {point.unit for point in points}
     if len(units) != 1 or len(points) < 2:
         raise ValueError(f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(units)}")
-    figure = go.Figure(
-        go.Bar(
-            x=[str(point.year) for point in points],
-            y=[float(point.value) for point in points],
-            text=[point.chart_text for point in points],
-            textposition="auto",
-            cliponaxis=False,
-            marker={
-                "color": BAR_COLOUR,
-                "pattern": {
-                    "shape": [APPROX_PATTERN if point.is_approximate else "" for point in points],
-                    "fgcolor": "#ffffff",
-                    "fillmode": "overlay",
-                },
-            },
-        )
-    )
+    figure = go.Figure(bar_trace(points, [str(point.year) for point in points], horizontal=False))
     figure.update_xaxes(title_text=_("年度"), type="category")
     unit = points[0].unit
     figure.update_yaxes(
@@ -128,3 +78,34 @@ def build_series_chart(points: Sequence[SeriesPoint], *, title: str, source: str
         annotations=[note_annotation(note, bottom=SERIES_BOTTOM_MARGIN)],
     )
     return figure
+
+
+def series_chart(code: str, series: Sequence[Figure], *, csv_url: str) -> Chart | None:
+    """The bars of ``series`` (the figures of ``code``, oldest year first, section and report loaded)
+    with ``csv_url`` for its CSV link, or None when fewer than two years share a unit."""
+    points = chartable_points(
+        [
+            chart_row(figure, section_url=figure.section.get_absolute_url(), label=str(figure.report.year))
+            for figure in series
+        ]
+    )
+    if not points:
+        return None
+    latest = series[-1]
+    title = _("%(name)s（歷年）") % {"name": localized(latest, "name")}
+    years = _("、").join(str(point.year) for point in points)
+    source = _("資料來源：%(agency)s %(years)s 年度工作報告") % {
+        "agency": localized(latest.report, "agency"),
+        "years": years,
+    }
+    return Chart(
+        key="series",
+        kind="bars",
+        dom_id="chart-series",
+        title=title,
+        filename=f"wanzhou-series-{code}",
+        rows=tuple(points),
+        source=source,
+        csv_url=csv_url,
+        payload=chart_payload(build_series_chart(points, title=title, source=source)),
+    )

@@ -1,12 +1,11 @@
 """Year-over-year arithmetic: absolute, percent, percentage points and direction."""
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
 
-from metrics.changes import DOWN, SAME, UP, change, changes_by_code, describe, signed
+from metrics.changes import DOWN, SAME, UP, change, describe, signed
 
 
 def test_change_of_a_count_gives_absolute_and_percent():
@@ -39,17 +38,6 @@ def test_change_without_difference_is_same():
 @pytest.mark.parametrize("number, text", [(Decimal(12), "+12"), (Decimal("-3.50"), "−3.5"), (Decimal(0), "0")])
 def test_signed_writes_the_sign_and_plain_digits(number, text):
     assert signed(number) == text
-
-
-def test_changes_by_code_skips_new_codes_and_changed_units():
-    def row(code, value, unit, qualifier="exact"):
-        return SimpleNamespace(code=code, value=Decimal(value), unit=unit, qualifier=qualifier)
-
-    previous = {"a.x": row("a.x", 10, "起"), "a.y": row("a.y", 5, "人"), "a.w": row("a.w", 90, "戶", "approx")}
-    figures = [row("a.x", 12, "起"), row("a.y", 6, "人次"), row("a.z", 1, "起"), row("a.w", 100, "戶")]
-    changes = changes_by_code(figures, previous)
-    assert list(changes) == ["a.x", "a.w"] and changes["a.x"].percent == Decimal("20.0")
-    assert (changes["a.x"].approximate, changes["a.w"].approximate) == (False, True)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from metrics.charts.builders import chart_spec
+from metrics.charts.specs import chart_spec
 from metrics.export import EXPORT_COLUMNS
 from metrics.models import Figure
 

@@ -1,11 +1,14 @@
-"""``Figure.objects.with_previous()``: each figure against the same code in the report just before."""
+"""``Figure.objects.with_previous()``: each figure against the same code in the report just before, as
+``selectors.YearBefore`` compares it."""
 
 from decimal import Decimal
 
 import pytest
 
+from metrics import selectors
 from metrics.choices import Unit
 from metrics.models import Figure
+from reports.models import Report
 from tests.factories import make_figure, make_report, make_section
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,20 @@ def test_with_previous_adds_no_query(three_years, django_assert_num_queries):
     with django_assert_num_queries(1):
         figures = list(Figure.objects.with_previous().order_by("report__year", "position"))
     assert [figure.change for figure in figures] == [None, None, Decimal("2.16"), Decimal("-1.16"), None]
+
+
+def test_with_previous_agrees_with_the_year_before_selector(three_years):
+    """The SQL rule and ``selectors.YearBefore`` pick the same figure: the report just before, same code and unit."""
+    make_figure(three_years[2001], 3, code="mediation.count", value=Decimal(8), unit=Unit.QI, qualifier="over")
+    make_figure(three_years[2002], 3, code="mediation.count", value=Decimal(10), unit=Unit.QI, qualifier="approx")
+    make_figure(three_years[2003], 3, code="mediation.count", value=Decimal(12), unit=Unit.JIAN)
+    make_figure(three_years[2002], 4, code="mediation.only_2002", value=Decimal(3))
+    for published_2002 in (True, False):
+        Report.objects.filter(year=2002).update(published=published_2002)
+        for figure in Figure.objects.with_previous().select_related("report"):
+            compared = selectors.year_before(report=figure.report).compare(figure)
+            in_sql = (figure.previous_value, figure.previous_qualifier, figure.change)
+            in_python = (None, None, None)
+            if compared is not None:
+                in_python = (compared.previous.value, compared.previous.qualifier, compared.change.absolute)
+            assert in_sql == in_python, (figure.report.year, figure.code, published_2002)

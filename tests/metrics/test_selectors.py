@@ -1,10 +1,14 @@
 """The read side of the report pages: what each selector returns and its exact query count."""
 
+from decimal import Decimal
+
 import pytest
 from django.http import Http404
 
 from common.languages import citation
 from metrics import selectors
+from metrics.charts.specs import chart_spec
+from metrics.choices import Qualifier, Unit
 from tests.factories import make_figure, make_report, make_report_with_figures, make_section
 
 pytestmark = pytest.mark.django_db
@@ -64,19 +68,75 @@ def test_section_page_of_an_unknown_year_or_slug_is_a_404(report_2021, year, slu
         selectors.section_page(year=year, slug=slug)
 
 
-def test_previous_figures_come_from_the_nearest_earlier_report_in_one_query(django_assert_num_queries):
+def test_year_before_is_the_nearest_earlier_published_report_in_one_query(django_assert_num_queries):
     for year, value in ((2017, 1), (2019, 2)):
         section = make_section(make_report(year), "mediation")
         make_figure(section, 1, value=value)
-    current = make_report(2020)
+    make_figure(make_section(make_report(2020, published=False), "mediation"), 1, value=3)
+    current = make_report(2021)
     with django_assert_num_queries(1):
-        previous = selectors.previous_figures(report=current)
-        years = {figure.report.year for figure in previous.values()}
-    assert list(previous) == ["mediation.test_1"] and years == {2019}
-    assert previous["mediation.test_1"].value == 2
+        before = selectors.year_before(report=current)
+        years = {before.report.year, *(figure.report.year for figure in before.figures.values())}
+    assert list(before.figures) == ["mediation.test_1"] and years == {2019}
+    assert before.figures["mediation.test_1"].value == 2
 
 
-def test_previous_figures_of_the_first_report_are_empty(django_assert_num_queries):
+@pytest.mark.parametrize("earlier", [False, True], ids=["first-report", "earlier-report-without-figures"])
+def test_year_before_of_a_report_with_nothing_before_it_compares_nothing(django_assert_num_queries, earlier):
+    if earlier:
+        make_report(2018)
     report = make_report(2019)
+    figure = make_figure(make_section(report, "mediation"), 1)
     with django_assert_num_queries(1):
-        assert selectors.previous_figures(report=report) == {}
+        before = selectors.year_before(report=report)
+    assert before == selectors.YearBefore(report=None, figures={})
+    assert before.compare(figure) is None and before.comparisons([figure]) == {}
+
+
+def test_year_before_compares_a_code_in_the_same_unit_only(django_assert_num_queries):
+    earlier = make_section(make_report(2019), "mediation")
+    make_figure(earlier, 1, code="mediation.count", value=Decimal(10))
+    make_figure(earlier, 2, code="mediation.unit_changed", value=Decimal(5), unit=Unit.REN)
+    make_figure(earlier, 3, code="mediation.approx", value=Decimal(90), unit=Unit.HU, qualifier=Qualifier.APPROX)
+    section = make_section(make_report(2020), "mediation")
+    figures = [
+        make_figure(section, 1, code="mediation.count", value=Decimal(12)),
+        make_figure(section, 2, code="mediation.unit_changed", value=Decimal(6), unit=Unit.RENCI),
+        make_figure(section, 3, code="mediation.new", value=Decimal(1)),
+        make_figure(section, 4, code="mediation.approx", value=Decimal(100), unit=Unit.HU),
+    ]
+    before = selectors.year_before(report=section.report)
+    with django_assert_num_queries(0):
+        comparisons = before.comparisons(figures)
+        years = {compared.previous.report.year for compared in comparisons.values()}
+    assert list(comparisons) == ["mediation.count", "mediation.approx"] and years == {2019}
+    count = comparisons["mediation.count"]
+    assert count.previous == before.figures["mediation.count"] and count.change.percent == Decimal("20.0")
+    assert (count.change.approximate, comparisons["mediation.approx"].change.approximate) == (False, True)
+    assert before.compare(figures[1]) is None and before.compare(figures[2]) is None
+
+
+def test_chart_figures_are_the_charts_figures_in_its_order_in_two_queries(report_2021, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        chart = selectors.chart_figures(year=2021, slug="crackdown", key="firearms-cases")
+    with django_assert_num_queries(1):
+        codes = [(figure.code, figure.section.slug, figure.report.year) for figure in chart.figures]
+    assert chart.report == report_2021
+    assert codes == [(code, "crackdown", 2021) for code in chart_spec("crackdown", "firearms-cases").codes]
+
+
+def test_chart_figures_of_a_draft_only_with_drafts(report_2021):
+    report_2021.published = False
+    report_2021.save()
+    with pytest.raises(Http404):
+        selectors.chart_figures(year=2021, slug="mediation", key="disputes")
+    assert selectors.chart_figures(year=2021, slug="mediation", key="disputes", drafts=True).report == report_2021
+
+
+@pytest.mark.parametrize(
+    "year, slug, key",
+    [(2020, "crackdown", "firearms-cases"), (2021, "crackdown", "nope"), (2021, "mediation", "firearms-cases")],
+)
+def test_chart_figures_of_an_unknown_year_or_chart_is_a_404(report_2021, year, slug, key):
+    with pytest.raises(Http404):
+        selectors.chart_figures(year=year, slug=slug, key=key)

@@ -80,11 +80,16 @@ def test_metric_series_csv_is_refused_without_a_role(client, make_user, two_year
     assert client.get(f"/metrics/{CODE}/csv/").status_code == 403
 
 
-def test_metric_series_csv_gives_every_year_in_the_export_format_to_a_viewer(viewer_client, two_years):
+def test_metric_series_csv_gives_every_year_in_the_export_format_to_a_viewer(
+    viewer_client, two_years, django_assert_num_queries
+):
     # Like every chart's CSV it holds exactly the numbers the page shows, so reading the page is enough.
     assert f"/metrics/{CODE}/csv/" in viewer_client.get(f"/metrics/{CODE}/").content.decode()
-    response = viewer_client.get(f"/metrics/{CODE}/csv/")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    # The per-request four, the series, then its rows.
+    with django_assert_num_queries(6):
+        response = viewer_client.get(f"/metrics/{CODE}/csv/")
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert 'filename="wanzhou-series-mediation.disputes_screened-' in response["Content-Disposition"]
     assert rows[0][:6] == ["report_year", "agency", "section", "metric_code", "metric_name", "value"]
     assert [(row[0], row[3], row[5]) for row in rows[1:]] == [("2021", CODE, "18161"), ("2022", CODE, "20000")]
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from metrics.charts.builders import SECTION_CHARTS
+from metrics.charts.specs import SECTION_CHARTS
 from metrics.choices import Qualifier, Unit
 from metrics.models import Figure
 from reports.choices import SectionSlug

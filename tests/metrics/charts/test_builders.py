@@ -2,7 +2,6 @@
 
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from common.languages import citation
+from metrics import selectors
 from metrics.changes import describe
 from metrics.charts.builders import (
     APPROX_PATTERN,
@@ -18,17 +18,15 @@ from metrics.charts.builders import (
     MAX_AXIS_RATIO,
     PLOTLY_CONFIG,
     PREVIOUS_BAR_COLOUR,
-    SECTION_CHARTS,
-    ChartRow,
     axis_ticks,
     build_bar_chart,
-    chart_rows,
-    chart_spec,
     plotly_text,
     section_charts,
     shares_an_axis,
     wrap_balanced,
 )
+from metrics.charts.rows import Chart, ChartRow, chart_rows
+from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.choices import Unit
 from metrics.models import Figure
 from tests.factories import make_figure, make_mediation_2022, make_report, make_section
@@ -39,6 +37,7 @@ SOURCE = "萬州區公安局《2021年工作綜述》"
 def row(code, value, unit="起", qualifier="exact", paragraph=19, display=None, **extra):
     return ChartRow(
         code=code,
+        year=2021,
         label=code,
         value=Decimal(value),
         unit=unit,
@@ -49,13 +48,18 @@ def row(code, value, unit="起", qualifier="exact", paragraph=19, display=None, 
     )
 
 
-def charts_2021(report) -> dict[str, list[dict]]:
+def csv_url(key: str) -> str:
+    return f"/charts/{key}.csv"
+
+
+def charts_2021(report) -> dict[str, list[Chart]]:
     return {
         section.slug: section_charts(
             section.slug,
-            chart_rows(Figure.objects.filter(section=section), section_url=section.get_absolute_url()),
+            chart_rows(Figure.objects.with_context().filter(section=section), section_url=section.get_absolute_url()),
             source=SOURCE,
             year=2021,
+            csv_url=csv_url,
         )
         for section in report.sections.all()
     }
@@ -64,27 +68,27 @@ def charts_2021(report) -> dict[str, list[dict]]:
 @pytest.mark.django_db
 def test_section_charts_every_2021_chart_follows_the_comparison_rules(report_2021):
     for slug, charts in charts_2021(report_2021).items():
-        assert [chart["key"] for chart in charts] == [spec.key for spec in SECTION_CHARTS[slug]], slug
+        assert [chart.key for chart in charts] == [spec.key for spec in SECTION_CHARTS[slug]], slug
         for chart, spec in zip(charts, SECTION_CHARTS[slug], strict=True):
-            assert [r.code for r in chart["rows"]] == list(spec.codes), "a spec names a code the report lacks"
-            assert chart["kind"] == spec.kind, f"{chart['key']} fell back to tiles"
-            if chart["kind"] == "tiles":
+            assert [r.code for r in chart.rows] == list(spec.codes), "a spec names a code the report lacks"
+            assert chart.kind == spec.kind, f"{chart.key} fell back to tiles"
+            if chart.kind == "tiles":
                 continue
-            (trace,) = chart["payload"]["data"]
-            layout = chart["payload"]["layout"]
+            (trace,) = chart.payload["data"]
+            layout = chart.payload["layout"]
             assert trace["type"] == "bar" and len(trace["x"]) >= 2
-            assert len({r.unit for r in chart["rows"]}) == 1
+            assert len({r.unit for r in chart.rows}) == 1
             assert layout["xaxis"]["range"][0] == 0
             assert max(trace["x"]) <= min(trace["x"]) * MAX_AXIS_RATIO
             assert not any(key.startswith(("xaxis2", "yaxis2")) for key in layout)
-            assert trace["text"] == [r.display for r in chart["rows"]]
+            assert trace["text"] == [r.display for r in chart.rows]
 
 
 @pytest.mark.django_db
 def test_section_charts_label_the_report_figures_exactly(report_2021):
-    charts = {chart["key"]: chart for chart in charts_2021(report_2021)["mediation"]}
-    assert charts["resolution-rates"]["payload"]["data"][0]["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
-    tiles = {r.code: r for r in charts["follow-up"]["rows"] + charts["household-visits"]["rows"]}
+    charts = {chart.key: chart for chart in charts_2021(report_2021)["mediation"]}
+    assert charts["resolution-rates"].payload["data"][0]["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
+    tiles = {r.code: r for r in charts["follow-up"].rows + charts["household-visits"].rows}
     assert tiles["mediation.lawyer_resolution_rate"].chart_text == "91.59%"
     households = tiles["mediation.special_group_households_visited"]
     assert households.chart_text == "近9萬戶"
@@ -165,22 +169,24 @@ def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
     assert "更正" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
 
 
-def test_chart_rows_read_corrections_when_figures_have_them():
-    corrected = SimpleNamespace(
-        code="x.a",
-        name="a",
-        value=Decimal("17918"),
-        unit="起",
-        qualifier="exact",
-        source_paragraph=19,
-        is_correction=True,
-        stated_value=Decimal("17819"),
+@pytest.mark.django_db
+def test_chart_rows_read_corrections_and_link_each_figure_to_its_row():
+    section = make_section(make_report(2021), "mediation")
+    make_figure(
+        section,
+        1,
+        value=Decimal(17918),
+        stated_value=Decimal(17819),
+        correction_reason="核對原始台賬",
+        source_quote="化解矛盾糾紛17819起",
     )
-    plain = SimpleNamespace(code="x.b", name="b", value=Decimal("5"), unit="起", qualifier="exact", source_paragraph=19)
-    rows = chart_rows([corrected, plain], section_url="/reports/2021/x/")
-    assert rows["x.a"].chart_text == "17,918起（更正）" and rows["x.a"].stated_display == "17,819起"
-    assert rows["x.b"].chart_text == "5起" and rows["x.b"].stated_display == ""
-    assert rows["x.b"].href == "/reports/2021/x/#figure-x.b"
+    make_figure(section, 2, value=Decimal(5))
+    rows = chart_rows(Figure.objects.with_context().filter(section=section), section_url="/reports/2021/x/")
+    corrected, plain = rows["mediation.test_1"], rows["mediation.test_2"]
+    assert corrected.chart_text == "17,918起（更正）" and corrected.stated_display == "17,819起"
+    assert (corrected.year, corrected.label) == (2021, "測試數據 1")
+    assert plain.chart_text == "5起" and plain.stated_display == ""
+    assert plain.href == "/reports/2021/x/#figure-mediation.test_2"
 
 
 def test_section_charts_show_tiles_when_edited_figures_no_longer_share_an_axis():
@@ -189,22 +195,23 @@ def test_section_charts_show_tiles_when_edited_figures_no_longer_share_an_axis()
         "mediation.disputes_resolved": row("mediation.disputes_resolved", "90", "件"),
         "mediation.enterprise_criminal_cases": row("mediation.enterprise_criminal_cases", "19"),
     }
-    charts = section_charts("mediation", rows, source=SOURCE, year=2022)
-    assert [(chart["key"], chart["kind"]) for chart in charts] == [
+    charts = section_charts("mediation", rows, source=SOURCE, year=2022, csv_url=csv_url)
+    assert [(chart.key, chart.kind) for chart in charts] == [
         ("disputes", "tiles"),
         ("enterprise-cases", "tiles"),
     ]
-    assert "payload" not in charts[0]
-    assert charts[0]["filename"] == "wanzhou-2022-mediation-disputes"
+    assert charts[0].payload is None
+    assert charts[0].filename == "wanzhou-2022-mediation-disputes"
+    assert charts[0].csv_url == "/charts/disputes.csv" and charts[0].dom_id == "chart-mediation-disputes"
 
 
 def test_section_charts_payload_turns_plotly_ui_off_but_png_export_stays_possible():
     rows = {code: row(code, "10") for code in SECTION_CHARTS["crackdown"][2].codes}
-    (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2021)
-    assert chart["payload"]["config"] == PLOTLY_CONFIG
+    (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2021, csv_url=csv_url)
+    assert chart.payload["config"] == PLOTLY_CONFIG
     assert PLOTLY_CONFIG["staticPlot"] and PLOTLY_CONFIG["displayModeBar"] is False
     assert PLOTLY_CONFIG["locale"] == "zh-TW"
-    assert chart["payload"]["layout"]["title"]["text"] == "涉槍涉爆案件（起）"
+    assert chart.payload["layout"]["title"]["text"] == "涉槍涉爆案件（起）"
 
 
 @pytest.mark.parametrize(
@@ -227,46 +234,47 @@ def test_wrap_balanced_splits_into_even_lines():
     assert wrap_balanced("起訴", 8) == "起訴"
 
 
-def two_year_charts(report_2021) -> dict[str, dict]:
+def two_year_charts(report_2021) -> dict[str, Chart]:
     """The 2022 test mediation section's charts, with the 2021 fixture's figures as last year's."""
     section = make_mediation_2022()
+    figures = Figure.objects.filter(section=section)
     rows = chart_rows(
-        Figure.objects.filter(section=section),
+        figures,
         section_url=section.get_absolute_url(),
-        previous={figure.code: figure for figure in Figure.objects.filter(report=report_2021)},
+        comparisons=selectors.year_before(report=section.report).comparisons(figures),
         previous_url="/reports/2021/mediation/",
     )
     charts = section_charts(
-        "mediation", rows, source="2022 測試", year=2022, previous_year=2021, previous_source=SOURCE
+        "mediation", rows, source="2022 測試", year=2022, csv_url=csv_url, previous_year=2021, previous_source=SOURCE
     )
-    return {chart["key"]: chart for chart in charts}
+    return {chart.key: chart for chart in charts}
 
 
 @pytest.mark.django_db
 def test_section_charts_group_last_years_bar_beside_this_years_on_one_axis(report_2021):
     chart = two_year_charts(report_2021)["disputes"]
-    assert chart["kind"] == "bars" and chart["previous_year"] == 2021
-    last, this = chart["payload"]["data"]
+    assert chart.kind == "bars" and chart.previous_year == 2021
+    last, this = chart.payload["data"]
     assert (last["name"], this["name"]) == ("2021 年", "2022 年")
     assert last["x"] == [18161.0, 17918.0] and last["text"] == ["18,161起", "17,918起"]
     assert this["x"] == [20000.0, 19726.0] and this["text"] == ["2萬起", "19,726起"]
     assert last["marker"]["color"] == PREVIOUS_BAR_COLOUR != this["marker"]["color"] == BAR_COLOUR
-    layout = chart["payload"]["layout"]
+    layout = chart.payload["layout"]
     assert layout["barmode"] == "group" and layout["showlegend"] is True
     assert layout["xaxis"]["range"][0] == 0 and layout["xaxis"]["range"][1] >= 20000
     note = layout["annotations"][-1]["text"].replace("<br>", "")
     assert "2022 測試，第 3 段" in note and f"2021 年數值：{SOURCE}，第 19 段" in note
-    assert chart["source"].endswith(f"2021 年數值：{SOURCE}，第 19 段")
-    assert chart["rows"][0].previous.href == "/reports/2021/mediation/#figure-mediation.disputes_screened"
+    assert chart.source.endswith(f"2021 年數值：{SOURCE}，第 19 段")
+    assert chart.rows[0].previous.href == "/reports/2021/mediation/#figure-mediation.disputes_screened"
 
 
 @pytest.mark.django_db
 def test_section_charts_label_both_years_with_their_stated_places(report_2021):
     chart = two_year_charts(report_2021)["resolution-rates"]
-    last, this = chart["payload"]["data"]
+    last, this = chart.payload["data"]
     assert last["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
     assert this["text"] == ["98.63%", "99.20%", "92.5%", "85.31%"]
-    assert [describe(row.change) for row in chart["rows"]] == [
+    assert [describe(row.change) for row in chart.rows] == [
         "▼ −0.03 個百分點",
         "▲ +0.08 個百分點",
         "▲ +1.52 個百分點",
@@ -277,8 +285,8 @@ def test_section_charts_label_both_years_with_their_stated_places(report_2021):
 @pytest.mark.django_db
 def test_section_charts_tiles_carry_last_years_value_and_the_change_not_a_bar(report_2021):
     charts = two_year_charts(report_2021)
-    assert "payload" not in charts["follow-up"] and charts["follow-up"]["previous_year"] == 2021
-    tiles = {row.code: row for row in charts["follow-up"]["rows"] + charts["household-visits"]["rows"]}
+    assert charts["follow-up"].payload is None and charts["follow-up"].previous_year == 2021
+    tiles = {row.code: row for row in charts["follow-up"].rows + charts["household-visits"].rows}
     visits = tiles["mediation.return_visits"]
     assert (visits.previous.chart_text, describe(visits.change)) == ("1,087次", "▲ +113次（+10.4%）")
     rate = tiles["mediation.lawyer_resolution_rate"]
@@ -298,9 +306,9 @@ def test_section_charts_tiles_carry_last_years_value_and_the_change_not_a_bar(re
 def test_section_charts_name_both_years_in_the_page_language(report_2021, language, names, last_labels):
     with translation.override(language):
         chart = two_year_charts(report_2021)["disputes"]
-        note = chart["payload"]["layout"]["annotations"][-1]["text"].replace("<br>", "")
-    assert [trace["name"] for trace in chart["payload"]["data"]] == names
-    assert chart["payload"]["data"][0]["text"] == last_labels
+        note = chart.payload["layout"]["annotations"][-1]["text"].replace("<br>", "")
+    assert [trace["name"] for trace in chart.payload["data"]] == names
+    assert chart.payload["data"][0]["text"] == last_labels
     assert ("2021 values: " if language == "en" else "2021 年数值：") in note
 
 
@@ -328,17 +336,25 @@ def test_build_bar_chart_draws_this_year_only_when_last_years_values_break_the_a
 def test_section_charts_keep_a_single_metric_a_tile_though_two_years_state_it():
     screened = row("mediation.disputes_screened", "20000", previous=row("mediation.disputes_screened", "18161"))
     (chart,) = section_charts(
-        "mediation", {screened.code: screened}, source=SOURCE, year=2022, previous_year=2021, previous_source="上年"
+        "mediation",
+        {screened.code: screened},
+        source=SOURCE,
+        year=2022,
+        csv_url=csv_url,
+        previous_year=2021,
+        previous_source="上年",
     )
-    assert chart["kind"] == "tiles" and "payload" not in chart and chart["previous_year"] == 2021
+    assert chart.kind == "tiles" and chart.payload is None and chart.previous_year == 2021
 
 
 def test_section_charts_without_last_years_values_name_no_year():
     rows = {code: row(code, "10") for code in SECTION_CHARTS["crackdown"][2].codes}
-    (chart,) = section_charts("crackdown", rows, source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
-    (trace,) = chart["payload"]["data"]
-    assert chart["previous_year"] is None and chart["payload"]["layout"]["showlegend"] is False
-    assert "年數值" not in chart["source"]
+    (chart,) = section_charts(
+        "crackdown", rows, source=SOURCE, year=2022, csv_url=csv_url, previous_year=2021, previous_source="上年"
+    )
+    (trace,) = chart.payload["data"]
+    assert chart.previous_year is None and chart.payload["layout"]["showlegend"] is False
+    assert "年數值" not in chart.source
 
 
 #: Names an editor could type that are markup to plotly.js: a link, bold, a line break and an
@@ -432,12 +448,12 @@ def markup_sections(year: int = 2022, previous_year: int | None = None) -> tuple
     return section_of(year), earlier
 
 
-def markup_charts(section, earlier=None) -> dict[str, dict]:
-    previous = {figure.code: figure for figure in Figure.objects.filter(section=earlier)} if earlier else None
+def markup_charts(section, earlier=None) -> dict[str, Chart]:
+    figures = Figure.objects.filter(section=section)
     rows = chart_rows(
-        Figure.objects.filter(section=section),
+        figures,
         section_url=section.get_absolute_url(),
-        previous=previous,
+        comparisons=selectors.year_before(report=section.report).comparisons(figures),
         previous_url=earlier.get_absolute_url() if earlier else "",
     )
     charts = section_charts(
@@ -445,10 +461,11 @@ def markup_charts(section, earlier=None) -> dict[str, dict]:
         rows,
         source=citation(section.report),
         year=section.report.year,
+        csv_url=csv_url,
         previous_year=earlier.report.year if earlier else None,
         previous_source=citation(earlier.report) if earlier else "",
     )
-    return {chart["key"]: chart for chart in charts}
+    return {chart.key: chart for chart in charts}
 
 
 @pytest.mark.django_db
@@ -461,8 +478,8 @@ def markup_charts(section, earlier=None) -> dict[str, dict]:
 def test_section_charts_draw_an_editors_markup_in_bar_charts_as_typed(previous_year, language, name, agency):
     with translation.override(language):
         chart = markup_charts(*markup_sections(previous_year=previous_year))["disputes"]
-    assert chart["kind"] == "bars"
-    payload = chart["payload"]
+    assert chart.kind == "bars"
+    payload = chart.payload
     assert draws_literally(payload, name), "the bar's label"
     assert draws_literally(payload, agency), "the source note"
     if previous_year:
@@ -477,7 +494,7 @@ def test_section_charts_draw_an_editors_markup_in_bar_charts_as_typed(previous_y
 @pytest.mark.parametrize("previous_year", [None, 2021], ids=["one-year", "both-years"])
 def test_section_charts_show_an_editors_markup_in_tiles_and_table_views_as_typed(previous_year):
     charts = markup_charts(*markup_sections(previous_year=previous_year))
-    assert charts["follow-up"]["kind"] == "tiles"
+    assert charts["follow-up"].kind == "tiles"
     for key in ("follow-up", "disputes"):
         html = render_to_string("includes/_chart.html", {"chart": charts[key]})
         assert escape(MARKUP_NAME) in html and escape(MARKUP_AGENCY) in html, key

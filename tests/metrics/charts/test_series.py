@@ -4,16 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from common.languages import citation
-from metrics.charts.builders import chart_payload
-from metrics.charts.series import SeriesPoint, build_series_chart, chartable_points
-from metrics.series_views import series_points
+from metrics.charts.rows import ChartRow
+from metrics.charts.series import build_series_chart, chartable_points, series_chart
+from metrics.models import Figure
 from tests.factories import make_figure, make_report, make_section
 from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME, draws_literally
 
 
 def point(year, value, unit="起", qualifier="exact"):
-    return SeriesPoint(year, Decimal(value), unit, qualifier, f"{value}{unit}", 1)
+    return ChartRow("x.y", year, str(year), Decimal(value), unit, qualifier, f"{value}{unit}", 1)
 
 
 def test_chartable_points_keep_the_latest_unit_in_year_order():
@@ -38,15 +37,17 @@ def test_build_series_chart_refuses_one_bar_or_mixed_units(points):
 
 
 @pytest.mark.django_db
-def test_build_series_chart_draws_an_editors_markup_as_typed():
+def test_series_chart_draws_an_editors_markup_as_typed():
     series = []
     for year in (2021, 2022):
         section = make_section(make_report(year, agency=MARKUP_AGENCY), "mediation")
-        figure = make_figure(section, 1, code="mediation.disputes_screened", name=MARKUP_NAME, value=Decimal(year))
-        series.append(figure)
-    source = f"資料來源：{citation(series[-1].report)}"
-    figure = build_series_chart(series_points(series), title=f"{MARKUP_NAME}（歷年）", source=source)
-    payload = chart_payload(figure)
-    assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
-    assert draws_literally(payload, source), "the source note"
-    assert payload["data"][0]["x"] == ["2021", "2022"]
+        make_figure(section, 1, code="mediation.disputes_screened", name=MARKUP_NAME, value=Decimal(year))
+        series.append(Figure.objects.with_context().get(report__year=year))
+    chart = series_chart("mediation.disputes_screened", series, csv_url="/metrics/mediation.disputes_screened/csv/")
+    assert (chart.kind, chart.filename) == ("bars", "wanzhou-series-mediation.disputes_screened")
+    assert [(row.label, row.href) for row in chart.rows] == [
+        (str(year), f"/reports/{year}/mediation/#figure-mediation.disputes_screened") for year in (2021, 2022)
+    ]
+    assert draws_literally(chart.payload, f"{MARKUP_NAME}（歷年）"), "the title"
+    assert draws_literally(chart.payload, f"{MARKUP_AGENCY} 2021、2022 年度工作報告"), "the source note"
+    assert chart.payload["data"][0]["x"] == ["2021", "2022"]
