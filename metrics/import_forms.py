@@ -6,6 +6,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import Qualifier, Unit
+from metrics.importing import MAX_PROPOSALS
 from metrics.models import CODE_PATTERN
 from reports.choices import SectionSlug
 from reports.models import FIRST_YEAR, LAST_YEAR, Report
@@ -112,4 +113,12 @@ class BaseImportRowFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("沒有採用任何數據：至少採用一筆才能建立報告。"))
 
 
-ImportRowFormSet = forms.formset_factory(ImportRowForm, formset=BaseImportRowFormSet, extra=0, max_num=2000)
+#: At most ``MAX_PROPOSALS`` rows, whatever TOTAL_FORMS says: Django builds no more forms than ``absolute_max``.
+ImportRowFormSet = forms.formset_factory(
+    ImportRowForm,
+    formset=BaseImportRowFormSet,
+    extra=0,
+    max_num=MAX_PROPOSALS,
+    absolute_max=MAX_PROPOSALS,
+    validate_max=True,
+)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from metrics.import_forms import MAX_TEXT_CHARS, ImportReportForm, ImportRowForm, ImportRowFormSet
+from metrics.importing import MAX_PROPOSALS
 from metrics.models import Figure
 from reports.models import Report
 from tests.factories import make_figure, make_report, make_section
@@ -152,3 +154,87 @@ def test_source_text_is_where_the_fixture_test_looks():
 
 def test_figure_list_links_editors_to_the_import(editor_client):
     assert f'href="{URL}"' in editor_client.get("/admin/metrics/figure/").content.decode()
+
+
+# --- Bounds: text length, number of proposals, rows at create --------------------------------------------------
+
+
+def figures_text(count: int) -> str:
+    """A heading and ``count`` paragraphs stating one figure each."""
+    return "\n".join(["維護穩定 守護平安", *(f"化解矛盾糾紛{number}起。" for number in range(1, count + 1))])
+
+
+def test_import_of_a_text_stating_more_figures_than_the_limit_asks_for_parts(editor_client):
+    response = editor_client.post(URL, {**HEADER, "text": figures_text(MAX_PROPOSALS + 1), "propose": "1"})
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "原文提出的數據超過 500 筆，是一次匯入的上限。請把原文分成幾部分" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_import_of_300_figures_creates_them_all(editor_client):
+    response = editor_client.post(URL, {**HEADER, "text": figures_text(300), "propose": "1"})
+    assert response.context["formset"].total_form_count() == 300
+    response = editor_client.post(URL, {**rows_post(response), "create": "1"})
+    assert response.status_code == 302
+    figures = Figure.objects.filter(report__year=2030)
+    assert figures.count() == 300
+    assert figures.get(position=300).source_quote == "化解矛盾糾紛300起"
+
+
+def test_import_settings_take_every_field_of_the_largest_create():
+    fields = (
+        len(ImportRowForm.base_fields) * MAX_PROPOSALS
+        + len(ImportReportForm.base_fields)
+        + len(ImportRowFormSet().management_form.fields)
+        + 2  # the CSRF token and the button
+    )
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= fields
+
+
+@pytest.mark.slow
+def test_import_of_the_largest_create_is_read_whole(editor_client):
+    """The most rows, every field at its longest in 4-byte characters, and the longest text: no 400 from Django."""
+    wide = "𠀀"
+    data = {**HEADER, "text": wide * MAX_TEXT_CHARS, "create": "1", "rows-TOTAL_FORMS": MAX_PROPOSALS}
+    data |= {"rows-INITIAL_FORMS": MAX_PROPOSALS, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": MAX_PROPOSALS}
+    for index in range(MAX_PROPOSALS):
+        code = f"stability.{index:04d}".ljust(80, "x")
+        data |= {
+            f"rows-{index}-{field}": value
+            for field, value in {
+                "accept": "on",
+                "slug": "stability",
+                "code": code,
+                "name": wide * 100,
+                "theme": wide * 50,
+                "value": "99999999999999",
+                "unit": "人次",
+                "qualifier": "exact",
+                "paragraph": "32767",
+                "quote": wide * 284 + "99999999999999人次",
+                "confidence": "100",
+            }.items()
+        }
+    response = editor_client.post(URL, data)
+    assert response.status_code == 302
+    assert Figure.objects.filter(report__year=2030).count() == MAX_PROPOSALS
+
+
+def test_import_row_formset_builds_no_more_rows_than_the_limit():
+    formset = ImportRowFormSet({"rows-TOTAL_FORMS": "1000000", "rows-INITIAL_FORMS": "0"}, prefix="rows")
+    assert len(formset.forms) == MAX_PROPOSALS
+    assert not formset.is_valid() and "500" in str(formset.non_form_errors())
+
+
+def test_import_refused_at_create_keeps_every_row_as_edited(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data.pop("rows-1-accept")
+    data["rows-4-name"] = "抓獲嫌疑人"
+    make_report(2030)  # another editor imported 2030 meanwhile
+    response = editor_client.post(URL, {**data, "create": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "已有 2030 年度的報告" in page
+    formset = response.context["formset"]
+    assert [form["accept"].value() for form in formset] == [True, False, True, True, True]
+    assert formset.forms[4]["name"].value() == "抓獲嫌疑人" and 'value="抓獲嫌疑人"' in page
+    assert not Figure.objects.filter(report__year=2030).exists()
