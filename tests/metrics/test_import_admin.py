@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from metrics.import_forms import MAX_TEXT_CHARS, ImportReportForm, ImportRowForm, ImportRowFormSet
 from metrics.importing import MAX_PROPOSALS
@@ -164,6 +165,23 @@ def figures_text(count: int) -> str:
     return "\n".join(["維護穩定 守護平安", *(f"化解矛盾糾紛{number}起。" for number in range(1, count + 1))])
 
 
+def padded(length: int, *, line_end: str = "\n") -> str:
+    """``TEXT`` and then paragraphs without figures, ``length`` characters long with each line end counted once."""
+    filler = "，".join(["加強治安巡邏"] * 20) + "。"
+    lines, size = TEXT.split("\n"), len(TEXT)
+    while size + 1 + len(filler) < length:
+        lines.append(filler)
+        size += 1 + len(filler)
+    lines.append("說" * (length - size - 2) + "。")
+    text = line_end.join(lines)
+    assert len(text.replace(line_end, "\n")) == length
+    return text
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+
+
 def test_import_of_a_text_stating_more_figures_than_the_limit_asks_for_parts(editor_client):
     response = editor_client.post(URL, {**HEADER, "text": figures_text(MAX_PROPOSALS + 1), "propose": "1"})
     assert response.status_code == 200 and response.context["formset"] is None
@@ -238,3 +256,52 @@ def test_import_refused_at_create_keeps_every_row_as_edited(editor_client):
     assert [form["accept"].value() for form in formset] == [True, False, True, True, True]
     assert formset.forms[4]["name"].value() == "抓獲嫌疑人" and 'value="抓獲嫌疑人"' in page
     assert not Figure.objects.filter(report__year=2030).exists()
+
+
+@pytest.mark.parametrize(
+    ("how", "line_end"),
+    [("paste", "\r\n"), ("upload", "\n"), ("upload", "\r\n")],
+    ids=["paste", "upload", "upload_crlf"],
+)
+def test_import_reads_the_longest_text_and_refuses_one_character_more(editor_client, how, line_end):
+    def review(text: str):
+        given = {"text": text} if how == "paste" else {"text": "", "upload": upload("t.txt", text)}
+        return editor_client.post(URL, {**HEADER, **given, "propose": "1"})
+
+    assert review(padded(MAX_TEXT_CHARS, line_end=line_end)).context["formset"].total_form_count() == 5
+    response = review(padded(MAX_TEXT_CHARS + 1, line_end=line_end))
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "報告原文有 200,001 字，超過上限 200,000 字。請把原文分成幾部分" in response.content.decode()
+
+
+def test_import_counts_the_text_at_create_as_at_review(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "text": padded(MAX_TEXT_CHARS), "propose": "1"}))
+    # A browser posts the reviewed text back with CR LF line ends: the same text, the same count.
+    as_posted = data["text"].replace("\n", "\r\n")
+    response = editor_client.post(URL, {**data, "text": as_posted + "說", "create": "1"})
+    assert response.status_code == 200 and "超過上限 200,000 字" in response.content.decode()
+    assert response.context["formset"].total_form_count() == 5
+    assert not Report.objects.filter(year=2030).exists()
+    response = editor_client.post(URL, {**data, "text": as_posted, "create": "1"})
+    assert response.status_code == 302 and Figure.objects.filter(report__year=2030).count() == 5
+
+
+def test_import_refuses_a_paste_and_an_upload_together(editor_client):
+    response = editor_client.post(URL, {**HEADER, "upload": upload("t.txt", TEXT), "propose": "1"})
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "請只用一種方式提供原文" in response.content.decode()
+
+
+def test_import_text_drops_nul_and_control_characters():
+    form = ImportReportForm(data={**HEADER, "text": "維護穩定\x00 守護平安\x0c全年排查矛盾糾紛2000起。\x1b\r\n"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["text"] == "維護穩定 守護平安\n全年排查矛盾糾紛2000起。\n"
+
+
+def test_import_of_an_upload_with_control_characters_creates_the_report(editor_client):
+    text = TEXT.replace("\n", "\n\x0c", 1) + "\x00"
+    response = editor_client.post(URL, {**HEADER, "text": "", "upload": upload("t.txt", text), "propose": "1"})
+    data = rows_post(response)
+    assert "\x00" not in data["text"] and "\x0c" not in data["text"]
+    # The reviewed text is posted again: the admin site answers a control character in a posted field with 400.
+    assert editor_client.post(URL, {**data, "create": "1"}).status_code == 302
