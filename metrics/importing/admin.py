@@ -3,6 +3,8 @@
 Reached from the figure admin (``FigureAdmin.get_urls``). Needs the add permissions
 of reports, sections and figures (403 otherwise). Step one reads the text and shows
 every proposal grouped by heading and paragraph; step two creates what was accepted.
+The work of both is bounded by ``MAX_TEXT_CHARS`` and ``MAX_PROPOSALS``; whatever
+step two refuses, the page shows the rows again as they were posted.
 """
 
 from django.contrib import messages
@@ -15,7 +17,16 @@ from django.utils.translation import gettext as _
 
 from metrics import selectors
 from metrics.importing.forms import ImportReportForm, ImportRowFormSet
-from metrics.importing.matching import AcceptedFigure, create_report, find_headings, heading_for, propose, text_lines
+from metrics.importing.matching import (
+    MAX_PROPOSALS,
+    AcceptedFigure,
+    TooManyProposals,
+    create_report,
+    find_headings,
+    heading_for,
+    paragraph_texts,
+    propose,
+)
 
 IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_figure")
 ROWS_PREFIX = "rows"
@@ -48,19 +59,17 @@ def _number(value, *, default: int) -> int:
 
 def grouped(formset, text: str) -> list[dict]:
     """The row forms grouped by heading and then paragraph, in reading order, with the paragraph's text."""
-    lines, headings = text_lines(text), find_headings(text)
+    numbers = [_number(form["paragraph"].value(), default=1) for form in formset.forms]
+    lines, headings = paragraph_texts(text, numbers), find_headings(text)
     groups: list[dict] = []
-    for form in formset.forms:
-        paragraph = _number(form["paragraph"].value(), default=1)
+    for form, paragraph in zip(formset.forms, numbers, strict=True):
         form.match_confidence = _number(form["confidence"].value(), default=0)
         heading = heading_for(paragraph, headings)
         if not groups or groups[-1]["heading"] != heading:
             groups.append({"heading": heading, "paragraphs": []})
         paragraphs = groups[-1]["paragraphs"]
         if not paragraphs or paragraphs[-1]["number"] != paragraph:
-            paragraphs.append(
-                {"number": paragraph, "text": lines[paragraph - 1] if 1 <= paragraph <= len(lines) else "", "forms": []}
-            )
+            paragraphs.append({"number": paragraph, "text": lines.get(paragraph, ""), "forms": []})
         paragraphs[-1]["forms"].append(form)
     return groups
 
@@ -71,16 +80,26 @@ def import_report_view(model_admin, request):
     form = ImportReportForm(request.POST or None, request.FILES or None)
     formset = None
     matched = None
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        if "create" in request.POST:
-            formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX)
-            if formset.is_valid():
-                response = _create(request, form.cleaned_data, formset, text)
-                if response is not None:
-                    return response
+    if request.method == "POST" and "create" in request.POST:
+        # Bound before anything is checked: whatever is refused, the rows come back as the editor left them.
+        formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX)
+        header_valid = form.is_valid()
+        if formset.is_valid() and header_valid:
+            response = _create(request, form.cleaned_data, formset, form.cleaned_data["text"])
+            if response is not None:
+                return response
+    elif request.method == "POST" and form.is_valid():
+        try:
+            _headings, rows = propose(
+                form.cleaned_data["text"], selectors.import_candidates(year=form.cleaned_data["year"])
+            )
+        except TooManyProposals:
+            form.add_error(
+                None,
+                _("原文提出的數據超過 %(limit)s 筆，是一次匯入的上限。請把原文分成幾部分，每次匯入一部分。")
+                % {"limit": MAX_PROPOSALS},
+            )
         else:
-            _headings, rows = propose(text, selectors.import_candidates(year=form.cleaned_data["year"]))
             formset = ImportRowFormSet(initial=[row_initial(row) for row in rows], prefix=ROWS_PREFIX)
             matched = sum(row.matched for row in rows)
             # The text travels with the review step, so the page can show each paragraph.

@@ -1,33 +1,103 @@
 """The forms of the report import: the report and its text, then one form per proposed figure."""
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.forms.utils import ErrorDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import Qualifier, Unit
+from metrics.formatting import grouped_number
+from metrics.importing.matching import MAX_PROPOSALS
 from metrics.models import CODE_PATTERN
 from reports.choices import SectionSlug
 from reports.models import FIRST_YEAR, LAST_YEAR, Report
 
-#: The longest text an import reads: a work report is a few thousand characters.
+#: The longest text an import reads, in characters of the text as ``import_text`` leaves it (a line break is
+#: one character, control characters are gone): the same count for a paste and an upload, at review and at
+#: create, which re-posts the reviewed text. A work report is a few thousand characters (2021: 2,661).
 MAX_TEXT_CHARS = 200_000
+#: An upload longer than this is refused unread: UTF-8 spends at most 4 bytes a character, plus a 3-byte BOM.
+MAX_UPLOAD_BYTES = MAX_TEXT_CHARS * 4 + 3
+#: C0 control characters but tab, line feed and carriage return, and DEL: what the admin site refuses in any
+#: posted field (wanzhou_police/admin.py), so the text shown for review must not hold them when it is re-posted.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Vertical tab (a line break copied from a word processor) and form feed (a page break from a PDF) end a line.
+LINE_ENDS = re.compile(r"\r\n?|[\x0b\x0c]")
+
+
+def import_text(text: str) -> str:
+    """``text`` as the import reads it: every line break a line feed, other control characters (NUL…) dropped."""
+    return CONTROL_CHARACTERS.sub("", LINE_ENDS.sub("\n", text))
+
+
+def _too_long(count: int | None = None) -> forms.ValidationError:
+    """The error for a text of ``count`` characters, or for a file too large to read (``count`` None)."""
+    params = {"limit": grouped_number(Decimal(MAX_TEXT_CHARS))}
+    if count is None:
+        message = _("檔案太大：報告原文最多 %(limit)s 字。請把原文分成幾部分，每次匯入一部分。")
+    else:
+        message = _("報告原文有 %(count)s 字，超過上限 %(limit)s 字。請把原文分成幾部分，每次匯入一部分。")
+        params["count"] = grouped_number(Decimal(count))
+    return forms.ValidationError(message, code="too_long", params=params)
+
+
+class ImportTextField(forms.CharField):
+    """The report's text, cleaned by ``import_text`` before it is checked: a NUL is dropped, not refused.
+
+    No ``max_length``: a browser would cut a longer paste short without a word (``maxlength``);
+    the server says how long the text is instead.
+    """
+
+    def to_python(self, value):
+        return import_text(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_TEXT_CHARS:
+            raise _too_long(len(value))
+
+
+def read_upload(upload) -> str:
+    """The uploaded file's text (UTF-8, a BOM allowed) as ``import_text`` leaves it.
+
+    ``ValidationError`` when it is not UTF-8 or longer than ``MAX_TEXT_CHARS`` characters; a file of more
+    than ``MAX_UPLOAD_BYTES`` is refused without being read.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise _too_long()
+    try:
+        text = import_text(upload.read(MAX_UPLOAD_BYTES + 1).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_("檔案不是 UTF-8 編碼的文字檔。"), code="encoding") from None
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(len(text))
+    return text
 
 
 class ImportReportForm(forms.Form):
-    """Year, agency, title and the text, pasted or uploaded (UTF-8, one paragraph a line)."""
+    """Year, agency, title and the text, pasted or uploaded (UTF-8, one paragraph a line), not both.
+
+    The text is at most ``MAX_TEXT_CHARS`` characters, counted alike for a paste and an upload.
+    """
 
     year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     agency = forms.CharField(label=_("發布機關"), max_length=100, initial="萬州區公安局")
     title = forms.CharField(label=_("標題"), max_length=200)
     source_name = forms.CharField(label=_("來源文件"), max_length=200, required=False)
-    text = forms.CharField(
+    text = ImportTextField(
         label=_("報告原文"),
         required=False,
-        max_length=MAX_TEXT_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "lang": "zh-Hant"}),
-        help_text=_("貼上原文，一段一行；或上傳 UTF-8 文字檔。"),
+        help_text=format_lazy(
+            _("貼上原文，一段一行；或上傳 UTF-8 文字檔（兩者擇一）。最多 {chars} 字、{figures} 筆數據。"),
+            chars=grouped_number(Decimal(MAX_TEXT_CHARS)),
+            figures=MAX_PROPOSALS,
+        ),
     )
     upload = forms.FileField(label=_("上傳文字檔"), required=False)
 
@@ -40,19 +110,23 @@ class ImportReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")
+        pasted = self.has_error("text") or bool(cleaned.get("text", "").strip())
         if upload is not None:
-            if upload.size > MAX_TEXT_CHARS * 4:
-                raise forms.ValidationError(_("檔案太大：報告原文最多 %(n)s 字。") % {"n": MAX_TEXT_CHARS})
+            if pasted:
+                raise forms.ValidationError(
+                    _("請只用一種方式提供原文：清空「報告原文」欄再上傳檔案，或不選檔案直接貼上。"), code="both"
+                )
             try:
-                cleaned["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(_("檔案不是 UTF-8 編碼的文字檔。")) from None
+                cleaned["text"] = read_upload(upload)
+            except forms.ValidationError as error:
+                self.add_error("upload", error)
+                return cleaned
             if not cleaned.get("source_name"):
                 cleaned["source_name"] = upload.name[:200]
-        text = (cleaned.get("text") or "").replace("\r\n", "\n").replace("\x00", "")
-        if not text.strip():
-            raise forms.ValidationError(_("請貼上報告原文或上傳文字檔。"))
-        cleaned["text"] = text
+        elif self.has_error("text"):
+            return cleaned
+        if not cleaned["text"].strip():
+            raise forms.ValidationError(_("請貼上報告原文或上傳文字檔。"), code="required")
         return cleaned
 
 
@@ -112,4 +186,12 @@ class BaseImportRowFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("沒有採用任何數據：至少採用一筆才能建立報告。"))
 
 
-ImportRowFormSet = forms.formset_factory(ImportRowForm, formset=BaseImportRowFormSet, extra=0, max_num=2000)
+#: At most ``MAX_PROPOSALS`` rows, whatever TOTAL_FORMS says: Django builds no more forms than ``absolute_max``.
+ImportRowFormSet = forms.formset_factory(
+    ImportRowForm,
+    formset=BaseImportRowFormSet,
+    extra=0,
+    max_num=MAX_PROPOSALS,
+    absolute_max=MAX_PROPOSALS,
+    validate_max=True,
+)

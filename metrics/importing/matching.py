@@ -4,10 +4,11 @@
 year's figures in, one ``ImportRow`` per proposal out, each with a suggested
 section, code, name and theme and how sure the match to last year's code is.
 ``create_report`` writes what the editor accepted, in one transaction, audited.
+An import reads at most ``MAX_PROPOSALS`` figures (``propose`` refuses a text that states more).
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -17,11 +18,17 @@ from django.utils.translation import gettext as _
 
 from metrics.models import MAX_DECIMALS, Figure
 from metrics.text.clauses import MARKED_UNITS, stated_numbers
-from metrics.text.extraction import Proposal, extract_figures
+from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from reports.choices import SectionSlug
 from reports.models import Report, Section
 
 SECTION_SLUGS = [slug for slug, _label in SectionSlug.choices]
+
+#: The most figures one import reads from a text, and so the most rows its review shows and its
+#: "create" step accepts. A work report states tens of figures, a long one a couple of hundred (the 2021
+#: report: 54); a text past this is refused with a request to import it in parts. It bounds the
+#: review's matching, the page's size and the fields "create" posts (see DATA_UPLOAD_MAX_NUMBER_FIELDS).
+MAX_PROPOSALS = 500
 
 #: A heading is a short line without sentence punctuation, standing between paragraphs.
 HEADING_MAX_CHARS = 40
@@ -56,9 +63,20 @@ class ImportRow:
     matched: bool
 
 
-def text_lines(text: str) -> list[str]:
-    """The paragraphs of ``text``: one a line, as the extractor numbers them (1-based)."""
-    return text.splitlines()
+class TooManyProposals(Exception):
+    """The text states more than ``MAX_PROPOSALS`` figures: nothing is proposed."""
+
+
+def paragraph_texts(text: str, numbers: Collection[int]) -> dict[int, str]:
+    """The paragraphs of ``text`` numbered ``numbers`` (1-based, as the extractor numbers them), by number."""
+    wanted = set(numbers)
+    found = {}
+    for number, line in enumerate(paragraphs(text), start=1):
+        if number in wanted:
+            found[number] = line
+            if len(found) == len(wanted):
+                break
+    return found
 
 
 def find_headings(text: str) -> list[Heading]:
@@ -68,7 +86,7 @@ def find_headings(text: str) -> list[Heading]:
     no sentence punctuation. Lines after the third such line are read as paragraphs.
     """
     headings = []
-    for number, line in enumerate(text_lines(text), start=1):
+    for number, line in enumerate(paragraphs(text), start=1):
         line = line.strip()
         if line and len(line) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(line):
             headings.append(Heading(paragraph=number, text=line, slug=SECTION_SLUGS[len(headings)]))
@@ -153,9 +171,15 @@ def import_rows(
 
 
 def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[ImportRow]]:
-    """The headings of ``text`` and its proposals as import rows (``import_rows``)."""
+    """The headings of ``text`` and its proposals as import rows (``import_rows``).
+
+    Raises ``TooManyProposals`` as soon as the extractor finds more than ``MAX_PROPOSALS``.
+    """
+    proposals = extract_figures(text, limit=MAX_PROPOSALS)
+    if len(proposals) > MAX_PROPOSALS:
+        raise TooManyProposals
     headings = find_headings(text)
-    return headings, import_rows(extract_figures(text), headings, previous)
+    return headings, import_rows(proposals, headings, previous)
 
 
 @dataclass(frozen=True)
@@ -243,7 +267,10 @@ def create_report(
                 source_quote=accepted.quote,
                 position=position,
             )
-            figure.full_clean()
+            # Figure.clean() states each of the table's constraints in the editor's words; validating them again
+            # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
+            # The report and section were saved just above: no query is needed to know they exist.
+            figure.full_clean(exclude=["report", "section"], validate_constraints=False)
             figure._change_reason = reason
             figure.save()
     return report

@@ -1,10 +1,15 @@
 """The import page end to end as an editor, and drafts kept from viewers until published."""
 
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from metrics.importing.forms import MAX_TEXT_CHARS, ImportReportForm, ImportRowForm, ImportRowFormSet
+from metrics.importing.matching import MAX_PROPOSALS
 from metrics.models import Figure
 from reports.models import Report
 from tests.factories import make_figure, make_report, make_section
@@ -152,3 +157,195 @@ def test_source_text_is_where_the_fixture_test_looks():
 
 def test_figure_list_links_editors_to_the_import(editor_client):
     assert f'href="{URL}"' in editor_client.get("/admin/metrics/figure/").content.decode()
+
+
+# --- Bounds: text length, number of proposals, rows at create --------------------------------------------------
+
+
+def figures_text(count: int) -> str:
+    """A heading and ``count`` paragraphs stating one figure each."""
+    return "\n".join(["維護穩定 守護平安", *(f"化解矛盾糾紛{number}起。" for number in range(1, count + 1))])
+
+
+def padded(length: int, *, line_end: str = "\n") -> str:
+    """``TEXT`` and then paragraphs without figures, ``length`` characters long with each line end counted once."""
+    filler = "，".join(["加強治安巡邏"] * 20) + "。"
+    lines, size = TEXT.split("\n"), len(TEXT)
+    while size + 1 + len(filler) < length:
+        lines.append(filler)
+        size += 1 + len(filler)
+    lines.append("說" * (length - size - 2) + "。")
+    text = line_end.join(lines)
+    assert len(text.replace(line_end, "\n")) == length
+    return text
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+
+
+def test_import_of_a_text_stating_more_figures_than_the_limit_asks_for_parts(editor_client):
+    response = editor_client.post(URL, {**HEADER, "text": figures_text(MAX_PROPOSALS + 1), "propose": "1"})
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "原文提出的數據超過 500 筆，是一次匯入的上限。請把原文分成幾部分" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_import_of_300_figures_creates_them_all(editor_client):
+    response = editor_client.post(URL, {**HEADER, "text": figures_text(300), "propose": "1"})
+    assert response.context["formset"].total_form_count() == 300
+    response = editor_client.post(URL, {**rows_post(response), "create": "1"})
+    assert response.status_code == 302
+    figures = Figure.objects.filter(report__year=2030)
+    assert figures.count() == 300
+    assert figures.get(position=300).source_quote == "化解矛盾糾紛300起"
+
+
+def test_import_settings_take_every_field_of_the_largest_create():
+    fields = (
+        len(ImportRowForm.base_fields) * MAX_PROPOSALS
+        + len(ImportReportForm.base_fields)
+        + len(ImportRowFormSet().management_form.fields)
+        + 2  # the CSRF token and the button
+    )
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= fields
+
+
+@pytest.mark.slow
+def test_import_of_the_largest_create_is_read_whole(editor_client):
+    """The most rows, every field at its longest in 4-byte characters, and the longest text: no 400 from Django."""
+    wide = "𠀀"
+    data = {**HEADER, "text": wide * MAX_TEXT_CHARS, "create": "1", "rows-TOTAL_FORMS": MAX_PROPOSALS}
+    data |= {"rows-INITIAL_FORMS": MAX_PROPOSALS, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": MAX_PROPOSALS}
+    for index in range(MAX_PROPOSALS):
+        code = f"stability.{index:04d}".ljust(80, "x")
+        data |= {
+            f"rows-{index}-{field}": value
+            for field, value in {
+                "accept": "on",
+                "slug": "stability",
+                "code": code,
+                "name": wide * 100,
+                "theme": wide * 50,
+                "value": "99999999999999",
+                "unit": "人次",
+                "qualifier": "exact",
+                "paragraph": "32767",
+                "quote": wide * 284 + "99999999999999人次",
+                "confidence": "100",
+            }.items()
+        }
+    response = editor_client.post(URL, data)
+    assert response.status_code == 302
+    assert Figure.objects.filter(report__year=2030).count() == MAX_PROPOSALS
+
+
+def test_import_row_formset_builds_no_more_rows_than_the_limit():
+    formset = ImportRowFormSet({"rows-TOTAL_FORMS": "1000000", "rows-INITIAL_FORMS": "0"}, prefix="rows")
+    assert len(formset.forms) == MAX_PROPOSALS
+    assert not formset.is_valid() and "500" in str(formset.non_form_errors())
+
+
+def test_import_refused_at_create_keeps_every_row_as_edited(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data.pop("rows-1-accept")
+    data["rows-4-name"] = "抓獲嫌疑人"
+    make_report(2030)  # another editor imported 2030 meanwhile
+    response = editor_client.post(URL, {**data, "create": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "已有 2030 年度的報告" in page
+    formset = response.context["formset"]
+    assert [form["accept"].value() for form in formset] == [True, False, True, True, True]
+    assert formset.forms[4]["name"].value() == "抓獲嫌疑人" and 'value="抓獲嫌疑人"' in page
+    assert not Figure.objects.filter(report__year=2030).exists()
+
+
+@pytest.mark.parametrize(
+    ("how", "line_end"),
+    [("paste", "\r\n"), ("upload", "\n"), ("upload", "\r\n")],
+    ids=["paste", "upload", "upload_crlf"],
+)
+def test_import_reads_the_longest_text_and_refuses_one_character_more(editor_client, how, line_end):
+    def review(text: str):
+        given = {"text": text} if how == "paste" else {"text": "", "upload": upload("t.txt", text)}
+        return editor_client.post(URL, {**HEADER, **given, "propose": "1"})
+
+    assert review(padded(MAX_TEXT_CHARS, line_end=line_end)).context["formset"].total_form_count() == 5
+    response = review(padded(MAX_TEXT_CHARS + 1, line_end=line_end))
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "報告原文有 200,001 字，超過上限 200,000 字。請把原文分成幾部分" in response.content.decode()
+
+
+def test_import_counts_the_text_at_create_as_at_review(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "text": padded(MAX_TEXT_CHARS), "propose": "1"}))
+    # A browser posts the reviewed text back with CR LF line ends: the same text, the same count.
+    as_posted = data["text"].replace("\n", "\r\n")
+    response = editor_client.post(URL, {**data, "text": as_posted + "說", "create": "1"})
+    assert response.status_code == 200 and "超過上限 200,000 字" in response.content.decode()
+    assert response.context["formset"].total_form_count() == 5
+    assert not Report.objects.filter(year=2030).exists()
+    response = editor_client.post(URL, {**data, "text": as_posted, "create": "1"})
+    assert response.status_code == 302 and Figure.objects.filter(report__year=2030).count() == 5
+
+
+def test_import_refuses_a_paste_and_an_upload_together(editor_client):
+    response = editor_client.post(URL, {**HEADER, "upload": upload("t.txt", TEXT), "propose": "1"})
+    assert response.status_code == 200 and response.context["formset"] is None
+    assert "請只用一種方式提供原文" in response.content.decode()
+
+
+def test_import_text_drops_nul_and_control_characters():
+    form = ImportReportForm(data={**HEADER, "text": "維護穩定\x00 守護平安\x0c全年排查矛盾糾紛2000起。\x1b\r\n"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["text"] == "維護穩定 守護平安\n全年排查矛盾糾紛2000起。\n"
+
+
+def test_import_of_an_upload_with_control_characters_creates_the_report(editor_client):
+    text = TEXT.replace("\n", "\n\x0c", 1) + "\x00"
+    response = editor_client.post(URL, {**HEADER, "text": "", "upload": upload("t.txt", text), "propose": "1"})
+    data = rows_post(response)
+    assert "\x00" not in data["text"] and "\x0c" not in data["text"]
+    # The reviewed text is posted again: the admin site answers a control character in a posted field with 400.
+    assert editor_client.post(URL, {**data, "create": "1"}).status_code == 302
+
+
+# --- Oversized inputs: a clear answer within seconds, in little memory ------------------------------------------
+
+
+def measured(call):
+    """``call()``'s result, the seconds it took and the peak of the memory Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        result = call()
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+@pytest.mark.parametrize(
+    ("given", "answer"),
+    [
+        # 600 KB, under the upload's byte cap; it used to be read whole: minutes and 3.6 GB.
+        (lambda: {"text": "", "upload": upload("big.txt", "維穩安保\n" + "1%\n" * 200_000)}, "有 600,005 字，超過上限"),
+        (lambda: {"text": padded(MAX_TEXT_CHARS + 1)}, "有 200,001 字，超過上限"),
+        (
+            lambda: {"text": padded(MAX_TEXT_CHARS + 1), "create": "1", "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0},
+            "有 200,001 字，超過上限",
+        ),
+        # 14,000 characters; it used to take 11 s and give a 6.3 MB page.
+        (lambda: {"text": figures_text(2_000)}, "原文提出的數據超過 500 筆"),
+        # The longest text allowed, all one clause of figures: each used to search the line for its clause.
+        (lambda: {"text": "1起" * (MAX_TEXT_CHARS // 2)}, "原文提出的數據超過 500 筆"),
+    ],
+    ids=["upload_of_200000_lines", "longest_plus_one", "longest_plus_one_at_create", "2000_figures", "one_long_line"],
+)
+def test_import_answers_an_oversized_input_within_seconds_in_little_memory(editor_client, given, answer):
+    data = {**HEADER, "propose": "1", **given()}
+    response, seconds, peak = measured(lambda: editor_client.post(URL, data))
+    assert response.status_code == 200 and answer in response.content.decode()
+    assert not Report.objects.filter(year=2030).exists()
+    assert seconds < 5, f"{seconds:.1f} s"
+    assert peak < 50 * 2**20, f"{peak / 2**20:.1f} MiB"

@@ -8,11 +8,22 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metrics import selectors
-from metrics.importing.matching import AcceptedFigure, create_report, find_headings, import_rows, propose
+from metrics.importing.matching import (
+    MAX_PROPOSALS,
+    AcceptedFigure,
+    TooManyProposals,
+    create_report,
+    find_headings,
+    import_rows,
+    paragraph_texts,
+    propose,
+)
 from metrics.models import Figure
-from metrics.text.extraction import Proposal
+from metrics.text.extraction import Proposal, extract_figures
 from reports.models import Report, Section
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +104,23 @@ def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
     assert len({row.code for row in rows}) == len(rows)
 
 
+def test_propose_refuses_a_text_stating_more_than_max_proposals_figures():
+    lines = ["維護穩定 守護平安", *(f"化解矛盾糾紛{number}起。" for number in range(1, MAX_PROPOSALS + 2))]
+    with pytest.raises(TooManyProposals):
+        propose("\n".join(lines), [])
+    _headings, rows = propose("\n".join(lines[:-1]), [])
+    assert len(rows) == MAX_PROPOSALS
+
+
+def test_headings_and_paragraph_texts_number_lines_as_the_extractor_does():
+    # A line separator (U+2028) or a carriage return inside a line does not start a paragraph for the extractor,
+    # so it does not for the headings or the paragraph shown beside a proposal either.
+    text = "甲\u2028乙，共1起。\r\n維護穩定\n第三段共2起。"
+    assert [proposal.paragraph for proposal in extract_figures(text)] == [1, 3]
+    assert [(heading.paragraph, heading.text) for heading in find_headings(text)] == [(2, "維護穩定")]
+    assert paragraph_texts(text, [3, 1, 7]) == {1: "甲\u2028乙，共1起。", 3: "第三段共2起。"}
+
+
 def test_import_rows_match_only_the_same_unit():
     candidate = Figure(
         code="mediation.disputes_screened",
@@ -144,6 +172,24 @@ def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
     assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
     assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
     assert report.history.get().history_change_reason == "從原文匯入：t.txt"
+
+
+def test_create_report_costs_four_queries_a_figure():
+    # Is the code taken (Figure.clean), the insert, its history row and the content revision's count: the
+    # table's constraints are explained by Figure.clean() and enforced by the database, not queried one by one.
+    def queries(count: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            create_report(
+                year=2030 + count,
+                agency="萬州區公安局",
+                title="測試數據",
+                source_name="",
+                headings=[],
+                figures=[accepted(f"mediation.test_{number}") for number in range(count)],
+            )
+        return len(captured)
+
+    assert queries(3) - queries(1) == 2 * 4
 
 
 def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():

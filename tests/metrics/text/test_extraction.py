@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from metrics.text import extraction
 from metrics.text.extraction import PROPOSAL_KEYS, Proposal, chinese_number, extract_figures
 
 TEXTS = Path(__file__).parent / "texts"
@@ -575,6 +577,14 @@ def test_extract_figures_never_fails_and_always_quotes_its_paragraph(text):
         assert "E" not in proposal.as_dict()["value"]
 
 
+@given(st.text(alphabet=ALPHABET, max_size=80), st.integers(min_value=0, max_value=6))
+def test_extract_figures_with_a_limit_reads_one_past_it_and_the_rest_as_without(text, limit):
+    every = extract_figures(text)
+    limited = extract_figures(text, limit=limit)
+    assert limited[:limit] == every[:limit]
+    assert len(limited) == min(len(every), limit + 1)
+
+
 def test_proposal_as_dict_has_exact_keys_and_plain_decimal_value():
     proposal = Proposal(
         paragraph=11, quote="將8萬餘噸超標廢水直排長江", value=Decimal("8E+4"), unit="噸", qualifier="over"
@@ -588,6 +598,50 @@ def test_proposal_as_dict_has_exact_keys_and_plain_decimal_value():
         "change": None,
     }
     assert tuple(proposal.as_dict()) == PROPOSAL_KEYS
+
+
+# --- Bounded work ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["1%\n" * 100_000, "排查1起，" * 25_000, "1起" * 100_000], ids=["lines", "clauses", "one_clause"]
+)
+def test_extract_figures_with_a_limit_stops_reading_one_figure_past_it(text, monkeypatch):
+    numbers_read = []
+    read_token = extraction._read_token
+    monkeypatch.setattr(extraction, "_read_token", lambda *args: numbers_read.append(1) or read_token(*args))
+    limited = extract_figures(text, limit=500)
+    assert len(limited) == 501 and len(numbers_read) == 501
+    assert limited[:500] == extract_figures(text[: len(text) // 50])[:500]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("共1234567890123456789012345678901起", []),
+        ("共12345678901234567起", []),
+        ("共1234567890123456起", [("1234567890123456", "起", "exact", None)]),
+        ("共1,234,567,890,123,456人", [("1234567890123456", "人", "exact", None)]),
+        ("約9999999999999萬999億元", [("99999999999990999", "億元", "approx", None)]),
+    ],
+)
+def test_extract_figures_leaves_out_numbers_with_more_digits_than_a_figure_holds(text, expected):
+    assert stated(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“" * 200_000,  # unclosed quotation marks: each was searched to the end of the line (24 s)
+        "一個" * 50_000,  # indefinite articles, no figure but each ends a clause: found from the line's start (minutes)
+        "1起" * 20_000,  # figures in one clause: each searched the line from its start for its clause (minutes)
+    ],
+    ids=["unclosed_quotes", "articles", "one_clause"],
+)
+def test_extract_figures_reads_a_long_line_in_time_proportional_to_its_length(text):
+    started = time.perf_counter()
+    extract_figures(text)
+    assert time.perf_counter() - started < 5
 
 
 # --- The 2021 report against its fixture ------------------------------------------------------------------------
