@@ -33,7 +33,7 @@ from metrics.forms import (
     FigureRowForm,
     SectionFiguresFormSet,
 )
-from metrics.importing.admin import import_report_view
+from metrics.importing.admin import ImportReportAdminMixin
 from metrics.models import Figure
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Section
@@ -69,7 +69,7 @@ class RevertForm(forms.Form):
 
 
 @admin.register(Figure)
-class FigureAdmin(AuditedAdmin):
+class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
     """The figure list fits a 1366-px screen: the columns an editor scans and edits; code and
     provenance are on the change form (and searchable here)."""
 
@@ -116,9 +116,7 @@ class FigureAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
-        import_view = self.admin_site.admin_view(lambda request: import_report_view(self, request))
         return [
-            path("import/", import_view, name="metrics_figure_import"),
             path(
                 "changeset/<uuid:change_set>/",
                 self.admin_site.admin_view(self.change_set_view),

@@ -64,19 +64,22 @@ class PortalAdminSite(admin.AdminSite):
         (``?numerator=abc``, an inline's ``figures-0-case=x``, a selected action's
         ``_selected_action=x``) is a 400. Django's own views would
         otherwise pass these to the database or render them back into autocomplete
-        widgets, which query with them, and fail with a 500.
+        widgets, which query with them, and fail with a 500. A view that reads pasted
+        text and drops control characters itself names those POST fields in its
+        ``cleans_control_characters_in`` attribute.
         """
         model_admin = getattr(view, "__self__", None)
+        cleaned_by_view = getattr(view, "cleans_control_characters_in", ())
         if not isinstance(model_admin, admin.options.BaseModelAdmin):
 
             def checked(request, *args, **kwargs):
-                refuse_control_characters(request)
+                refuse_control_characters(request, cleaned_by_view=cleaned_by_view)
                 return view(request, *args, **kwargs)
 
         else:
 
             def checked(request, *args, **kwargs):
-                refuse_control_characters(request)
+                refuse_control_characters(request, cleaned_by_view=cleaned_by_view)
                 check_url_ids(request, model_admin.model, args, kwargs)
                 check_form_ids(request, model_admin, view.__name__)
                 return view(request, *args, **kwargs)
@@ -85,10 +88,15 @@ class PortalAdminSite(admin.AdminSite):
         return super().admin_view(checked, cacheable)
 
 
-def refuse_control_characters(request) -> None:
+def refuse_control_characters(request, *, cleaned_by_view=()) -> None:
+    """400 for a control character in a parameter's name or value, except in the POST fields the view cleans."""
     for data in (request.GET, request.POST):
         for key, values in data.lists():
-            if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
+            if CONTROL_CHARACTERS.search(key):
+                raise BadRequest("control character in the admin request's parameters")
+            if data is request.POST and key in cleaned_by_view:
+                continue
+            if any(CONTROL_CHARACTERS.search(value) for value in values):
                 raise BadRequest("control character in the admin request's parameters")
 
 

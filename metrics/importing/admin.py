@@ -1,6 +1,6 @@
 """The admin page that imports a report from its text: propose, review, create a draft.
 
-Reached from the figure admin (``FigureAdmin.get_urls``). Needs the add permissions
+Added to the figure admin by ``ImportReportAdminMixin`` at ``<figure list>/import/``. Needs the add permissions
 of reports, sections and figures (403 otherwise). Step one reads the text and shows
 every proposal grouped by heading and paragraph; step two creates what was accepted.
 The work of both is bounded by ``MAX_TEXT_CHARS`` and ``MAX_PROPOSALS``; whatever
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from metrics import selectors
@@ -72,6 +72,21 @@ def grouped(formset, text: str) -> list[dict]:
             paragraphs.append({"number": paragraph, "text": lines.get(paragraph, ""), "forms": []})
         paragraphs[-1]["forms"].append(form)
     return groups
+
+
+class ImportReportAdminMixin:
+    """A ModelAdmin mixin for the figure admin: the import page at ``import/`` below its list."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_report_view)
+        return [path("import/", view, name="metrics_figure_import"), *super().get_urls()]
+
+    def import_report_view(self, request):
+        return import_report_view(self, request)
+
+    #: The admin site answers a control character in a posted field with 400; a report's text may hold
+    #: one (a NUL, a form feed from a PDF), which the import form drops (``forms.ImportReportForm``).
+    import_report_view.cleans_control_characters_in = ("text",)
 
 
 def import_report_view(model_admin, request):

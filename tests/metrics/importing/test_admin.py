@@ -349,3 +349,14 @@ def test_import_answers_an_oversized_input_within_seconds_in_little_memory(edito
     assert not Report.objects.filter(year=2030).exists()
     assert seconds < 5, f"{seconds:.1f} s"
     assert peak < 50 * 2**20, f"{peak / 2**20:.1f} MiB"
+
+
+def test_import_of_a_paste_with_nul_is_read_without_it(editor_client):
+    response = editor_client.post(URL, {**HEADER, "text": TEXT.replace("全年", "全年\x00", 1) + "\x0c", "propose": "1"})
+    assert response.status_code == 200 and response.context["formset"].total_form_count() == 5
+    assert "\x00" not in rows_post(response)["text"]
+
+
+def test_admin_still_refuses_a_control_character_outside_the_import_text(editor_client):
+    response = editor_client.post(URL, {**HEADER, "title": "標題\x00", "text": TEXT, "propose": "1"})
+    assert response.status_code == 400
