@@ -1,4 +1,7 @@
-"""Shared fixtures: the 2021 report loaded from its fixture, the three roles, logged-in clients."""
+"""Shared fixtures: the 2021 report loaded from its fixture and its source text, the roles, logged-in clients."""
+
+import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,6 +12,31 @@ from django.utils import translation
 
 from reports.models import Report
 from wanzhou_police import outages
+
+#: The report's text lives beside the repository in ../shared/source (README), never in it.
+SOURCE_NAME_2021 = "wanzhou-police-2021-work-report.zh-Hant.txt"
+
+
+def source_path_2021() -> Path:
+    """Where the 2021 text is read from: ``WANZHOU_SOURCE_TEXT``, else ``../shared/source/``."""
+    return Path(
+        os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME_2021
+    )
+
+
+@pytest.fixture(scope="session")
+def source_text_2021() -> str:
+    """The 2021 report's text. Skips, naming the path, where it is absent (a fresh clone without
+    ../shared); under CI=true it fails instead, so CI never passes without the provenance checks."""
+    path = source_path_2021()
+    if not path.is_file():
+        message = (
+            f"source text not found at {path}; put ../shared/source beside the repository or set WANZHOU_SOURCE_TEXT"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,8 @@
 """The series in a real browser: import the 2021 text as a 2022 test draft, publish it, compare the years."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
@@ -15,7 +13,6 @@ from tests.browser.test_portal_pages import ALL_DRAWN, PageWatch
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
-SOURCE = Path(settings.BASE_DIR).parent / "shared/source/wanzhou-police-2021-work-report.zh-Hant.txt"
 
 
 @pytest.fixture
@@ -27,9 +24,7 @@ def portal(live_server, django_user_model):
     return live_server
 
 
-def test_import_then_year_over_year_section_and_metric_page(browser, portal, artifacts_dir):
-    if not SOURCE.is_file():
-        pytest.skip(f"source text not found at {SOURCE}")
+def test_import_then_year_over_year_section_and_metric_page(browser, portal, artifacts_dir, source_text_2021):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     watch = PageWatch(page)
     page.goto(f"{portal.url}/accounts/login/")
@@ -41,7 +36,7 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     page.goto(f"{portal.url}/admin/metrics/figure/import/")
     page.fill("input[name=year]", "2022")
     page.fill("input[name=title]", "2022年工作綜述（測試數據：以2021年原文試匯入）")
-    page.fill("textarea[name=text]", SOURCE.read_text(encoding="utf-8"))
+    page.fill("textarea[name=text]", source_text_2021)
     page.click("input[name=propose]")
     page.wait_for_load_state("networkidle")
     assert page.locator("tr.import-row").count() == 54

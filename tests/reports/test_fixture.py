@@ -6,13 +6,10 @@ and qualifier); and every number in the source is either a figure or on an
 explicit allow-list, so a figure dropped from the fixture fails a test.
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
@@ -75,19 +72,9 @@ def occurrences(text: str, snippet: str):
 
 
 @pytest.fixture(scope="module")
-def paragraphs() -> dict[int, str]:
-    """The source text as {1-based line number: paragraph}.
-
-    Skips when the file is absent on a developer's machine; under CI=true a missing
-    source text fails, so CI can never pass without the provenance checks.
-    """
-    path = Path(os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME)
-    if not path.is_file():
-        message = f"source text not found at {path}; set WANZHOU_SOURCE_TEXT to run the provenance checks"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    lines = path.read_text(encoding="utf-8").removesuffix("\n").split("\n")
+def paragraphs(source_text_2021) -> dict[int, str]:
+    """The source text as {1-based line number: paragraph} (``source_text_2021`` skips or fails without it)."""
+    lines = source_text_2021.removesuffix("\n").split("\n")
     return {number: line.rstrip("\r") for number, line in enumerate(lines, start=1)}
 
 

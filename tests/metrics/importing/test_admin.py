@@ -2,7 +2,6 @@
 
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -149,10 +148,6 @@ def test_publish_action_publishes_the_draft_with_a_history_reason(editor_client,
 def test_editor_sees_a_draft_on_the_portal(editor_client):
     make_section(make_report(2022, published=False), "mediation")
     assert editor_client.get("/reports/2022/mediation/").status_code == 200
-
-
-def test_source_text_is_where_the_fixture_test_looks():
-    assert (Path(settings.BASE_DIR).parent / "shared/source").is_dir()
 
 
 def test_figure_list_links_editors_to_the_import(editor_client):

@@ -1,7 +1,6 @@
 """The import: headings and proposals of the 2021 text, matching to last year's codes, and creation."""
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,18 +31,6 @@ SOURCE_NAME = "wanzhou-police-2021-work-report.zh-Hant.txt"
 
 
 @pytest.fixture(scope="module")
-def source_text() -> str:
-    """The 2021 text from ../shared/source (or WANZHOU_SOURCE_TEXT); fails under CI=true when absent."""
-    path = Path(os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME)
-    if not path.is_file():
-        message = f"source text not found at {path}; set WANZHOU_SOURCE_TEXT"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
 def fixture_figures() -> list[dict]:
     """The 2021 fixture's figures as stored in the JSON, with their section's slug."""
     objects = json.loads((Path(settings.BASE_DIR) / "fixtures/wanzhou_2021.json").read_text(encoding="utf-8"))
@@ -55,8 +42,8 @@ def fixture_figures() -> list[dict]:
     ]
 
 
-def test_find_headings_reads_the_three_short_lines_of_the_2021_text(source_text):
-    headings = find_headings(source_text)
+def test_find_headings_reads_the_three_short_lines_of_the_2021_text(source_text_2021):
+    headings = find_headings(source_text_2021)
     assert [(heading.paragraph, heading.slug) for heading in headings] == [
         (2, "stability"),
         (8, "crackdown"),
@@ -65,8 +52,8 @@ def test_find_headings_reads_the_three_short_lines_of_the_2021_text(source_text)
     assert headings[0].text == "嚴防死守安全底線 防控能力穩固提升"
 
 
-def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text, fixture_figures):
-    _headings, rows = propose(source_text, selectors.import_candidates(year=2021))
+def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text_2021, fixture_figures):
+    _headings, rows = propose(source_text_2021, selectors.import_candidates(year=2021))
     for figure in fixture_figures:
         same = [
             row
@@ -85,11 +72,11 @@ def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text
 
 
 def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
-    report_2021, source_text, django_assert_num_queries
+    report_2021, source_text_2021, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
         candidates = selectors.import_candidates(year=2022)
-    _headings, rows = propose(source_text, candidates)
+    _headings, rows = propose(source_text_2021, candidates)
     by_code = {figure.code: figure for figure in candidates}
     matched = [row for row in rows if row.matched]
     right = [

@@ -8,7 +8,6 @@ report: every figure of fixtures/wanzhou_2021.json must be proposed.
 import csv
 import io
 import json
-import os
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -648,15 +647,6 @@ def test_extract_figures_reads_a_long_line_in_time_proportional_to_its_length(te
 
 
 @pytest.fixture(scope="module")
-def source_2021() -> str:
-    """The 2021 report's text, found as tests/reports/test_fixture.py finds it; skips when the file is absent."""
-    path = Path(os.environ.get("WANZHOU_SOURCE_TEXT") or Path(settings.BASE_DIR).parent / "shared/source" / SOURCE_NAME)
-    if not path.is_file():
-        pytest.skip(f"source text not found at {path}; set WANZHOU_SOURCE_TEXT to run the 2021 checks")
-    return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
 def fixture_figures() -> list[dict]:
     """The fields of every metrics.figure in fixtures/wanzhou_2021.json, read as plain JSON (no database)."""
     rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / "wanzhou_2021.json").read_text(encoding="utf-8"))
@@ -684,8 +674,8 @@ def match_fixture(proposals: list[Proposal], figures: list[dict]) -> dict[str, P
     return matched
 
 
-def test_extract_figures_proposes_every_figure_of_the_2021_fixture(source_2021, fixture_figures):
-    proposals = extract_figures(source_2021)
+def test_extract_figures_proposes_every_figure_of_the_2021_fixture(source_text_2021, fixture_figures):
+    proposals = extract_figures(source_text_2021)
     matched = match_fixture(proposals, fixture_figures)
     recall = len(matched) / len(fixture_figures)
     precision = len(matched) / len(proposals)
@@ -699,9 +689,9 @@ def test_extract_figures_proposes_every_figure_of_the_2021_fixture(source_2021, 
     assert precision == 1
 
 
-def test_extract_figures_2021_quotes_are_verbatim_in_their_paragraph(source_2021):
-    lines = source_2021.removesuffix("\n").split("\n")
-    for proposal in extract_figures(source_2021):
+def test_extract_figures_2021_quotes_are_verbatim_in_their_paragraph(source_text_2021):
+    lines = source_text_2021.removesuffix("\n").split("\n")
+    for proposal in extract_figures(source_text_2021):
         assert lines[proposal.paragraph - 1].count(proposal.quote) >= 1, proposal
 
 
