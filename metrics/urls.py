@@ -1,14 +1,15 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from metrics import series_views, views
+from metrics import views
+from metrics.explorer import views as explorer_views
 
 app_name = "metrics"
 
 urlpatterns = [
-    path("metrics/", views.FigureExplorerView.as_view(), name="explorer"),
-    path("metrics/<str:code>/", series_views.metric_series, name="series"),
-    path("metrics/<str:code>/csv/", series_views.metric_series_csv, name="series_csv"),
+    path("metrics/", explorer_views.FigureExplorerView.as_view(), name="explorer"),
+    path("metrics/<str:code>/", views.metric_series, name="series"),
+    path("metrics/<str:code>/csv/", views.metric_series_csv, name="series_csv"),
     # Where the metric page was first published: links to it keep working.
     path("metrics/series/<str:code>/", RedirectView.as_view(pattern_name="metrics:series", permanent=True)),
     path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),

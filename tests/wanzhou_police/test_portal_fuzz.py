@@ -1,6 +1,6 @@
 """Hostile URLs on the portal's own pages, logged in: a page, a 400 or a 404, never a 500.
 
-(The explorer and its exports have their own property test, tests/metrics/test_explorer_fuzz.py.)
+(The explorer and its exports have their own property test, tests/metrics/explorer/test_fuzz.py.)
 """
 
 from urllib.parse import quote
