@@ -13,9 +13,10 @@ whether a number is a figure of the report's work (a date, an ordinal or a name 
 - 萬/億 (万/亿) and 千 inside or after digits: 2萬2,807 → 22807; 1億2,000萬; 3千700; 8萬餘. A money unit
   keeps the 萬/億 written last (790萬元 → 790 萬元; 1億2,000萬元 → 12000 萬元; 5億余元 → 5 億元);
   every other unit has it multiplied out (8萬餘噸 → 80000 噸; 1.2萬起 → 12000 起).
-- A bare 百/千/萬 counts only after a qualifier: 近百個, 約千人, 逾萬人, 超過千人, 上千起 (not 晚上千人).
+- A bare 百/千/萬 counts only after a qualifier or before 餘/余/多: 近百個, 約千人, 逾萬人, 超過千人, 上千起,
+  百餘人 (not 百姓, 晚上千人).
 - Percentages: %, ％, ﹪, 百分之… (百分之38.5, 百分之九十, 百分之百) and 成 as tenths (五成三 → 53, 兩成 → 20)
-  all give the unit ``%``; ‰ is its own unit; 個百分點 and 百分點 (percentage points) are units apart.
+  all give the unit ``%``; ‰ and 千分之… give ``‰``; 個百分點 and 百分點 (percentage points) are units apart.
 - The unit is the counter after the number, spaces allowed (罪案 10,549 宗), written in Traditional script
   (个 → 個, 万元 → 萬元; ``units.written_unit``). It may be several characters: 人次 and any counter + 次,
   公斤, 平方米, 個月 (兩個多月 is over), 萬港元. After Arabic digits any Chinese character is a counter unless
@@ -27,7 +28,8 @@ whether a number is a figure of the report's work (a date, an ordinal or a name 
   spaces may stand between), 左右 or 上下 after the unit. ``over``: 逾, 超, 超過 before; 餘/余/多 after the
   digits, after 萬/億 or inside 個多月; 以上 after the unit. 最近 and 附近 are not approx.
 - Lists: a bare number joined by 、/和/及/與 to the next one takes its unit (分別為1,200、3,400起 → both 起)
-  and its 萬/億 when it has none; a bare number after a 百分之 number is a percentage (百分之98.7及79.3).
+  and its 萬/億 when it has none; a bare number after a 百分之 number is a percentage (百分之98.7及79.3), as
+  one after a 千分之 number is per mille.
   Such a number is only stated by a clause holding the whole list (``Reading.scope``).
 """
 
@@ -65,7 +67,8 @@ CHINESE = re.compile(r"[一二三四五六七八九十兩两][〇零一二三四
 CHINESE_FRACTION = re.compile(r"[點点]([〇零一二三四五六七八九]+)(?![十百千分刻鐘钟])")
 ROUND = re.compile(r"[百千][萬万]?|[萬万]")
 ROUND_VALUES = {"百": 100, "千": 1000}
-PERCENT_OF = "百分之"
+#: Words that write a share before its number, and the unit they give: 百分之38.5 is 38.5%, 千分之三 is 3‰.
+SHARE_OF = {"百分之": PERCENT, "千分之": PER_MILLE}
 
 #: Powers of ten of each multiplier; 萬 and 億 are kept by a money unit, 千 and 百 never are.
 MULTIPLIERS = {"萬": 4, "万": 4, "億": 8, "亿": 8, "千": 3, "百": 2}
@@ -124,7 +127,7 @@ TIME_COUNTERS = frozenset("年月日號時點分秒天週旬")
 NOT_COUNTERS = frozenset(
     "的之至到和及與或以上下內中外後前間等比較了是為在再又也都均就即並且而但由從向於被將給讓使跟同各每共"
     "者其這那該此本全總餘多萬億千百十〇零一二三四五六七八九兩第大小強佳優新老好高低級屆類型代版度國省市縣"
-    "區鎮鄉村街路樓層室巷弄專增減降升漲跌提破立抓查計達約近逾超環按平來線字步"
+    "區鎮鄉村街樓層室巷弄專增減降升漲跌提破立抓查計達約近逾超環按平來線字步"
 )
 #: Bare digits that name something rather than count: emergency and service hotlines.
 HOTLINES = frozenset({"110", "119", "120", "122", "999", "12110", "12315", "12345", "12348", "12389", "96110"})
@@ -159,7 +162,7 @@ class Reading:
     @property
     def is_arabic(self) -> bool:
         """Whether the number is written in digits (1,234) rather than a Chinese numeral (七十二)."""
-        return bool(DIGITS_RUN.match(self.numeral.removeprefix(PERCENT_OF)))
+        return bool(DIGITS_RUN.match(self.numeral[3:] if self.numeral[:3] in SHARE_OF else self.numeral))
 
 
 @dataclass
@@ -176,7 +179,7 @@ class _Number:
     kept: int  # the power of ten a money unit keeps: a trailing 萬/億, else 0
     mark: str  # that trailing 萬/億 as written, else ""
     qualifier: str
-    percent_of: bool
+    share_unit: str  # the unit of a 百分之/千分之 before the number, else ""
     arabic: bool
     open: bool  # may take a counter never met before
     unit: str | None = None
@@ -300,8 +303,8 @@ def _prefix(text: str, pos: int, *, bare_round: bool) -> tuple[int, str] | None:
 
 def _number_at(text: str, pos: int) -> _Number | None:
     """The number starting at ``pos`` (digits, a Chinese numeral, 百分之… or a qualified 百/千/萬), or None."""
-    percent_of = text.startswith(PERCENT_OF, pos)
-    at = pos + len(PERCENT_OF) if percent_of else pos
+    share_unit = SHARE_OF.get(text[pos : pos + 3], "")
+    at = pos + 3 if share_unit else pos
     if at >= len(text):
         return None
     whole, shift, mark, limit = Decimal(0), 0, "", 99
@@ -337,9 +340,9 @@ def _number_at(text: str, pos: int) -> _Number | None:
                 tail = "".join(str(CHINESE_DIGITS[char]) for char in fraction[1])
                 last, places, end = Decimal(f"{value}.{tail}"), len(tail), fraction.end()
         open_ = value >= 20 and len(match.group()) > 1
-    elif percent_of and text.startswith("百", at):
+    elif share_unit == PERCENT and text.startswith("百", at):
         last, places, end = Decimal(100), 0, at + 1
-    elif not percent_of and (match := ROUND.match(text, at)):
+    elif not share_unit and (match := ROUND.match(text, at)):
         written = match.group()
         last = Decimal(ROUND_VALUES.get(written[0], 1))
         places, end, bare_round = 0, match.end(), True
@@ -350,8 +353,8 @@ def _number_at(text: str, pos: int) -> _Number | None:
         return None
 
     found = _prefix(text, pos, bare_round=bare_round)
-    if found is None and bare_round:
-        return None  # a bare 百/千/萬 without a qualifier is a word (百姓, 千家萬戶)
+    if found is None and bare_round and text[end : end + 1] not in tuple(OVER_MARKS):
+        return None  # a bare 百/千/萬 without a qualifier or a 餘 after it is a word (百姓, 千家萬戶)
     start, qualifier = found or (pos, EXACT)
     number = _Number(
         start=start,
@@ -364,11 +367,11 @@ def _number_at(text: str, pos: int) -> _Number | None:
         kept=shift if mark else 0,
         mark=mark,
         qualifier=qualifier,
-        percent_of=percent_of,
+        share_unit=share_unit,
         arabic=arabic,
         open=open_,
     )
-    if not percent_of:
+    if not share_unit:
         _read_multiplier(text, number, limit=limit)
     return number
 
@@ -414,8 +417,8 @@ def _is_chinese_character(char: str) -> bool:
 
 def _read_unit(text: str, number: _Number) -> int | None:
     """Set the unit written after ``number`` and return where it ends; None (unit unset) when none follows."""
-    if number.percent_of:
-        number.unit, number.unit_start = PERCENT, number.end
+    if number.share_unit:
+        number.unit, number.unit_start = number.share_unit, number.end
         return number.end
     pos = number.end
     while pos < len(text) and pos - number.end < MAX_SPACES and text[pos] in SPACES:
@@ -484,12 +487,14 @@ def _share_units(text: str, numbers: list[_Number]) -> None:
     """Give each bare number of a list the unit of its neighbour (see the module docstring)."""
     for index in range(len(numbers) - 2, -1, -1):
         number, following = numbers[index], numbers[index + 1]
-        if number.unit is not None or following.unit is None or not number.arabic or number.percent_of:
+        if number.unit is not None or following.unit is None or not number.arabic or number.share_unit:
             continue
         if following.tenths is not None or not _linked(text, number, following):
             continue
-        opens_clause = number.start == 0 or text[number.start - 1] in CLAUSE_STARTS
-        continues_list = index and numbers[index - 1].unit is None and numbers[index - 1].end == number.start - 1
+        before = text[: number.start].rstrip(SPACES)
+        opens_clause = not before or before[-1] in CLAUSE_STARTS
+        previous = numbers[index - 1] if index else None
+        continues_list = previous and previous.unit is None and previous.arabic and _linked(text, previous, number)
         if opens_clause and not continues_list:
             continue
         number.unit, number.unit_start = following.unit, number.end
@@ -498,16 +503,16 @@ def _share_units(text: str, numbers: list[_Number]) -> None:
         number.scope, number.stop = (number.start, following.scope[1]), number.end
     for index in range(1, len(numbers)):
         previous, number = numbers[index - 1], numbers[index]
-        if number.unit is not None or previous.unit != PERCENT or not previous.percent_of:
+        if number.unit is not None or not previous.share_unit or previous.unit != previous.share_unit:
             continue
         if _linked(text, previous, number):
-            number.unit, number.unit_start, number.percent_of = PERCENT, number.end, True
+            number.unit, number.unit_start, number.share_unit = previous.share_unit, number.end, previous.share_unit
             number.scope, number.stop = (previous.scope[0], number.end), number.end
 
 
 # --- Reading -----------------------------------------------------------------------------------------------------
 
-NUMBER_START = re.compile(rf"{PERCENT_OF}|[{DIGIT}]|[一二三四五六七八九十兩两]|[百千萬万]")
+NUMBER_START = re.compile(rf"{'|'.join(SHARE_OF)}|[{DIGIT}]|[一二三四五六七八九十兩两]|[百千萬万]")
 
 
 def read_numbers(text: str) -> list[Reading]:

@@ -188,6 +188,7 @@ def test_read_numbers_keeps_the_last_wan_or_yi_in_a_money_unit(text, expected):
         ("滿意率達百分之九十", ("90", "%")),
         ("確保百分之百到位", ("100", "%")),
         ("發案率為3.5‰", ("3.5", "‰")),
+        ("發案率為千分之三點五", ("3.5", "‰")),
     ],
 )
 def test_read_numbers_reads_every_way_of_writing_a_percentage(text, expected):
@@ -253,6 +254,8 @@ def test_read_numbers_reads_each_qualifier_before_or_after_the_number(text, qual
         ("上萬名群眾參與", ("10000", "名", "over")),
         ("挽回損失近百萬元", ("100", "萬元", "approx")),
         ("接待群眾超過千人", ("1000", "人", "over")),
+        ("抓獲百余人", ("100", "人", "over")),
+        ("破獲千餘起", ("1000", "起", "over")),
     ],
 )
 def test_read_numbers_reads_a_bare_round_numeral_after_a_qualifier(text, expected):
@@ -283,6 +286,7 @@ def test_read_numbers_reads_over_inside_a_span_of_months():
         ("查獲毒品3千克", "千克"),
         ("巡邏120公里", "公里"),
         ("整治12單元", "單元"),
+        ("接入視頻1.2萬路", "路"),
     ],
 )
 def test_read_numbers_takes_whatever_counter_follows_as_the_unit(text, unit):
