@@ -8,15 +8,16 @@ whether a number is a figure of the report's work (a date, an ordinal or a name 
 - Digits: ASCII and full-width, with a decimal point (. or ．). Thousands separators ``,`` ``，``, a
   space, a thin or a no-break space, only between groups of exactly three digits and the same one
   throughout (14,724; 64 428; 1,234,567).
-- Chinese numerals: 七十二, 一百, 兩千三百, 一千零五, 三萬五千, with 點 decimals (五點二). A run of digit
+- Chinese numerals: 七十二, 一百, 兩千三百, 一千零五, 三萬五千, 卅九, with 點 decimals (五點二). A run of digit
   words without 十/百/千/萬/億 (二〇二一, 一二) spells a year or a code and is not read.
 - 萬/億 (万/亿) and 千 inside or after digits: 2萬2,807 → 22807; 1億2,000萬; 3千700; 8萬餘. A money unit
   keeps the 萬/億 written last (790萬元 → 790 萬元; 1億2,000萬元 → 12000 萬元; 5億余元 → 5 億元);
   every other unit has it multiplied out (8萬餘噸 → 80000 噸; 1.2萬起 → 12000 起).
 - A bare 百/千/萬 counts only after a qualifier or before 餘/余/多: 近百個, 約千人, 逾萬人, 超過千人, 上千起,
-  百餘人 (not 百姓, 晚上千人).
-- Percentages: %, ％, ﹪, 百分之… (百分之38.5, 百分之九十, 百分之百) and 成 as tenths (五成三 → 53, 兩成 → 20)
-  all give the unit ``%``; ‰ and 千分之… give ``‰``; 個百分點 and 百分點 (percentage points) are units apart.
+  過萬人, 百餘人 (not 百姓, 晚上千人).
+- Percentages: %, ％, ﹪, 百分之… (百分之38.5, 百分之九十, 百分之百) and 成 as tenths (五成三 → 53, 兩成 → 20,
+  七成半 → 75) all give the unit ``%``; ‰ and 千分之… give ``‰``; 個百分點 and 百分點 (percentage points)
+  are units apart.
 - The unit is the counter after the number, spaces allowed (罪案 10,549 宗), written in Traditional script
   (个 → 個, 万元 → 萬元; ``units.written_unit``). It may be several characters: 人次 and any counter + 次,
   公斤, 平方米, 個月 (兩個多月 is over), 萬港元. After Arabic digits any Chinese character is a counter unless
@@ -62,7 +63,9 @@ WAN = 10_000
 YI = 100_000_000
 # A Chinese numeral opens with a digit word from 一 or with 十: a bare 百/千/萬 is nearly always part of a
 # word or an idiom (百姓, 千家萬戶, 萬無一失), and 零 a slogan (零發案).
-CHINESE = re.compile(r"[一二三四五六七八九十兩两][〇零一二三四五六七八九十百千萬万億亿兩两]*")
+CHINESE = re.compile(r"[一二三四五六七八九十兩两廿卅][〇零一二三四五六七八九十百千萬万億亿兩两]*")
+#: 廿 and 卅, as Hong Kong papers write 20 and 30 (卅九名).
+TENS = {"廿": "二十", "卅": "三十"}
 #: 五點二 is 5.2; 三點二十分 is a clock time, not 3.2.
 CHINESE_FRACTION = re.compile(r"[點点]([〇零一二三四五六七八九]+)(?![十百千分刻鐘钟])")
 ROUND = re.compile(r"[百千][萬万]?|[萬万]")
@@ -92,10 +95,14 @@ PREFIXES = (
     ("逾", OVER),
     ("超", OVER),
     ("上", OVER),
+    ("過", OVER),
+    ("过", OVER),
 )
 #: Before 近 these make 最近/附近/鄰近 "recent"/"nearby", which say nothing about the number.
 RECENT_OR_NEARBY = "最附鄰邻"
-#: Before 上 these make it part of another word (晚上, 線上, 以上), not "as many as".
+#: Before 上 these make it part of another word (晚上, 線上, 以上), not "as many as". 上 and 過 qualify only a
+#: bare 百/千/萬 (上千起, 過萬人): before digits they belong to other words (經過3個月).
+ROUND_ONLY = ("上", "過", "过")
 NOT_UP_TO = "晚早線线網网以馬马"
 #: A currency named before the number, between its qualifier and its digits: 約澳門幣3,000萬元.
 CURRENCIES_BEFORE = ("港幣", "港币", "澳門幣", "澳门币", "新臺幣", "新台幣", "新台币", "人民幣", "人民币")
@@ -254,6 +261,8 @@ def chinese_number(text: str) -> int | None:
     A run of digit words without 十/百/千/萬/億 (二〇二一, 一二) spells a year or a code, so it gives None.
     """
     text = text.replace("万", "萬").replace("亿", "億")
+    for short, tens in TENS.items():
+        text = text.replace(short, tens)
     if not any(char in SMALL_MULTIPLIERS or char in "萬億" for char in text):
         return CHINESE_DIGITS[text] if len(text) == 1 else None
     return _split_at(text, "億", YI, _below_yi)
@@ -295,7 +304,7 @@ def _prefix(text: str, pos: int, *, bare_round: bool) -> tuple[int, str] | None:
         before = text[end - len(word) - 1] if end > len(word) else ""
         if word == "近" and before and before in RECENT_OR_NEARBY:
             return None
-        if word == "上" and (not bare_round or (before and before in NOT_UP_TO)):
+        if word in ROUND_ONLY and (not bare_round or (before and before in NOT_UP_TO)):
             return None
         return end - len(word), qualifier
     return None
@@ -434,9 +443,12 @@ def _read_unit(text: str, number: _Number) -> int | None:
         number.unit = written_unit(match.group())
         return match.end()
     if char == "成" and not number.shift and not text.startswith("成不", pos):
-        # 五成三 is 53%: the digit after 成 is hundredths.
+        # 五成三 is 53% and 七成半 75%: the digit after 成 is hundredths.
         number.unit, number.tenths = PERCENT, Decimal(0)
         following = text[pos + 1 : pos + 2]
+        if following == "半":
+            number.tenths = Decimal(5)
+            return pos + 2
         if following and CHINESE_DIGITS.get(following) and not CHINESE.match(text, pos + 2):
             number.tenths = Decimal(CHINESE_DIGITS[following])
             return pos + 2
@@ -512,7 +524,7 @@ def _share_units(text: str, numbers: list[_Number]) -> None:
 
 # --- Reading -----------------------------------------------------------------------------------------------------
 
-NUMBER_START = re.compile(rf"{'|'.join(SHARE_OF)}|[{DIGIT}]|[一二三四五六七八九十兩两]|[百千萬万]")
+NUMBER_START = re.compile(rf"{'|'.join(SHARE_OF)}|[{DIGIT}]|[一二三四五六七八九十兩两廿卅]|[百千萬万]")
 
 
 def read_numbers(text: str) -> list[Reading]:

@@ -316,6 +316,10 @@ def test_extract_figures_marks_only_the_number_right_after_the_change_word():
         ("詐騙案較前年少12.5%。", "down"),
         ("損失金額錄12.5%跌幅。", "down"),
         ("跌幅更達12.5%。", "down"),
+        ("網上騙案升12.5%。", "up"),
+        ("網上騙案跌12.5%。", "down"),
+        ("涉款多出12.5%。", "up"),
+        ("晉升12.5%。", None),
     ],
 )
 def test_extract_figures_reads_change_words_before_and_after_the_number(text, change):

@@ -111,6 +111,8 @@ def test_chinese_number_refuses_years_codes_and_malformed_runs(numeral):
         ("走訪群眾兩千三百戶", "2300", "戶"),
         ("錄得罪案七萬二千九百一十一宗", "72911", "宗"),
         ("查处案件一千零五起", "1005", "起"),
+        ("卅九名死難者", "39", "名"),
+        ("廿三宗", "23", "宗"),
     ],
 )
 def test_read_numbers_reads_chinese_numerals(text, value, unit):
@@ -197,7 +199,14 @@ def test_read_numbers_reads_every_way_of_writing_a_percentage(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("佔總數五成三", "53"), ("上升近兩成", "20"), ("下降3成", "30"), ("上升近一成七", "17"), ("下降3.5成", "35")],
+    [
+        ("佔總數五成三", "53"),
+        ("上升近兩成", "20"),
+        ("下降3成", "30"),
+        ("上升近一成七", "17"),
+        ("下降3.5成", "35"),
+        ("上升超過七成半", "75"),
+    ],
 )
 def test_read_numbers_reads_cheng_as_tenths(text, value):
     assert values(text) == [(value, "%")]
@@ -256,6 +265,7 @@ def test_read_numbers_reads_each_qualifier_before_or_after_the_number(text, qual
         ("接待群眾超過千人", ("1000", "人", "over")),
         ("抓獲百余人", ("100", "人", "over")),
         ("破獲千餘起", ("1000", "起", "over")),
+        ("過千人入住", ("1000", "人", "over")),
     ],
 )
 def test_read_numbers_reads_a_bare_round_numeral_after_a_qualifier(text, expected):
@@ -265,6 +275,10 @@ def test_read_numbers_reads_a_bare_round_numeral_after_a_qualifier(text, expecte
 @pytest.mark.parametrize("text", ["百姓安居", "千家萬戶", "晚上千人聚集", "萬無一失"])
 def test_read_numbers_leaves_a_bare_round_numeral_without_a_qualifier(text):
     assert read(text) == []
+
+
+def test_read_numbers_reads_guo_as_over_only_before_a_bare_round_numeral():
+    assert read("經過3個月偵查") == [("3", "個月", "exact", 0)]
 
 
 def test_read_numbers_reads_over_inside_a_span_of_months():
