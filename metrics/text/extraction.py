@@ -48,13 +48,14 @@ The contract of ``extract_figures``:
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
 from metrics.choices import Qualifier
 from metrics.formatting import plain_number
 from metrics.text.clauses import clause_states
-from metrics.text.numbers import SPACES, Reading, read_numbers
+from metrics.text.numbers import MAX_LIST, SPACES, Reading, read_numbers
 from metrics.text.units import KIND_AGE, KIND_COUNT, KIND_TIME, unit_kind
 
 #: Keys of ``Proposal.as_dict``, in the order exports write them.
@@ -108,6 +109,9 @@ CHANGE_AFTER = re.compile(r"的?(?:(?P<up>升幅|增幅|漲幅|涨幅)|(?P<down>
 #: A sign straight before the number, as in 上升12.5%（+565宗） or 破案率（-3.2個百分點）.
 SIGNS = {"+": UP, "＋": UP, "↑": UP, "▲": UP, "-": DOWN, "－": DOWN, "−": DOWN, "↓": DOWN, "▼": DOWN}
 BRACKETS = {"(": ")", "（": "）"}
+#: How far before a number its context is looked for (change words, 第, 每, ranges): a paragraph may be one long
+#: line, and looking back to its start from every number would make the work grow with the square of its length.
+LOOK_BACK = 48
 
 #: A counter then these words names a slogan, not a count (兩個維護, 四個意識, 八項規定, 五條禁令).
 SLOGAN_AFTER = re.compile(
@@ -143,6 +147,8 @@ LEADING_FILLER = re.compile(
 TAIL_END = re.compile(r"以及|等|(?:作)?[為为](?:支撐|支撑|依託|依托|抓手|重點|重点|核心|基礎|基础|主線|主线|載體|载体)")
 #: What joins the numbers of a series: 24.4%、19.8%、24.7%和25.6%.
 SERIES_LINKS = ("、", "和", "及", "與", "与")
+#: The most numbers whose quotes start at the first of their series (the same bound as ``numbers.MAX_LIST``).
+MAX_SERIES = MAX_LIST
 #: 以上 straight before a noun or verb makes the number a category's threshold, not a figure: 死亡3人以上事故.
 THRESHOLD = re.compile(r"以上(?![的，。；、：,;:!?！？（）()\s]|$)")
 #: A number then these is a limit (罰款500元以下, 控制在5%以內), not a count of work.
@@ -185,7 +191,7 @@ def _is_excluded(line: str, reading: Reading, masked: list[tuple[int, int]]) -> 
         return True
     if unit_kind(reading.unit) in (KIND_TIME, KIND_AGE) and reading.unit != MONTHS:
         return True
-    before = line[: reading.number_start].rstrip(SPACES)
+    before = line[max(reading.number_start - LOOK_BACK, 0) : reading.number_start].rstrip(SPACES)
     if before.endswith(("第", "每", "條之", "条之")) or RANGE_BEFORE.search(before):
         return True
     if not reading.is_arabic and before.endswith(VAGUE_BEFORE):
@@ -211,12 +217,15 @@ def _is_indefinite(line: str, reading: Reading) -> bool:
     """
     if reading.numeral != "一" or reading.qualifier != Qualifier.EXACT:
         return False
-    if unit_kind(reading.unit) not in (KIND_COUNT, KIND_TIME) or CHANGE.search(line, 0, reading.start):
+    if unit_kind(reading.unit) not in (KIND_COUNT, KIND_TIME) or _change_word(line, reading):
         return False
     if reading.unit == "次":
         return True  # 一次 at a clause's end is still mostly "once" in a slogan (最多跑一次), not a count of work
-    after = line[reading.end :]
-    return not (not after or CLAUSE_BREAK.match(after) or after.startswith(SERIES_LINKS + COMPARISONS))
+    return not (
+        reading.end == len(line)
+        or CLAUSE_BREAK.match(line, reading.end)
+        or line.startswith(SERIES_LINKS + COMPARISONS, reading.end)
+    )
 
 
 def _tokens(line: str) -> list[_Token]:
@@ -229,21 +238,41 @@ def _tokens(line: str) -> list[_Token]:
     ]
 
 
-def _clause_bounds(line: str, tokens: list[_Token], token: _Token) -> tuple[int, int]:
-    """[start, end) of the clause holding ``token``: between the nearest clause breaks.
+class _Breaks:
+    """The clause breaks of one line and where its numbers start, found once, so each clause is found by bisection."""
 
-    A 、 joining words without a number does not end the clause: 回訪關注類、重點類矛盾糾紛1087次 is one
-    subject with two modifiers, where 下降8.37%、28.30% and 1631個、經營困難企業168家 are two clauses.
-    """
-    breaks = list(CLAUSE_BREAK.finditer(line, 0, token.start))
-    clause_start = breaks[-1].end() if breaks else 0
-    for position in range(len(breaks) - 1, -1, -1):
-        piece_start = breaks[position - 1].end() if position else 0
-        if breaks[position].group() != "、" or any(piece_start <= other.start < clause_start for other in tokens):
-            break
-        clause_start = piece_start
-    following = CLAUSE_BREAK.search(line, token.end)
-    return clause_start, following.start() if following else len(line)
+    def __init__(self, line: str, tokens: list[_Token]):
+        self.length = len(line)
+        self.matches = list(CLAUSE_BREAK.finditer(line))
+        self.starts = [match.start() for match in self.matches]
+        self.ends = [match.end() for match in self.matches]
+        self.token_starts = [token.start for token in tokens]
+
+    def clause_start_before(self, position: int) -> int:
+        """Where the clause ending at ``position`` starts: after the last break before it, else 0."""
+        count = bisect_right(self.ends, position)
+        return self.ends[count - 1] if count else 0
+
+    def holds_number(self, start: int, end: int) -> bool:
+        index = bisect_left(self.token_starts, start)
+        return index < len(self.token_starts) and self.token_starts[index] < end
+
+    def clause(self, token: _Token) -> tuple[int, int]:
+        """[start, end) of the clause holding ``token``: between the nearest clause breaks.
+
+        A 、 joining words without a number does not end the clause: 回訪關注類、重點類矛盾糾紛1087次 is one
+        subject with two modifiers, where 下降8.37%、28.30% and 1631個、經營困難企業168家 are two clauses. At most
+        ``MAX_SERIES`` such pieces join, as a list of words no longer is.
+        """
+        count = bisect_right(self.ends, token.start)
+        clause_start = self.ends[count - 1] if count else 0
+        for position in range(count - 1, max(count - 1 - MAX_SERIES, -1), -1):
+            piece_start = self.ends[position - 1] if position else 0
+            if self.matches[position].group() != "、" or self.holds_number(piece_start, clause_start):
+                break
+            clause_start = piece_start
+        following = bisect_left(self.starts, token.end)
+        return clause_start, self.starts[following] if following < len(self.starts) else self.length
 
 
 def _strip_leading(line: str, start: int, end: int) -> int:
@@ -253,10 +282,10 @@ def _strip_leading(line: str, start: int, end: int) -> int:
     return start
 
 
-def _quote_bounds(line: str, tokens: list[_Token], index: int) -> tuple[int, int]:
+def _quote_bounds(line: str, tokens: list[_Token], breaks: _Breaks, index: int) -> tuple[int, int]:
     """[start, end) of the shortest clause stating ``tokens[index]``: the number with its subject."""
     token = tokens[index]
-    clause_start, clause_end = _clause_bounds(line, tokens, token)
+    clause_start, clause_end = breaks.clause(token)
     previous = tokens[index - 1] if index and tokens[index - 1].end > clause_start else None
     following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index + 1].start < clause_end else None
     head_start = previous.end if previous else clause_start
@@ -290,31 +319,34 @@ def _quote_bounds(line: str, tokens: list[_Token], index: int) -> tuple[int, int
     return head_start, token.end
 
 
+def _change_word(line: str, reading: Reading) -> re.Match | None:
+    """The change word right before the number, if any (同比上升12%, 增加了一宗)."""
+    return CHANGE.search(line, max(reading.start - LOOK_BACK, 0), reading.start)
+
+
 def _change(line: str, reading: Reading) -> str | None:
     """The direction of the change the number measures, else None: a change word right before it (or after
     it, 的跌幅), or a sign straight before it that no digit precedes (（+9.2%）, not 1-6)."""
-    if match := CHANGE.search(line, 0, reading.start):
+    if match := _change_word(line, reading):
         return UP if match["up"] or match["more"] else DOWN
     if match := CHANGE_AFTER.match(line, reading.end):
         return UP if match["up"] else DOWN
-    before = line[: reading.start].rstrip(SPACES)
+    before = line[max(reading.start - LOOK_BACK, 0) : reading.start].rstrip(SPACES)
     if before[-1:] in SIGNS and not (before[-2:-1].isascii() and before[-2:-1].isalnum()):
         return SIGNS[before[-1]]
     return None
 
 
-def _bracketed(line: str, tokens: list[_Token], index: int) -> tuple[int, int] | None:
+def _bracketed(line: str, token: _Token, breaks: _Breaks) -> tuple[int, int] | None:
     """For a number alone in brackets (（+9.2%）, (54 225宗)): the quote from the clause before the bracket
     through the closing bracket, as 增加5 000宗(+9.2%) says what the bracket's number is about; else None."""
-    token = tokens[index]
-    clause_start, clause_end = _clause_bounds(line, tokens, token)
+    clause_start, clause_end = breaks.clause(token)
     opening = line[clause_start - 1 : clause_start]
     if opening not in BRACKETS or line[clause_end : clause_end + 1] != BRACKETS[opening]:
         return None
     if (line[clause_start : token.start] + line[token.end : clause_end]).strip(SPACES + "".join(SIGNS)):
         return None
-    breaks = list(CLAUSE_BREAK.finditer(line, 0, clause_start - 1))
-    before_start = breaks[-1].end() if breaks else 0
+    before_start = breaks.clause_start_before(clause_start - 1)
     if not line[before_start : clause_start - 1].strip(SPACES):
         return None
     return before_start, clause_end + 1
@@ -332,7 +364,7 @@ def _continues_series(line: str, tokens: list[_Token], index: int, bounds: tuple
     )
 
 
-def _stating_bounds(line: str, tokens: list[_Token], token: _Token, start: int, end: int) -> tuple[int, int]:
+def _stating_bounds(line: str, token: _Token, breaks: _Breaks, start: int, end: int) -> tuple[int, int]:
     """[start, end) widened until the quote states the number as the line does (``clauses.clause_states``):
     first over the list whose unit it shares (``Reading.scope``), then over its clause, at last the line.
 
@@ -341,7 +373,7 @@ def _stating_bounds(line: str, tokens: list[_Token], token: _Token, start: int, 
     """
     reading = token.reading
     start, end = min(start, reading.scope[0]), max(end, reading.scope[1])
-    clause_start, clause_end = _clause_bounds(line, tokens, token)
+    clause_start, clause_end = breaks.clause(token)
     for bounds in ((start, end), (min(start, clause_start), max(end, clause_end))):
         quote = line[bounds[0] : bounds[1]].strip()
         if clause_states(quote, value=reading.value, unit=reading.unit, qualifier=reading.qualifier):
@@ -351,22 +383,26 @@ def _stating_bounds(line: str, tokens: list[_Token], token: _Token, start: int, 
 
 def _line_proposals(paragraph: int, line: str) -> list[Proposal]:
     tokens = _tokens(line)
+    breaks = _Breaks(line, tokens)
     proposals = []
     starts: list[int] = []
     changes: list[str | None] = []
+    series: list[int] = []  # how far into its series each number is
     for index, token in enumerate(tokens):
         reading = token.reading
-        start, end = _quote_bounds(line, tokens, index)
+        start, end = _quote_bounds(line, tokens, breaks, index)
         change = _change(line, reading)
-        if _continues_series(line, tokens, index, (start, end)):
+        place = 1
+        if _continues_series(line, tokens, index, (start, end)) and series[index - 1] < MAX_SERIES:
             # A bare number in a series shares the clause and the change of the first: 同比分別下降8.37%、28.30%.
-            start, change = starts[index - 1], change or changes[index - 1]
-        elif bracketed := _bracketed(line, tokens, index):
+            start, change, place = starts[index - 1], change or changes[index - 1], series[index - 1] + 1
+        elif bracketed := _bracketed(line, token, breaks):
             start, end = bracketed
         starts.append(start)
         changes.append(change)
+        series.append(place)
         if token.counts:
-            start, end = _stating_bounds(line, tokens, token, start, end)
+            start, end = _stating_bounds(line, token, breaks, start, end)
             proposals.append(
                 Proposal(
                     paragraph=paragraph,

@@ -140,6 +140,9 @@ NOT_COUNTERS = frozenset(
 HOTLINES = frozenset({"110", "119", "120", "122", "999", "12110", "12315", "12345", "12348", "12389", "96110"})
 #: What joins the numbers of a list: 1,200、3,400起; 百分之98.7及79.3.
 LIST_LINKS = frozenset("、和及與与")
+#: The most numbers one shared unit reaches: a longer run is a table pressed into a line, not a list a
+#: clause states, and a quote holding all of it would make the work grow with the square of its length.
+MAX_LIST = 12
 #: Where a clause starts: a number right after one of these opens its clause (a list marker, 2、…).
 CLAUSE_STARTS = frozenset("，。；：、,;:!?！？（）()【】[]“”「」\n")
 
@@ -194,6 +197,7 @@ class _Number:
     stop: int = 0  # the end of its reading: after the unit and any qualifier after it
     tenths: Decimal | None = None  # the digit after 成 (五成三 → 3), 0 for a bare 成
     scope: tuple[int, int] = (0, 0)  # see ``Reading.scope``
+    list_size: int = 1  # how many numbers share its unit, counting from the one that writes it
 
     def reading(self, text: str) -> Reading:
         whole_value = self.last.scaleb(self.shift) + self.whole if self.whole else self.last.scaleb(self.shift)
@@ -501,10 +505,12 @@ def _share_units(text: str, numbers: list[_Number]) -> None:
         number, following = numbers[index], numbers[index + 1]
         if number.unit is not None or following.unit is None or not number.arabic or number.share_unit:
             continue
-        if following.tenths is not None or not _linked(text, number, following):
+        if following.tenths is not None or following.list_size >= MAX_LIST or not _linked(text, number, following):
             continue
-        before = text[: number.start].rstrip(SPACES)
-        opens_clause = not before or before[-1] in CLAUSE_STARTS
+        before = number.start
+        while before and text[before - 1] in SPACES:
+            before -= 1
+        opens_clause = not before or text[before - 1] in CLAUSE_STARTS
         previous = numbers[index - 1] if index else None
         continues_list = previous and previous.unit is None and previous.arabic and _linked(text, previous, number)
         if opens_clause and not continues_list:
@@ -513,11 +519,13 @@ def _share_units(text: str, numbers: list[_Number]) -> None:
         if not number.shift:
             number.shift, number.kept = following.shift, following.kept
         number.scope, number.stop = (number.start, following.scope[1]), number.end
+        number.list_size = following.list_size + 1
     for index in range(1, len(numbers)):
         previous, number = numbers[index - 1], numbers[index]
         if number.unit is not None or not previous.share_unit or previous.unit != previous.share_unit:
             continue
-        if _linked(text, previous, number):
+        if previous.list_size < MAX_LIST and _linked(text, previous, number):
+            number.list_size = previous.list_size + 1
             number.unit, number.unit_start, number.share_unit = previous.share_unit, number.end, previous.share_unit
             number.scope, number.stop = (previous.scope[0], number.end), number.end
 

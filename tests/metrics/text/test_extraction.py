@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from metrics.text.clauses import clause_states
 from metrics.text.extraction import PROPOSAL_KEYS, Proposal, extract_figures
-from metrics.text.numbers import HOTLINES
+from metrics.text.numbers import HOTLINES, MAX_LIST
 from metrics.text.units import same_unit
 
 TEXTS = Path(__file__).parent / "texts"
@@ -590,6 +590,20 @@ def test_extract_figures_gives_the_same_figures_in_both_scripts():
             ("2", "個月", "over", None),
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刑事案件分別下降" + "、".join(["12.5%"] * 500) + "。",
+        "分別為" + "、".join(["1,234"] * 500) + "起。",
+        "甲、" * 500 + "2起。",
+    ],
+)
+def test_extract_figures_keeps_quotes_short_in_a_run_that_never_ends(text):
+    """A series, a list or a run of 、 longer than any a report writes (a table pressed into one line) gives
+    quotes of a bounded length (a series of lists at most), so the work stays in proportion to the text."""
+    assert max(len(quote) for quote in quotes(text)) <= 2 * MAX_LIST * len("、12.5%") + len("刑事案件分別下降")
 
 
 def test_extract_figures_numbers_paragraphs_by_line_counting_blank_lines():
