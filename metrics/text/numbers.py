@@ -80,7 +80,7 @@ KEPT_BY_MONEY = "萬万億亿"
 INNER_MULTIPLIERS = "萬万億亿千"
 OVER_MARKS = "餘余多"
 
-#: Before the number, longest first. 上 qualifies only a bare 百/千/萬 (上千起).
+#: Before the number, longest first.
 PREFIXES = (
     ("大約", APPROX),
     ("大约", APPROX),
@@ -100,9 +100,9 @@ PREFIXES = (
 )
 #: Before 近 these make 最近/附近/鄰近 "recent"/"nearby", which say nothing about the number.
 RECENT_OR_NEARBY = "最附鄰邻"
-#: Before 上 these make it part of another word (晚上, 線上, 以上), not "as many as". 上 and 過 qualify only a
-#: bare 百/千/萬 (上千起, 過萬人): before digits they belong to other words (經過3個月).
+#: 上 and 過 qualify only a bare 百/千/萬 (上千起, 過萬人): before digits they belong to other words (經過3個月).
 ROUND_ONLY = ("上", "過", "过")
+#: Before 上 these make it part of another word (晚上, 線上, 以上), not "as many as".
 NOT_UP_TO = "晚早線线網网以馬马"
 #: A currency named before the number, between its qualifier and its digits: 約澳門幣3,000萬元.
 CURRENCIES_BEFORE = ("港幣", "港币", "澳門幣", "澳门币", "新臺幣", "新台幣", "新台币", "人民幣", "人民币")
@@ -132,7 +132,7 @@ KNOWN_COUNTERS = frozenset(
 TIME_COUNTERS = frozenset("年月日號時點分秒天週旬")
 #: Words that follow a number without counting anything: grammar, comparisons, levels, places, adjectives.
 NOT_COUNTERS = frozenset(
-    "的之至到和及與或以上下內中外後前間等比較了是為在再又也都均就即並且而但由從向於被將給讓使跟同各每共"
+    "的之至到和及與或以上下內中外後前等比較了是為在再又也都均就即並且而但由從向於被將給讓使跟同各每共"
     "者其這那該此本全總餘多萬億千百十〇零一二三四五六七八九兩第大小強佳優新老好高低級屆類型代版度國省市縣"
     "區鎮鄉村街樓層室巷弄專增減降升漲跌提破立抓查計達約近逾超環按平來線字步"
 )
@@ -366,7 +366,7 @@ def _number_at(text: str, pos: int) -> _Number | None:
         return None
 
     found = _prefix(text, pos, bare_round=bare_round)
-    if found is None and bare_round and text[end : end + 1] not in tuple(OVER_MARKS):
+    if found is None and bare_round and not (end < len(text) and text[end] in OVER_MARKS):
         return None  # a bare 百/千/萬 without a qualifier or a 餘 after it is a word (百姓, 千家萬戶)
     start, qualifier = found or (pos, EXACT)
     number = _Number(
