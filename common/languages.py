@@ -24,15 +24,25 @@ ENDONYMS = {TRADITIONAL: "繁體中文", SIMPLIFIED: "简体中文", ENGLISH: "E
 OPENCC_CONFIG = "t2s"
 
 
-@lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC(OPENCC_CONFIG)
+#: OpenCC's "s2t", the other way: what reads a text written in either script (its units) speaks Traditional.
+TO_TRADITIONAL_CONFIG = "s2t"
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str = OPENCC_CONFIG) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 @lru_cache(maxsize=65_536)
 def to_simplified(text: str) -> str:
     """``text`` in Simplified characters: '萬州區公安局' → '万州区公安局'. Cached per distinct text."""
     return _converter().convert(text)
+
+
+@lru_cache(maxsize=4_096)
+def to_traditional(text: str) -> str:
+    """``text`` in Traditional characters: '个百分点' → '個百分點', '台' → '臺'. Cached per distinct text."""
+    return _converter(TO_TRADITIONAL_CONFIG).convert(text)
 
 
 def current_language(language: str | None = None) -> str:

@@ -17,7 +17,7 @@ from common.versioning import ChangeSetRecord, Versioned
 from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
-from metrics.text.clauses import MARKED_UNITS, clause_states, stated_numbers
+from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
 from reports.models import Report
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
@@ -241,17 +241,13 @@ class Figure(Versioned):
         if self.stated_value is None:
             self.stated_value = self.value
         if self.decimals is None and self.value is not None:
-            self.decimals = self._clause_decimals()
-            if self.decimals is None:
-                self.decimals = min(max(-Decimal(self.value).normalize().as_tuple().exponent, 0), MAX_DECIMALS)
-
-    def _clause_decimals(self) -> int | None:
-        """The places the clause writes the stated value with, or None when it does not state it."""
-        marked = self.unit if self.unit in MARKED_UNITS else None
-        for number in stated_numbers(self.source_quote or ""):
-            if (number.value, number.unit, number.qualifier) == (self.stated_value, marked, self.qualifier):
-                return number.decimals
-        return None
+            self.decimals = stated_decimals(
+                self.source_quote or "",
+                value=self.stated_value,
+                unit=self.unit,
+                qualifier=self.qualifier,
+                most=MAX_DECIMALS,
+            )
 
     def save(self, *args, **kwargs):
         """Fill the stated defaults; a figure that is no longer a correction drops its reason, time and editor."""
@@ -360,7 +356,11 @@ class Figure(Versioned):
                         "numbers": numbers or _("（無）"),
                     },
                 )
-            elif (places := self._clause_decimals()) is not None and places != self.decimals:
+            elif (
+                places := clause_decimals(
+                    self.source_quote, value=self.stated_value, unit=self.unit, qualifier=self.qualifier
+                )
+            ) is not None and places != self.decimals:
                 yield (
                     "decimals",
                     _("所載精度須與原文一致：引句「%(quote)s」寫到小數 %(places)s 位，這裡填的是 %(decimals)s 位。")

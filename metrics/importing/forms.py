@@ -20,6 +20,10 @@ from reports.models import FIRST_YEAR, LAST_YEAR, Report
 #: one character, control characters are gone): the same count for a paste and an upload, at review and at
 #: create, which re-posts the reviewed text. A work report is a few thousand characters (2021: 2,661).
 MAX_TEXT_CHARS = 200_000
+#: The longest line the import reads: a report's paragraph is at most a few thousand characters (2021: 409), and
+#: reading a line costs memory in proportion to the figures it holds, so a text whose line breaks were lost is
+#: told so rather than read as one paragraph.
+MAX_PARAGRAPH_CHARS = 10_000
 #: An upload longer than this is refused unread: UTF-8 spends at most 4 bytes a character, plus a 3-byte BOM.
 MAX_UPLOAD_BYTES = MAX_TEXT_CHARS * 4 + 3
 #: C0 control characters but tab, line feed and carriage return, and DEL: what the admin site refuses in any
@@ -45,6 +49,23 @@ def _too_long(count: int | None = None) -> forms.ValidationError:
     return forms.ValidationError(message, code="too_long", params=params)
 
 
+def check_text(text: str) -> None:
+    """``ValidationError`` for a text over ``MAX_TEXT_CHARS`` characters or with a line over ``MAX_PARAGRAPH_CHARS``."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(len(text))
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_PARAGRAPH_CHARS:
+            raise forms.ValidationError(
+                _("第 %(n)s 段有 %(count)s 字，超過每段上限 %(limit)s 字。原文須一段一行：請確認換行沒有遺失。"),
+                code="paragraph_too_long",
+                params={
+                    "n": number,
+                    "count": grouped_number(Decimal(len(line))),
+                    "limit": grouped_number(Decimal(MAX_PARAGRAPH_CHARS)),
+                },
+            )
+
+
 class ImportTextField(forms.CharField):
     """The report's text, cleaned by ``import_text`` before it is checked: a NUL is dropped, not refused.
 
@@ -57,8 +78,7 @@ class ImportTextField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if len(value) > MAX_TEXT_CHARS:
-            raise _too_long(len(value))
+        check_text(value)
 
 
 def read_upload(upload) -> str:
@@ -73,8 +93,7 @@ def read_upload(upload) -> str:
         text = import_text(upload.read(MAX_UPLOAD_BYTES + 1).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise forms.ValidationError(_("檔案不是 UTF-8 編碼的文字檔。"), code="encoding") from None
-    if len(text) > MAX_TEXT_CHARS:
-        raise _too_long(len(text))
+    check_text(text)
     return text
 
 

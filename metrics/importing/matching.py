@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from metrics.models import MAX_DECIMALS, Figure
-from metrics.text.clauses import MARKED_UNITS, stated_numbers
+from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
+from metrics.text.units import same_unit
 from reports.choices import SectionSlug
 from reports.models import Report, Section
 
@@ -140,7 +141,7 @@ def import_rows(
             (_score(proposal, slugs[index], figure), index, figure)
             for index, proposal in enumerate(proposals)
             for figure in previous
-            if figure.unit == proposal.unit
+            if same_unit(figure.unit, proposal.unit)
         ),
         key=lambda pair: (-pair[0], pair[1], pair[2].code),
     )
@@ -197,18 +198,6 @@ class AcceptedFigure:
     quote: str
 
 
-def clause_decimals(quote: str, *, value, unit: str, qualifier: str) -> int:
-    """The places ``quote`` writes ``value`` with (98.66 → 2); the value's own places when the clause does not state it.
-
-    A clause that does not state the value is refused by ``Figure.full_clean``, which names the numbers it does state.
-    """
-    marked = unit if unit in MARKED_UNITS else None
-    for number in stated_numbers(quote):
-        if (number.value, number.unit, number.qualifier) == (Decimal(value), marked, qualifier):
-            return number.decimals
-    return min(max(-Decimal(value).normalize().as_tuple().exponent, 0), MAX_DECIMALS)
-
-
 def create_report(
     *,
     year: int,
@@ -258,8 +247,13 @@ def create_report(
                 theme=accepted.theme,
                 value=accepted.value,
                 stated_value=accepted.value,
-                decimals=clause_decimals(
-                    accepted.quote, value=accepted.value, unit=accepted.unit, qualifier=accepted.qualifier
+                # A clause that does not state the value is refused by full_clean, which names what it does state.
+                decimals=stated_decimals(
+                    accepted.quote,
+                    value=accepted.value,
+                    unit=accepted.unit,
+                    qualifier=accepted.qualifier,
+                    most=MAX_DECIMALS,
                 ),
                 unit=accepted.unit,
                 qualifier=accepted.qualifier,

@@ -1,4 +1,5 @@
 """Reading a report's wording: pure functions of text, no database and no request.
 
-``clauses`` reads the numbers a clause states; ``extraction`` proposes figures from a whole text.
+``numbers`` is the one reader of numbers in report wording and ``units`` says what a unit is;
+``clauses`` checks what a clause states with them; ``extraction`` proposes figures from a whole text.
 """

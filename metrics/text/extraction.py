@@ -6,52 +6,60 @@ reviews the proposals before anything becomes a ``Figure``.
 The contract of ``extract_figures``:
 
 - Input: the report as UTF-8 text, one paragraph a line (``paragraph`` is the 1-based
-  line number), in Traditional or Simplified Chinese.
-- A number is proposed only when a unit follows it: a counter word (起 件 人 人次 家次
-  個 條 處 次 場 支 發 把 戶 噸 單元 個月 名 家 輛 …), money (元, 萬元, 億元) or a
-  percentage (%, ％, ﹪ and 百分之… all give the unit ``%``). That one rule leaves out
-  years (2021年, 2021全年, 二〇二一年, 民國110年), months (6月, 1至6月), days (15日/號),
-  clock times and durations in hours or minutes, levels (二級), and names such as
-  建黨100週年, 十九屆六中全會, 兩會, 五必進 and 三峽.
-- Also left out: ordinals and ranks (第一, 第33個, 前3名); rate bases (每10萬人); the end
-  of a range (3至5人); vague counts (數十起); limits and thresholds (500元以下,
-  死亡3人以上事故); numbers inside quotation or title marks (“1、3、5”分鐘, “昆侖-2022”,
-  《…》); list markers (一、 (一) 1.); a lone 一 before a counter, which is the indefinite
-  article (一個團夥, 一支隊伍); slogans and idioms built on a counter (兩個維護, 八項規定,
-  四處, 三番五次).
-- Numbers: Arabic digits with decimals, thousands commas (18,161) or an inner 萬/千
-  (2萬2,807, 3千700); Chinese numerals (七十二, 一百, 十九, 兩/两, 一千二百, 三萬五千).
-  萬/億 multiply a plain unit out (8萬餘噸 → 80000 噸) but stay in a money unit
-  (790萬元 → 790 萬元, 3.2亿元 → 3.2 億元).
-- ``qualifier``: "approx" for 近/約/约/大約/將近 before or 左右/上下 after the number;
-  "over" for 餘/余/多 (8萬餘噸, 兩個多月), 以上, 逾 or 超/超過; else "exact".
-- ``change``: "up" or "down" when the number is the size of a change, i.e. a change word
-  (同比上升, 增長/增长, 增加, 提高, 增幅 / 下降, 減少/减少, 降低, 降幅, 同比降 …) comes
-  right before it, or before the first number of its series (分別下降8.37%、28.30%);
-  "下降至/到" names the new level, not the change, so it gives None.
-- ``unit`` is normalised to Traditional script (万元 → 萬元, 亿元 → 億元, 个 → 個, 条 → 條,
-  处 → 處, 场 → 場, 发 → 發, 户 → 戶, 吨 → 噸, 单元 → 單元, 个月 → 個月, 辆 → 輛 …) so
-  proposals from either script compare with the portal's units; 名 and 位, which count
-  people, become 人. ``quote`` stays verbatim.
-- ``quote`` is the shortest clause that states the number: a substring of the paragraph
-  that does not cross clause punctuation (，。；：,;（）…, and 、 after a number), cut to the
-  number with its subject: the noun after it (14場許可活動安全監管方案) or else the words
-  before it (化解率達98.66%), less leading scope words such as 全年, 共, 累計, 其中 and dates.
-  A bare number in a series keeps the clause from its first number (下降8.37%、28.30%).
-- Work: each number costs about the same however long its paragraph (the checks on its left read
-  ``LOOK_BEHIND`` characters; its clause is found by bisection), so reading a text takes time in
-  proportion to its length. With ``limit``, reading stops as soon as ``limit + 1`` proposals are found.
+  line number), in Traditional or Simplified Chinese, in mainland, Hong Kong, Macau or
+  Taiwan wording.
+- Numbers are read by ``numbers.read_numbers``, the reader the clause check uses too: its
+  docstring says how digits, separators (14,724; 64 428), Chinese numerals, 萬/億, 百分之, 成,
+  qualifiers and lists are read. A number is proposed only when a unit follows it, and any
+  counter is a unit: one never met before is proposed as written (查獲槍枝1,126枝 → 枝).
+- ``unit`` is the unit as written, in Traditional script (个 → 個, 万元 → 萬元, 个百分点 →
+  個百分點): 名 stays 名 and 宗 stays 宗; every percent sign, 百分之 and 成 give ``%``;
+  個百分點 (percentage points) is its own unit. Money keeps its 萬/億 (790萬元 → 790 萬元);
+  other units have it multiplied out (8萬餘噸 → 80000 噸). ``units.same_unit`` compares
+  units written two ways (名 and 人).
+- ``qualifier``: "approx" for 近/約/大約/將近/接近 (also mid-clause: 微升約 5.03%) or 左右/上下;
+  "over" for 餘/余/多, 以上, 逾, 超/超過; else "exact".
+- Left out: dates, times and durations other than months (2021年, 二〇二一年, 民國110年,
+  1至6月, 15日, 24小時, 建黨100週年); ordinals and ranks (第一, 第33個, 前3名, 排名第2位);
+  rate bases (每10萬人); the end of a range (3至5人); vague counts (數十起); limits and
+  thresholds (500元以下, 死亡3人以上事故); spans that frame other figures (近三個月來,
+  首9個月); numbers inside quotation or title marks (“1、3、5”分鐘, 「雷霆2030」, 《…》);
+  codes (G42, 3·15); list markers (一、 (一) 1.); names and slogans with a number (兩會,
+  十九屆, 十四五, 兩個維護, 八項規定, 12345熱線, 昆侖2030) and idioms (四處, 三番五次).
+- A lone 一 before a counter is the indefinite article (一個團夥, 一支隊伍, 發生一起重大
+  案件, 最多跑一次) unless the clause counts it: right after a change word (增加了一宗,
+  上升了一倍) or with nothing after the counter but the clause's end, a list link or a
+  comparison (涉槍治安案件一起，).
+- ``change``: "up" or "down" when the number is the size of a change: a change word comes
+  right before it (同比/按年/較上年 上升, 增加, 增長, 提高, 回升, 微升, 略升, 較前年多 / 下降,
+  減少, 下跌, 降低, 微降, 微跌, 略降, 較前年少 …), or after it (百分之9.2的升幅, 11.3%跌幅), or
+  a sign stands straight before it ((+6.1%), （-33宗）, −13.38%), or the first number of its
+  series has one (分別下降16.4%、19.6%). 下降至/上升到/增至 name the new level: None.
+- ``quote`` is verbatim and the shortest clause that states the number: a substring of
+  the paragraph that does not cross clause punctuation (，。；：,;（）…, and 、 after a
+  number), cut to the number with its subject: the noun after it (14場許可活動安全監管方案)
+  or else the words before it (化解率達98.66%), less leading scope words such as 全年, 共,
+  累計, 其中 and dates. A bare number in a series keeps the clause from its first number
+  (下降8.37%、28.30%); a number alone in brackets keeps the clause before them
+  (增加4 814宗(+6.1%)); a number that borrows its list's unit keeps the list (分別為1,200、
+  3,400起). Every quote states its number: ``clauses.clause_states(quote, value=…, unit=…,
+  qualifier=…)`` holds for every proposal: a quote is widened to its clause, at last to its
+  paragraph, should a shorter one read the number differently.
+- Work: reading a text takes time in proportion to its length; with ``limit``, reading stops
+  once more than ``limit`` proposals are found.
 """
 
-import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from metrics.choices import Qualifier, Unit
+from metrics.choices import Qualifier
 from metrics.formatting import plain_number
+from metrics.text.clauses import clause_states
+from metrics.text.numbers import MAX_LIST, SPACES, Reading, read_numbers
+from metrics.text.units import KIND_AGE, KIND_COUNT, KIND_TIME, unit_kind
 
 #: Keys of ``Proposal.as_dict``, in the order exports write them.
 PROPOSAL_KEYS = ("paragraph", "quote", "value", "unit", "qualifier", "change")
@@ -60,7 +68,7 @@ UP = "up"
 DOWN = "down"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """One number the text states: where (paragraph, verbatim quote) and what (value, unit, qualifier, change)."""
 
@@ -83,157 +91,48 @@ class Proposal:
         }
 
 
-# --- Numbers ---------------------------------------------------------------------------------------------------
-
-DIGITS = {
-    char: value
-    for value, chars in enumerate(("〇零", "一", "二兩两", "三", "四", "五", "六", "七", "八", "九"))
-    for char in chars
-}
-SMALL_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
-WAN = 10_000
-YI = 100_000_000
-SCALES = {"萬": WAN, "万": WAN, "億": YI, "亿": YI}
-
-ARABIC = r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
-# A Chinese numeral must open with a digit word from 一 or with 十: a bare 百/千/萬 is nearly
-# always part of a word or an idiom (百姓, 千家萬戶, 萬無一失), and 零 a slogan (零發案).
-CHINESE = r"[一二三四五六七八九十兩两][〇零一二三四五六七八九十百千萬万億亿兩两]*"
-# Digits may carry 萬 or 千 inside, as in 2萬2,807件 or 3千700多件.
-ARABIC_MIXED = rf"(?:\d+[萬万](?=\d))?(?:\d千(?=\d))?(?:{ARABIC})"
-# A bare 百/千/萬 is a round count only right after a word that qualifies it: 近百個, 約千人, 逾萬人, 超過千人, 上千起.
-ROUND = r"(?:(?<=[近約约逾超上])|(?<=超[過过]))(?:[百千][萬万]?|[萬万])"
-#: Before 上, these make it part of another word (晚上, 線上, 以上), not "as many as".
-NOT_UP_TO = "晚早線线網网以馬马"
-ROUND_VALUES = {"百": 100, "千": 1000, "萬": WAN, "万": WAN}
-NUMBER = re.compile(rf"(?P<percent_of>百分之)?(?:(?P<arabic>{ARABIC_MIXED})|(?P<chinese>{CHINESE})|(?P<round>{ROUND}))")
-INNER_SCALES = {"萬": WAN, "万": WAN, "千": 1000}
-#: Digits written beyond this state no figure (a figure holds at most 16): an ID, a serial or a phone number run
-#: together. Such a number is not proposed, which also keeps every value within ``Decimal``'s 28-digit arithmetic.
-MAX_DIGITS = 16
-
-
-def arabic_number(text: str) -> Decimal:
-    """Value of digits as written, with thousands commas and inner 萬/千 (18,161; 2萬2,807 → 22807; 3千700)."""
-    value = Decimal(0)
-    for mark, scale in INNER_SCALES.items():
-        high, found, low = text.partition(mark)
-        if found:
-            value += Decimal(high) * scale
-            text = low
-    return value + Decimal(text.replace(",", ""))
-
-
-def _below_wan(text: str) -> int | None:
-    """Value of a numeral below 10,000 (一千零五, 十九, 七十二); None when malformed (十四五)."""
-    value, digit, last = 0, None, 10_000
-    for char in text:
-        if char in SMALL_MULTIPLIERS:
-            multiplier = SMALL_MULTIPLIERS[char]
-            if multiplier >= last or (digit is None and char != "十"):
-                return None
-            value += (1 if digit is None else digit) * multiplier
-            digit, last = None, multiplier
-        elif char not in DIGITS or (digit is not None and DIGITS[char]):
-            return None
-        else:
-            digit = DIGITS[char] or None
-    return value + (digit or 0)
-
-
-def _scaled(text: str, mark: str, scale: int, below: Callable[[str], int | None]) -> int | None:
-    """Value of ``text`` split at its multiplier ``mark`` (萬 or 億), each side read by ``below``."""
-    high, found, low = text.partition(mark)
-    if not found:
-        return below(text)
-    high_value = below(high) if high else None
-    low_value = below(low) if low else 0
-    if not high_value or low_value is None:
-        return None
-    return high_value * scale + low_value
-
-
-def _below_yi(text: str) -> int | None:
-    """Value of a numeral below 100,000,000 (三萬五千 → 35000); None when malformed."""
-    return _scaled(text, "萬", WAN, _below_wan)
-
-
-def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral (兩 → 2, 一千二百 → 1200, 三萬五千 → 35000); None when it is no count.
-
-    A run of digit words without 十/百/千/萬/億 (二〇二一, 一二) spells a year or a code, so it gives None.
-    """
-    text = text.replace("万", "萬").replace("亿", "億")
-    if not any(char in SMALL_MULTIPLIERS or char in "萬億" for char in text):
-        return DIGITS[text] if len(text) == 1 else None
-    return _scaled(text, "億", YI, _below_yi)
-
-
-# --- Units -----------------------------------------------------------------------------------------------------
-
-#: Counter words after a number, longest first so 人次 wins over 人 and 個月 over 個.
-#: Time units (年 月 日 號 時 點 分鐘 小時 天) are absent on purpose: those numbers are dates,
-#: clock times or durations in a mechanism's name, not counts of work.
-COUNTERS = sorted(
-    """
-    個百分點 个百分点 百分點 百分点 平方米
-    人次 家次 戶次 户次 輛次 辆次 車次 车次 架次 場次 场次 班次 批次 單元 单元 公里 千米 公斤 千克 公頃 公顷
-    起 件 人 名 位 個 个 條 条 處 处 次 場 场 支 發 发 把 戶 户 噸 吨 家 輛 辆 艘 架 臺 台 部 套 枚 顆 颗
-    塊 块 張 张 份 封 篇 頭 头 隻 只 組 组 批 宗 例 筆 笔 間 间 棟 栋 座 所 項 项 種 种 倍 克 米 畝 亩
-    """.split(),
-    key=len,
-    reverse=True,
-)
-PERCENT_SIGNS = {"%": Unit.PERCENT, "％": Unit.PERCENT, "﹪": Unit.PERCENT, "‰": "‰"}
-MONEY = "元"
-MONTHS = re.compile(r"[個个](?P<over>[多餘余])?月")
-#: 名 and 位 count people, which the portal records in 人 (兩名犯罪嫌疑人 → 2 人).
-PEOPLE_COUNTERS = {"名": Unit.REN, "位": Unit.REN}
-TO_TRADITIONAL = str.maketrans(
-    "个条处场发户吨单辆万亿项张头只组笔间栋层颗块点种车亩顷", "個條處場發戶噸單輛萬億項張頭隻組筆間棟層顆塊點種車畝頃"
-)
-
 # --- Context -----------------------------------------------------------------------------------------------------
 
-OVER_MARKS = "餘余多"
-PREFIXES = {
-    "大約": Qualifier.APPROX,
-    "大约": Qualifier.APPROX,
-    "將近": Qualifier.APPROX,
-    "将近": Qualifier.APPROX,
-    "約": Qualifier.APPROX,
-    "约": Qualifier.APPROX,
-    "近": Qualifier.APPROX,
-    "超過": Qualifier.OVER,
-    "超过": Qualifier.OVER,
-    "超": Qualifier.OVER,
-    "逾": Qualifier.OVER,
-}
-#: Before 近, these make 最近/附近/鄰近 "recent"/"nearby", which say nothing about the number.
-RECENT_OR_NEARBY = "最附鄰邻"
-SUFFIXES = {"以上": Qualifier.OVER, "左右": Qualifier.APPROX, "上下": Qualifier.APPROX}
-
-CHANGE = re.compile(
-    r"(?:(?P<up>上升|增長|增长|增加|提高|提升|上漲|上涨|增幅|升幅|漲幅|涨幅|(?:同比|環比|环比)[增升])"
-    r"|(?P<down>下降|減少|减少|降低|下跌|回落|降幅|減幅|减幅|(?:同比|環比|环比)[減减降]))"
-    r"(?:了|幅度)?(?:達|达|為|为)?\s*$"
+_UP = (
+    "上升|增長|增长|增加|提高|提升|上漲|上涨|上揚|上扬|增幅|升幅|漲幅|涨幅|回升|攀升|增多|多出|(?<![晉晋])升"
+    "|微升|微增|微漲|微涨|略升|略增|略漲|略涨|(?:同比|環比|环比|按年|按月)[增升漲涨]"
 )
+_DOWN = (
+    "下降|減少|减少|降低|下跌|回落|下滑|降幅|減幅|减幅|跌幅|跌"
+    "|微降|微跌|微減|微减|略降|略跌|略減|略减|(?:同比|環比|环比|按年|按月)[減减降跌]"
+)
+#: A change word right before the number makes it the size of a change; 下降至/到 names the new level instead.
+CHANGE = re.compile(
+    rf"(?:(?P<up>{_UP})|(?P<down>{_DOWN})"
+    r"|(?:較|较|比)[^，。；,;]{0,12}?(?:(?P<more>多)|(?P<less>少)))"
+    r"(?:了|幅度|率)?(?:更|均|又|也|分別|分别)?(?:達|达|為|为)?\s*$"
+)
+#: The same words after the number, as in 錄得百分之9.2的升幅 or 11.3%跌幅.
+CHANGE_AFTER = re.compile(r"的?(?:(?P<up>升幅|增幅|漲幅|涨幅)|(?P<down>跌幅|降幅|減幅|减幅))")
+#: A sign straight before the number, as in 上升12.5%（+565宗） or 破案率（-3.2個百分點）.
+SIGNS = {"+": UP, "＋": UP, "↑": UP, "▲": UP, "-": DOWN, "－": DOWN, "−": DOWN, "↓": DOWN, "▼": DOWN}
+BRACKETS = {"(": ")", "（": "）"}
+#: How far before a number its context is looked for (change words, 第, 每, ranges): a paragraph may be one long
+#: line, and looking back to its start from every number would make the work grow with the square of its length.
+LOOK_BACK = 48
 
 #: A counter then these words names a slogan, not a count (兩個維護, 四個意識, 八項規定, 五條禁令).
-SLOGAN_AFTER = re.compile(r"[個个](?:意識|意识|自信|維護|维护|確立|确立|代表|務必|务必)|[項项](?:規定|规定)|[條条]禁令")
-#: Idioms whose numeral sits before a counter: 四處 "everywhere", 三番五次 "again and again".
-IDIOMS = re.compile(r"四[處处]|三番五次|五次三番")
+SLOGAN_AFTER = re.compile(
+    r"[個个](?:意識|意识|自信|維護|维护|確立|确立|代表|務必|务必|全面|確保|确保|堅持|坚持|必須|必须|絕對|绝对|第一)"
+    r"|[項项](?:規定|规定)|[條条]禁令"
+)
+#: Idioms whose numeral sits before a counter: 四處 "everywhere", 三番五次 "again and again", 成千上萬 "thousands".
+IDIOMS = re.compile(r"四[處处]|三番五次|五次三番|成千上[萬万]")
 
-#: 近三個月來, 6個月內: a span of months that frames the time of other figures.
+#: The one unit of time a figure may be in: 經兩個多月偵查 counts months of work; 2021年, 15日, 24小時 date or name.
+MONTHS = "個月"
+#: 近三個月來, 6個月內, 最近3個月, 首9個月: a span of months that frames the time of other figures.
+MONTHS_FRAME_BEFORE = ("最近", "首", "前")
 MONTHS_FRAME_AFTER = re.compile(r"來|来|以來|以来|內|内|裡|里|中")
-#: Quotation and title marks, opening to closing; a number between them belongs to a name (“1、3、5”分鐘, 《…》).
+#: Quotation and title marks; a number inside them belongs to a name (“1、3、5”分鐘, 《…》).
 QUOTE_MARKS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", '"': '"'}
-OPENING_MARKS = re.compile("[" + "".join(QUOTE_MARKS) + "]")
 #: Clause punctuation. A comma between digits (18,161) is a thousands separator, not a break.
 CLAUSE_BREAK = re.compile(r"[，。；、：！？;:!?（）()【】\[\]]|…+|——|,(?!\d{3}(?!\d))|(?<!\d),")
-#: How many characters before a number the checks on its left read (第, 每, 數, a range's 至, a change word such
-#: as 同比下降了): more than the longest of them, so a number costs the same however long its paragraph.
-LOOK_BEHIND = 16
 RANGE_BEFORE = re.compile(r"(?:\d|[〇零一二三四五六七八九十百千萬万])\s*[至到\-~～－—]+\s*$")
 
 #: Words at the start of a clause that set the scope or time, not the subject: 全年共排查… → 排查….
@@ -251,228 +150,155 @@ LEADING_FILLER = re.compile(
 TAIL_END = re.compile(r"以及|等|(?:作)?[為为](?:支撐|支撑|依託|依托|抓手|重點|重点|核心|基礎|基础|主線|主线|載體|载体)")
 #: What joins the numbers of a series: 24.4%、19.8%、24.7%和25.6%.
 SERIES_LINKS = ("、", "和", "及", "與", "与")
+#: The most numbers whose quotes start at the first of their series (the same bound as ``numbers.MAX_LIST``).
+MAX_SERIES = MAX_LIST
 #: 以上 straight before a noun or verb makes the number a category's threshold, not a figure: 死亡3人以上事故.
 THRESHOLD = re.compile(r"以上(?![的，。；、：,;:!?！？（）()\s]|$)")
 #: A number then these is a limit (罰款500元以下, 控制在5%以內), not a count of work.
 LIMIT_AFTER = re.compile(r"以下|以內|以内")
+#: Before digits these make them part of a code or a dated name: 3·15, 10/2021號.
+CODE_MARKS = ("·", "•", "・", "/")
+#: After an indefinite-looking 一起 these compare it, so it counts: 命案一起同比….
+COMPARISONS = ("同比", "環比", "环比", "較", "较", "比")
 #: Before a numeral these make it vague (數十起 "dozens", 幾百人 "some hundreds").
 VAGUE_BEFORE = ("數", "数", "幾", "几")
 #: After a number, these start a comment on it rather than the thing counted, so the words before it are the subject
 #: (從41%上升至64.6%: 41% is what rose, not a count of 上升).
 COMMENT_AFTER = re.compile(
     r"的|同比|環比|环比|較|较|比|歸案|归案|之|上升|下降|增長|增长|增加|減少|减少|提高|提升|降低|回落"
-    r"|最高|最低|最多|最少|次之|居次|居首"
+    r"|下跌|下滑|上漲|上涨|回升|最高|最低|最多|最少|次之|居次|居首|分居|位居"
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Token:
-    """A number with its unit as found in one line: [start, end) of its text, and what it states."""
+    """A number read in one line, and whether it counts: an indefinite 一 (一個團夥) is no figure, but it still
+    ends the clause before it."""
 
-    start: int
-    end: int
-    value: Decimal | None  # None for an indefinite 一 (一個): no figure, but it ends the clause before it
-    unit: str
-    qualifier: str
+    reading: Reading
+    counts: bool
 
+    @property
+    def start(self) -> int:
+        return self.reading.start
 
-def _match_unit(line: str, pos: int) -> tuple[str, int, bool] | None:
-    """The unit starting at ``pos`` as (unit as written, end, says "over"), or None."""
-    if match := MONTHS.match(line, pos):
-        return "個月", match.end(), bool(match["over"])
-    for unit in COUNTERS:
-        if line.startswith(unit, pos):
-            return unit, pos + len(unit), False
-    if pos < len(line) and line[pos] in PERCENT_SIGNS:
-        return PERCENT_SIGNS[line[pos]], pos + 1, False
-    if line.startswith(MONEY, pos):
-        return MONEY, pos + 1, False
-    return None
+    @property
+    def end(self) -> int:
+        return self.reading.end
 
 
-def _read_token(line: str, match: re.Match) -> _Token | None:
-    """The number at ``match`` with its unit and qualifier, or None when no unit follows (a date, a name, a level)."""
-    start, pos = match.start(), match.end()
-    qualifier = Qualifier.EXACT
-    if match["arabic"]:
-        if sum(char.isdigit() for char in match["arabic"]) > MAX_DIGITS:
-            return None
-        value = arabic_number(match["arabic"])
-        scale_mark = ""
-    elif match["round"]:
-        before = line[max(start - 2, 0) : start]
-        if before[-1:] == "上" and before[:1] in NOT_UP_TO or before[-1:] == "近" and before[:1] in RECENT_OR_NEARBY:
-            # 晚上千人, 最近百名: the word before is no qualifier, so the bare 百/千 counts nothing.
-            return None
-        value = Decimal(math.prod(ROUND_VALUES[char] for char in match["round"]))
-        scale_mark = match["round"][-1] if match["round"][-1] in SCALES else ""
-        if before[-1:] == "上":
-            # 上千人: as many as a thousand and more.
-            qualifier, start = Qualifier.OVER, start - 1
-    else:
-        number = chinese_number(match["chinese"])
-        if number is None:
-            return None
-        value = Decimal(number)
-        scale_mark = match["chinese"][-1] if match["chinese"][-1] in SCALES else ""
+def _is_excluded(line: str, reading: Reading, masked: list[tuple[int, int]]) -> bool:
+    """Whether the number is a date or time, an ordinal, rank, rate base, range end, limit, threshold, code or
+    slogan, or sits inside a quoted name or an idiom."""
+    if any(low <= reading.number_start < high for low, high in masked):
+        return True
+    if unit_kind(reading.unit) in (KIND_TIME, KIND_AGE) and reading.unit != MONTHS:
+        return True
+    before = line[max(reading.number_start - LOOK_BACK, 0) : reading.number_start].rstrip(SPACES)
+    if before.endswith(("第", "每", "條之", "条之")) or RANGE_BEFORE.search(before):
+        return True
+    if not reading.is_arabic and before.endswith(VAGUE_BEFORE):
+        return True
+    if LIMIT_AFTER.match(line, reading.end):
+        return True
+    if before.endswith("前") and reading.unit in ("名", "位"):
+        return True
+    if line[reading.end - 2 : reading.end] == "以上" and THRESHOLD.match(line, reading.end - 2):
+        return True
+    if reading.unit == MONTHS and (before.endswith(MONTHS_FRAME_BEFORE) or MONTHS_FRAME_AFTER.match(line, reading.end)):
+        return True
+    if reading.is_arabic and (before[-1:].isascii() and before[-1:].isalpha() or before[-1:] in CODE_MARKS):
+        return True
+    return bool(SLOGAN_AFTER.match(line, reading.unit_start))
 
-    if match["percent_of"]:
-        unit = Unit.PERCENT
-    else:
-        if pos < len(line) and line[pos] in OVER_MARKS:
-            qualifier, pos = Qualifier.OVER, pos + 1
-        if not scale_mark and pos < len(line) and line[pos] in SCALES:
-            # 8萬餘噸, 二十多萬人: the multiplier after the digits (or after 多).
-            scale_mark, pos = line[pos], pos + 1
-            value *= SCALES[scale_mark]
-            if pos < len(line) and line[pos] in OVER_MARKS:
-                qualifier, pos = Qualifier.OVER, pos + 1
-        unit_match = _match_unit(line, pos)
-        if unit_match is None:
-            return None
-        unit, pos, over_inside = unit_match
-        if over_inside:
-            qualifier = Qualifier.OVER
-        if unit == MONEY and scale_mark:
-            # Money keeps the report's multiplier in its unit: 790萬元 is 790 萬元, not 7900000 元.
-            value /= SCALES[scale_mark]
-            unit = scale_mark + MONEY
 
-    for suffix, suffix_qualifier in SUFFIXES.items():
-        if line.startswith(suffix, pos):
-            qualifier, pos = suffix_qualifier, pos + len(suffix)
-            break
-    for prefix, prefix_qualifier in PREFIXES.items():
-        if start >= len(prefix) and line.startswith(prefix, start - len(prefix)):
-            if prefix == "近" and start >= 2 and line[start - 2] in RECENT_OR_NEARBY:
-                continue
-            start -= len(prefix)
-            if qualifier == Qualifier.EXACT:
-                qualifier = prefix_qualifier
-            break
-    if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    unit = PEOPLE_COUNTERS.get(unit, unit)
-    return _Token(start, pos, value, str(unit).translate(TO_TRADITIONAL), str(qualifier))
+def _is_indefinite(line: str, reading: Reading) -> bool:
+    """Whether a lone 一 before a counter is the indefinite article (一個團夥, 一支隊伍, 發生一起重大案件).
+
+    It counts one when the clause counts: right after a change word (增加了一宗, 上升了一倍) or with nothing
+    after the counter but the end of the clause, a list link or a comparison (涉槍治安案件一起，).
+    """
+    if reading.numeral != "一" or reading.qualifier != Qualifier.EXACT:
+        return False
+    if unit_kind(reading.unit) not in (KIND_COUNT, KIND_TIME) or _change_word(line, reading):
+        return False
+    if reading.unit == "次":
+        return True  # 一次 at a clause's end is still mostly "once" in a slogan (最多跑一次), not a count of work
+    return not (
+        reading.end == len(line)
+        or CLAUSE_BREAK.match(line, reading.end)
+        or line.startswith(SERIES_LINKS + COMPARISONS, reading.end)
+    )
 
 
 def _quoted_spans(line: str) -> list[tuple[int, int]]:
-    """Each name in quotation or title marks: from an opening mark to the first closing mark after it, in order.
+    """The spans of ``line`` inside quotation or title marks, each from its opening mark to its closing one.
 
-    A mark with no closing mark after it stops the search for its kind, so a line of unclosed marks
-    costs time in proportion to its length, not its square (as a pattern like “[^”]*” would).
+    One pass: a mark that has no closing mark after it is never searched for again, so a line of
+    unclosed marks costs its length, not its length squared.
     """
-    spans: list[tuple[int, int]] = []
-    unclosed: set[str] = set()
-    for match in OPENING_MARKS.finditer(line):
-        opening, start = match.group(), match.start()
-        if (spans and start < spans[-1][1]) or opening in unclosed:
+    spans, unclosed, position = [], set(), 0
+    while position < len(line):
+        mark = line[position]
+        closing = QUOTE_MARKS.get(mark)
+        if closing is None or mark in unclosed:
+            position += 1
             continue
-        end = line.find(QUOTE_MARKS[opening], start + 1)
+        end = line.find(closing, position + 1)
         if end == -1:
-            unclosed.add(opening)
-        else:
-            spans.append((start, end + 1))
+            unclosed.add(mark)
+            position += 1
+            continue
+        spans.append((position, end + 1))
+        position = end + 1
     return spans
 
 
-def _masked_spans(line: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the quoted names and idioms in ``line``, overlaps merged, in order."""
-    spans = sorted([*_quoted_spans(line), *(match.span() for match in IDIOMS.finditer(line))])
-    starts: list[int] = []
-    ends: list[int] = []
-    for low, high in spans:
-        if ends and low < ends[-1]:
-            ends[-1] = max(ends[-1], high)
-        else:
-            starts.append(low)
-            ends.append(high)
-    return starts, ends
+def _tokens(line: str) -> list[_Token]:
+    """Every number of ``line`` that may be a figure, in order; an indefinite 一 kept as not counting."""
+    masked = [*_quoted_spans(line), *(match.span() for match in IDIOMS.finditer(line))]
+    return [
+        _Token(reading, counts=not _is_indefinite(line, reading))
+        for reading in read_numbers(line)
+        if not _is_excluded(line, reading, masked)
+    ]
 
 
-def _is_masked(masked: tuple[list[int], list[int]], position: int) -> bool:
-    starts, ends = masked
-    index = bisect_right(starts, position) - 1
-    return index >= 0 and position < ends[index]
+class _Breaks:
+    """The clause breaks of one line and where its numbers start, found once, so each clause is found by bisection."""
 
-
-def _is_excluded(line: str, match: re.Match, token: _Token, masked: tuple[list[int], list[int]]) -> bool:
-    """Whether the number is an ordinal, rank, rate base, range end, code, slogan, or inside a quoted name or idiom."""
-    before = line[max(match.start() - LOOK_BEHIND, 0) : match.start()]
-    if _is_masked(masked, match.start()):
-        return True
-    if before.endswith(("第", "每")) or RANGE_BEFORE.search(before):
-        return True
-    if match["chinese"] and before.endswith(VAGUE_BEFORE):
-        return True
-    if LIMIT_AFTER.match(line, token.end):
-        return True
-    if before.endswith("前") and line.startswith(("名", "位"), match.end()):
-        return True
-    if THRESHOLD.match(line, token.end - len("以上")):
-        return True
-    if token.unit == "個月" and (before.endswith("最近") or MONTHS_FRAME_AFTER.match(line, token.end)):
-        return True
-    if match["arabic"] and before[-1:].isascii() and before[-1:].isalpha():
-        return True
-    return bool(SLOGAN_AFTER.match(line, match.end()))
-
-
-class _Line:
-    """One paragraph with its clause breaks and its numbers, each found once, for the quotes of all its numbers."""
-
-    def __init__(self, text: str, tokens: list[_Token]):
-        self.text = text
-        self.tokens = tokens
+    def __init__(self, line: str, tokens: list[_Token]):
+        self.length = len(line)
+        self.matches = list(CLAUSE_BREAK.finditer(line))
+        self.starts = [match.start() for match in self.matches]
+        self.ends = [match.end() for match in self.matches]
         self.token_starts = [token.start for token in tokens]
-        breaks = list(CLAUSE_BREAK.finditer(text))
-        self.break_starts = [match.start() for match in breaks]
-        self.break_ends = [match.end() for match in breaks]
-        self.break_texts = [match.group() for match in breaks]
 
-    def breaks_before(self, position: int) -> Iterator[tuple[int, str]]:
-        """(end, text) of each clause break that ends by ``position``, nearest first."""
-        text = self.text
-        count = bisect_right(self.break_ends, position)
-        if (
-            position
-            and text[position - 1] == ","
-            and not (count and self.break_ends[count - 1] == position)
-            and CLAUSE_BREAK.match(text, position - 1, position)
-        ):
-            # A comma right before the number ends the clause even where it reads as a thousands comma
-            # in the whole line (2021,161起): the clause is what precedes the number.
-            yield position, ","
-        for index in range(count - 1, -1, -1):
-            yield self.break_ends[index], self.break_texts[index]
+    def clause_start_before(self, position: int) -> int:
+        """Where the clause ending at ``position`` starts: after the last break before it, else 0."""
+        count = bisect_right(self.ends, position)
+        return self.ends[count - 1] if count else 0
 
-    def next_break(self, position: int) -> int:
-        """Where the first clause break at or after ``position`` starts; the line's length when there is none."""
-        index = bisect_left(self.break_starts, position)
-        return self.break_starts[index] if index < len(self.break_starts) else len(self.text)
-
-    def has_number_in(self, start: int, end: int) -> bool:
-        """Whether one of the line's numbers starts in [start, end)."""
+    def holds_number(self, start: int, end: int) -> bool:
         index = bisect_left(self.token_starts, start)
         return index < len(self.token_starts) and self.token_starts[index] < end
 
+    def clause(self, token: _Token) -> tuple[int, int]:
+        """[start, end) of the clause holding ``token``: between the nearest clause breaks.
 
-def _clause_bounds(parsed: _Line, token: _Token) -> tuple[int, int]:
-    """[start, end) of the clause holding ``token``: between the nearest clause breaks.
-
-    A 、 joining words without a number does not end the clause: 回訪關注類、重點類矛盾糾紛1087次 is one
-    subject with two modifiers, where 下降8.37%、28.30% and 1631個、經營困難企業168家 are two clauses.
-    """
-    breaks = parsed.breaks_before(token.start)
-    nearest = next(breaks, None)
-    clause_start = nearest[0] if nearest else 0
-    while nearest is not None:
-        previous = next(breaks, None)
-        piece_start = previous[0] if previous else 0
-        if nearest[1] != "、" or parsed.has_number_in(piece_start, clause_start):
-            break
-        clause_start, nearest = piece_start, previous
-    return clause_start, parsed.next_break(token.end)
+        A 、 joining words without a number does not end the clause: 回訪關注類、重點類矛盾糾紛1087次 is one
+        subject with two modifiers, where 下降8.37%、28.30% and 1631個、經營困難企業168家 are two clauses. At most
+        ``MAX_SERIES`` such pieces join, as a list of words no longer is.
+        """
+        count = bisect_right(self.ends, token.start)
+        clause_start = self.ends[count - 1] if count else 0
+        for position in range(count - 1, max(count - 1 - MAX_SERIES, -1), -1):
+            piece_start = self.ends[position - 1] if position else 0
+            if self.matches[position].group() != "、" or self.holds_number(piece_start, clause_start):
+                break
+            clause_start = piece_start
+        following = bisect_left(self.starts, token.end)
+        return clause_start, self.starts[following] if following < len(self.starts) else self.length
 
 
 def _strip_leading(line: str, start: int, end: int) -> int:
@@ -482,19 +308,23 @@ def _strip_leading(line: str, start: int, end: int) -> int:
     return start
 
 
-def _quote_bounds(parsed: _Line, index: int) -> tuple[int, int]:
-    """[start, end) of the shortest clause stating ``parsed.tokens[index]``: the number with its subject."""
-    line, tokens = parsed.text, parsed.tokens
+def _quote_bounds(line: str, tokens: list[_Token], breaks: _Breaks, index: int) -> tuple[int, int]:
+    """[start, end) of the shortest clause stating ``tokens[index]``: the number with its subject."""
     token = tokens[index]
-    clause_start, clause_end = _clause_bounds(parsed, token)
+    clause_start, clause_end = breaks.clause(token)
     previous = tokens[index - 1] if index and tokens[index - 1].end > clause_start else None
     following = tokens[index + 1] if index + 1 < len(tokens) and tokens[index + 1].start < clause_end else None
     head_start = previous.end if previous else clause_start
+    if previous and line[head_start : head_start + 1] in SERIES_LINKS:
+        head_start += 1  # 毒品2754件及詐欺2446件: the link joins the items, it is no part of the second
     tail_end = following.start if following else clause_end
     if cut := TAIL_END.search(line, token.end, tail_end):
         tail_end = cut.start()
-    if line[token.end : tail_end] in SERIES_LINKS:
+    if line[token.end : token.end + 1] in SERIES_LINKS:
+        # 毒品2754件及詐欺2446件: a link after the number starts the next item, so nothing after it is its noun.
         tail_end = token.end
+    elif following and tail_end == following.start and line[tail_end - 1 : tail_end] in SERIES_LINKS:
+        tail_end -= 1  # 3宗殺人案及8宗…: the link belongs between the items
     if tail_end - token.end > 1 and line[tail_end - 1] in "後后":
         # 經兩個多月縝密偵查後: the trailing "after" belongs to the next clause's time, not to the count.
         tail_end -= 1
@@ -505,53 +335,53 @@ def _quote_bounds(parsed: _Line, index: int) -> tuple[int, int]:
     subject_start = _strip_leading(line, head_start, token.start)
     if subject_start < token.start:
         return subject_start, token.end
+    if tail:
+        # Nothing before the number, a comment after it: 58.2%的業務實現網上辦理 says what the share is of.
+        return token.start, token.end + len(tail)
     # Nothing but scope words before the number: keep the neighbouring number (257個1782單元)
     # or the scope words (共29件) so the quote still says what is counted.
-    if previous and previous.end == token.start and previous.value is not None:
+    if previous and previous.end == token.start and previous.counts:
         return previous.start, token.end
     return head_start, token.end
 
 
-def _change(line: str, token: _Token) -> str | None:
-    """The direction of the change the number measures, when a change word comes right before it, else None."""
-    match = CHANGE.search(line, max(token.start - LOOK_BEHIND, 0), token.start)
-    if match is None:
+def _change_word(line: str, reading: Reading) -> re.Match | None:
+    """The change word right before the number, if any (同比上升12%, 增加了一宗)."""
+    return CHANGE.search(line, max(reading.start - LOOK_BACK, 0), reading.start)
+
+
+def _change(line: str, reading: Reading) -> str | None:
+    """The direction of the change the number measures, else None: a change word right before it (or after
+    it, 的跌幅), or a sign straight before it that no digit precedes (（+9.2%）, not 1-6)."""
+    if match := _change_word(line, reading):
+        return UP if match["up"] or match["more"] else DOWN
+    if match := CHANGE_AFTER.match(line, reading.end):
+        return UP if match["up"] else DOWN
+    before = line[max(reading.start - LOOK_BACK, 0) : reading.start].rstrip(SPACES)
+    if before[-1:] in SIGNS and not (before[-2:-1].isascii() and before[-2:-1].isalnum()):
+        return SIGNS[before[-1]]
+    return None
+
+
+def _bracketed(line: str, token: _Token, breaks: _Breaks) -> tuple[int, int] | None:
+    """For a number alone in brackets (（+9.2%）, (54 225宗)): the quote from the clause before the bracket
+    through the closing bracket, as 增加5 000宗(+9.2%) says what the bracket's number is about; else None."""
+    clause_start, clause_end = breaks.clause(token)
+    opening = line[clause_start - 1 : clause_start]
+    if opening not in BRACKETS or line[clause_end : clause_end + 1] != BRACKETS[opening]:
         return None
-    return UP if match["up"] else DOWN
-
-
-def _tokens(line: str, max_values: int | None = None) -> list[_Token]:
-    """Every number-with-unit in ``line`` in order, excluded ones dropped, indefinite 一 kept with value None.
-
-    With ``max_values``, stops after the number that makes ``max_values`` with a value.
-    """
-    masked = _masked_spans(line)
-    tokens: list[_Token] = []
-    values = 0
-    consumed = 0
-    for match in NUMBER.finditer(line):
-        if match.start() < consumed:
-            continue
-        token = _read_token(line, match)
-        if token is None:
-            continue
-        consumed = token.end
-        if _is_excluded(line, match, token, masked):
-            continue
-        if match["chinese"] == "一" and token.qualifier == Qualifier.EXACT and not match["percent_of"]:
-            # 一個團夥, 一支隊伍: the indefinite article, not a count of one.
-            token = _Token(token.start, token.end, None, token.unit, token.qualifier)
-        tokens.append(token)
-        values += token.value is not None
-        if values == max_values:
-            break
-    return tokens
+    if (line[clause_start : token.start] + line[token.end : clause_end]).strip(SPACES + "".join(SIGNS)):
+        return None
+    before_start = breaks.clause_start_before(clause_start - 1)
+    if not line[before_start : clause_start - 1].strip(SPACES):
+        return None
+    return before_start, clause_end + 1
 
 
 def _continues_series(line: str, tokens: list[_Token], index: int, bounds: tuple[int, int]) -> bool:
     """Whether ``tokens[index]`` stands bare, right after the number before it and a link (下降8.37%、28.30%)."""
     token = tokens[index]
-    if not index or tokens[index - 1].value is None:
+    if not index or not tokens[index - 1].counts:
         return False
     previous = tokens[index - 1]
     return line[previous.end : token.start] in SERIES_LINKS and bounds in (
@@ -560,35 +390,58 @@ def _continues_series(line: str, tokens: list[_Token], index: int, bounds: tuple
     )
 
 
-def _line_proposals(paragraph: int, line: str, limit: int | None = None) -> list[Proposal]:
-    """The proposals of one line; with ``limit``, at most ``limit + 1`` of them, the first ``limit`` as without it.
+def _stating_bounds(line: str, token: _Token, breaks: _Breaks, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened until the quote states the number as the line does (``clauses.clause_states``):
+    first over the list whose unit it shares (``Reading.scope``), then over its clause, at last the line.
 
-    The number after the last one wanted is read too, since a quote ends where the next number starts.
+    The reader looks at a few characters around a number (最近 is no 近; a list lends its unit), so a quote
+    cut too short could read differently; widening keeps every proposal provable from its own quote.
     """
-    tokens = _tokens(line, None if limit is None else limit + 1)
-    parsed = _Line(line, tokens)
+    reading = token.reading
+    start, end = min(start, reading.scope[0]), max(end, reading.scope[1])
+    clause_start, clause_end = breaks.clause(token)
+    for bounds in ((start, end), (min(start, clause_start), max(end, clause_end))):
+        quote = line[bounds[0] : bounds[1]].strip()
+        if clause_states(quote, value=reading.value, unit=reading.unit, qualifier=reading.qualifier):
+            return bounds
+    return 0, len(line)
+
+
+def _line_proposals(paragraph: int, line: str, room: int | None = None) -> list[Proposal]:
+    """The proposals of one line; with ``room``, it stops at ``room + 1`` of them, the first ``room`` as without it."""
+    tokens = _tokens(line)
+    breaks = _Breaks(line, tokens)
     proposals = []
     starts: list[int] = []
     changes: list[str | None] = []
+    series: list[int] = []  # how far into its series each number is
     for index, token in enumerate(tokens):
-        start, end = _quote_bounds(parsed, index)
-        change = _change(line, token)
-        if _continues_series(line, tokens, index, (start, end)):
+        reading = token.reading
+        start, end = _quote_bounds(line, tokens, breaks, index)
+        change = _change(line, reading)
+        place = 1
+        if _continues_series(line, tokens, index, (start, end)) and series[index - 1] < MAX_SERIES:
             # A bare number in a series shares the clause and the change of the first: 同比分別下降8.37%、28.30%.
-            start, change = starts[index - 1], change or changes[index - 1]
+            start, change, place = starts[index - 1], change or changes[index - 1], series[index - 1] + 1
+        elif bracketed := _bracketed(line, token, breaks):
+            start, end = bracketed
         starts.append(start)
         changes.append(change)
-        if token.value is not None:
+        series.append(place)
+        if token.counts:
+            start, end = _stating_bounds(line, token, breaks, start, end)
             proposals.append(
                 Proposal(
                     paragraph=paragraph,
                     quote=line[start:end].strip(),
-                    value=token.value,
-                    unit=token.unit,
-                    qualifier=token.qualifier,
+                    value=reading.value,
+                    unit=reading.unit,
+                    qualifier=reading.qualifier,
                     change=change,
                 )
             )
+            if room is not None and len(proposals) > room:
+                break
     return proposals
 
 
@@ -608,14 +461,13 @@ def paragraphs(text: str) -> Iterator[str]:
 def extract_figures(text: str, *, limit: int | None = None) -> list[Proposal]:
     """Every figure ``text`` states, in reading order, under the rules in this module's docstring.
 
-    With ``limit``, reading stops once ``limit + 1`` proposals are found and those are returned: more than
-    ``limit`` means the text states too many, told without reading the rest. The first ``limit`` are the
-    same as without it.
+    With ``limit``, reading stops after the paragraph that brings the count past ``limit`` and
+    ``limit + 1`` proposals are returned: more than ``limit`` means the text states too many, told
+    without reading the rest. The first ``limit`` are the same as without it.
     """
     proposals: list[Proposal] = []
     for paragraph, line in enumerate(paragraphs(text), start=1):
-        room = None if limit is None else limit - len(proposals)
-        proposals.extend(_line_proposals(paragraph, line, room))
+        proposals.extend(_line_proposals(paragraph, line, None if limit is None else limit - len(proposals)))
         if limit is not None and len(proposals) > limit:
             break
     return proposals

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from metrics.choices import Qualifier, Unit
 from metrics.models import Figure
 from metrics.rates import rate_matches
-from metrics.text.clauses import MARKED_UNITS, Stated, stated_numbers
+from metrics.text.clauses import clause_decimals, clause_states, stated_numbers
 from reports.models import NamedItem, NotableCase, Report, Section
 
 pytestmark = pytest.mark.django_db
@@ -131,31 +131,30 @@ def test_figure_quote_is_verbatim_once_in_its_paragraph(report, paragraphs):
 
 def test_figure_stated_value_qualifier_and_precision_are_stated_in_its_quote(report):
     for figure in Figure.objects.all():
-        unit = figure.unit if figure.unit in MARKED_UNITS else None
-        expected = Stated(figure.stated_value, unit, figure.qualifier, figure.decimals)
-        assert expected in stated_numbers(figure.source_quote), (figure.code, figure.source_quote, expected)
+        stated = {"value": figure.stated_value, "unit": figure.unit, "qualifier": figure.qualifier}
+        assert clause_states(figure.source_quote, **stated), (figure.code, figure.source_quote, stated)
+        assert clause_decimals(figure.source_quote, **stated) == figure.decimals, figure.code
         assert figure.value == figure.stated_value, figure.code  # the fixture publishes the report as stated
 
 
 @pytest.mark.parametrize(
     ("quote", "expected"),
     [
-        ("將8萬餘噸超標廢水直排長江", [Stated(Decimal("80000"), None, Qualifier.OVER, 0)]),
-        ("走訪各類特殊群體近9萬戶", [Stated(Decimal("90000"), None, Qualifier.APPROX, 0)]),
-        ("涉案金額達5億余元", [Stated(Decimal("5"), Unit.YI_YUAN, Qualifier.OVER, 0)]),
-        ("凍結涉案資金790萬元", [Stated(Decimal("790"), Unit.WAN_YUAN, Qualifier.EXACT, 0)]),
-        ("經兩個多月縝密偵查", [Stated(Decimal("2"), None, Qualifier.OVER, 0)]),
-        ("兩名犯罪嫌疑人", [Stated(Decimal("2"), None, Qualifier.EXACT, 0)]),
-        ("一般類化解率99.12﹪", [Stated(Decimal("99.12"), Unit.PERCENT, Qualifier.EXACT, 2)]),
-        ("收繳非法煙花爆竹1275.5件", [Stated(Decimal("1275.5"), None, Qualifier.EXACT, 1)]),
-        (
-            "257個1782單元",
-            [Stated(Decimal("257"), None, Qualifier.EXACT, 0), Stated(Decimal("1782"), None, Qualifier.EXACT, 0)],
-        ),
+        ("將8萬餘噸超標廢水直排長江", [(Decimal("80000"), "噸", Qualifier.OVER, 0)]),
+        ("走訪各類特殊群體近9萬戶", [(Decimal("90000"), "戶", Qualifier.APPROX, 0)]),
+        ("涉案金額達5億余元", [(Decimal("5"), Unit.YI_YUAN, Qualifier.OVER, 0)]),
+        ("凍結涉案資金790萬元", [(Decimal("790"), Unit.WAN_YUAN, Qualifier.EXACT, 0)]),
+        ("經兩個多月縝密偵查", [(Decimal("2"), Unit.MONTHS, Qualifier.OVER, 0)]),
+        ("兩名犯罪嫌疑人", [(Decimal("2"), "名", Qualifier.EXACT, 0)]),
+        ("一般類化解率99.12﹪", [(Decimal("99.12"), Unit.PERCENT, Qualifier.EXACT, 2)]),
+        ("收繳非法煙花爆竹1275.5件", [(Decimal("1275.5"), "件", Qualifier.EXACT, 1)]),
+        ("257個1782單元", [(Decimal("257"), "個", Qualifier.EXACT, 0), (Decimal("1782"), "單元", Qualifier.EXACT, 0)]),
     ],
 )
 def test_stated_numbers_reads_scale_unit_and_qualifier(quote, expected):
-    assert stated_numbers(quote) == expected
+    assert [
+        (number.value, number.unit, number.qualifier, number.decimals) for number in stated_numbers(quote)
+    ] == expected
 
 
 def test_source_every_number_is_a_figure_or_allow_listed(report, paragraphs):
