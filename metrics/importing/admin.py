@@ -24,6 +24,7 @@ from metrics.importing.matching import (
     create_report,
     find_headings,
     heading_for,
+    offered_unit,
     paragraph_texts,
     propose,
 )
@@ -41,7 +42,7 @@ def row_initial(row) -> dict:
         "name": row.name,
         "theme": row.theme,
         "value": proposal.value,
-        "unit": proposal.unit,
+        "unit": offered_unit(proposal.unit),
         "qualifier": proposal.qualifier,
         "paragraph": proposal.paragraph,
         "quote": proposal.quote,

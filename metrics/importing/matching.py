@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from metrics.choices import Unit
 from metrics.models import MAX_DECIMALS, Figure
 from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
@@ -169,6 +170,12 @@ def import_rows(
             row = ImportRow(proposal, heading, slug, code, words(proposal.quote)[:100], theme, 0, False)
         rows.append(row)
     return rows
+
+
+def offered_unit(unit: str) -> str:
+    """The unit a review row offers for ``unit`` as the text writes it: the portal's own spelling of the
+    same unit where it has one (名 → 人), else the unit as written."""
+    return next((known for known in Unit.values if same_unit(known, unit)), unit)
 
 
 def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[ImportRow]]:

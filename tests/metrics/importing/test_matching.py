@@ -18,6 +18,7 @@ from metrics.importing.matching import (
     create_report,
     find_headings,
     import_rows,
+    offered_unit,
     paragraph_texts,
     propose,
 )
@@ -191,3 +192,8 @@ def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
             figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
         )
     assert not Report.objects.filter(year=2030).exists() and not Figure.objects.exists()
+
+
+@pytest.mark.parametrize(("written", "offered"), [("名", "人"), ("位", "人"), ("个", "個"), ("％", "%"), ("宗", "宗")])
+def test_offered_unit_is_the_portals_spelling_of_the_same_unit_else_as_written(written, offered):
+    assert offered_unit(written) == offered
