@@ -83,11 +83,11 @@ def charts_for(
         figures,
         section_url=section.get_absolute_url(),
         comparisons=comparisons,
-        previous_url=reverse("metrics:section", kwargs={"year": earlier.year, "slug": section.slug}) if earlier else "",
     )
     return section_charts(
-        section.slug,
+        section.topic,
         rows,
+        slug=section.slug,
         source=citation(report),
         year=report.year,
         csv_url=lambda key: reverse(
@@ -156,7 +156,7 @@ def section_detail(request, year: int, slug: str):
             "report": page.report,
             "table": table,
             "charts": charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons),
-            "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
+            "explorer_query": explorer_query(year=page.report.year, section=page.section.topic),
             "can_export": can_export,
         }
         return {
@@ -177,7 +177,7 @@ NOT_FILTERS = ("page", EXPORT_PARAMETER)
 #: A page number as the explorer's links write it: ASCII digits, no sign, no leading zero.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
-#: The figure columns the explorer's table reads (with ``report.year`` and ``section.slug``).
+#: The figure columns the explorer's table reads (with ``report.year`` and the section's slug and heading).
 EXPLORER_FIELDS = (
     "code",
     "name",
@@ -191,6 +191,8 @@ EXPLORER_FIELDS = (
     "source_quote",
     "report__year",
     "section__slug",
+    "section__heading",
+    "section__heading_en",
 )
 
 

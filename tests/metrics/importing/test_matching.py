@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from metrics import selectors
 from metrics.importing.matching import (
     MAX_PROPOSALS,
+    MAX_SECTIONS,
     AcceptedFigure,
+    Heading,
     TooManyProposals,
     create_report,
     find_headings,
@@ -55,14 +57,43 @@ def fixture_figures() -> list[dict]:
     ]
 
 
-def test_find_headings_reads_the_three_short_lines_of_the_2021_text(source_text):
+def test_find_headings_reads_the_three_short_lines_of_the_2021_text_as_new_parts(source_text):
     headings = find_headings(source_text)
-    assert [(heading.paragraph, heading.slug) for heading in headings] == [
-        (2, "stability"),
-        (8, "crackdown"),
-        (16, "mediation"),
+    assert [(heading.paragraph, heading.slug, heading.topic) for heading in headings] == [
+        (2, "part-1", "part-1"),
+        (8, "part-2", "part-2"),
+        (16, "part-3", "part-3"),
     ]
     assert headings[0].text == "嚴防死守安全底線 防控能力穩固提升"
+
+
+def test_find_headings_proposes_last_years_topics_by_heading():
+    previous = [
+        Section(slug="mediation", topic="disputes", heading="矛盾糾紛化解"),
+        Section(slug="crackdown", topic="crackdown", heading="強化打擊整治 震懾違法犯罪"),
+    ]
+    text = "\n".join(["打擊整治 震懾犯罪", "甲，共1起。", "交通安全", "乙，共2起。", "化解矛盾糾紛", "丙，共3起。"])
+    headings = find_headings(text, previous)
+    assert [(heading.slug, heading.topic) for heading in headings] == [
+        ("crackdown", "crackdown"),
+        ("part-2", "part-2"),
+        ("disputes", "disputes"),
+    ]
+
+
+def test_find_headings_never_repeats_a_slug():
+    previous = [Section(slug="x", topic="part-1", heading="交通安全")]
+    headings = find_headings("治安防控\n交通安全\n", previous)
+    assert [heading.slug for heading in headings] == ["part-1-x", "part-1"]
+
+
+def test_find_headings_reads_a_text_without_headings_as_one_part():
+    assert find_headings("甲，共1起。") == [Heading(paragraph=1, text="全文", slug="part-1", topic="part-1")]
+
+
+def test_find_headings_reads_at_most_max_sections():
+    text = "\n".join(f"第{number}部分" for number in range(1, MAX_SECTIONS + 5))
+    assert len(find_headings(text)) == MAX_SECTIONS
 
 
 def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text, fixture_figures):
@@ -78,10 +109,10 @@ def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text
             and row.proposal.quote == figure["source_quote"]
         ]
         assert len(same) == 1, f"no proposal, or more than one, for {figure['code']}"
-        assert same[0].slug == figure["slug"]
+        assert same[0].slug == {"stability": "part-1", "crackdown": "part-2", "mediation": "part-3"}[figure["slug"]]
     assert len(rows) == len(fixture_figures)
     assert all(not row.matched and row.confidence == 0 for row in rows)
-    assert all(row.code.startswith(f"{row.slug}.p{row.proposal.paragraph}_") for row in rows)
+    assert all(row.code.startswith(f"part.p{row.proposal.paragraph}_") for row in rows)
 
 
 def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
@@ -89,7 +120,12 @@ def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
 ):
     with django_assert_num_queries(1):
         candidates = selectors.import_candidates(year=2022)
-    _headings, rows = propose(source_text, candidates)
+    headings, rows = propose(source_text, candidates)
+    assert [(heading.slug, heading.topic) for heading in headings] == [
+        ("stability", "stability"),
+        ("crackdown", "crackdown"),
+        ("mediation", "mediation"),
+    ]
     by_code = {figure.code: figure for figure in candidates}
     matched = [row for row in rows if row.matched]
     right = [
@@ -128,7 +164,7 @@ def test_import_rows_match_only_the_same_unit():
         unit="起",
         source_quote="排查矛盾糾紛18161起",
         theme="t",
-        section=Section(slug="mediation"),
+        section=Section(slug="mediation", topic="mediation"),
     )
     proposal_in_people = Proposal(
         paragraph=3, quote="排查矛盾糾紛200人", value=Decimal(200), unit="人", qualifier="exact"
@@ -139,7 +175,10 @@ def test_import_rows_match_only_the_same_unit():
     rows = import_rows([proposal_in_people, proposal_in_cases], [], [candidate])
     assert [row.matched for row in rows] == [False, True]
     assert rows[1].code == "mediation.disputes_screened" and rows[1].confidence == 75
-    assert rows[0].code == "stability.p3_1"
+    assert rows[0].code == "part.p3_1" and rows[0].slug == "part-1"
+
+
+HEADINGS = [Heading(paragraph=2, text="矛盾化解", slug="mediation", topic="mediation")]
 
 
 def accepted(code="mediation.test_1", **fields):
@@ -163,12 +202,19 @@ def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
         agency="萬州區公安局",
         title="2030年工作綜述（測試數據）",
         source_name="t.txt",
-        headings=[],
+        headings=HEADINGS,
         figures=[accepted()],
     )
     assert not report.published
     figure = Figure.objects.get(report=report)
     assert (figure.section.slug, figure.source_paragraph, figure.source_quote) == ("mediation", 3, "測試5起")
+    section = figure.section
+    assert (section.topic, section.heading, section.source_paragraph, section.position) == (
+        "mediation",
+        "矛盾化解",
+        2,
+        1,
+    )
     assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
     assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
     assert report.history.get().history_change_reason == "從原文匯入：t.txt"
@@ -184,7 +230,7 @@ def test_create_report_costs_four_queries_a_figure():
                 agency="萬州區公安局",
                 title="測試數據",
                 source_name="",
-                headings=[],
+                headings=HEADINGS,
                 figures=[accepted(f"mediation.test_{number}") for number in range(count)],
             )
         return len(captured)
@@ -199,7 +245,54 @@ def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
             agency="萬州區公安局",
             title="2030年工作綜述（測試數據）",
             source_name="",
-            headings=[],
+            headings=HEADINGS,
             figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
         )
     assert not Report.objects.filter(year=2030).exists() and not Figure.objects.exists()
+
+
+def test_import_of_a_text_with_four_headings_makes_four_sections():
+    text = "\n".join(
+        ["維護穩定 守護平安", "排查矛盾糾紛2000起。", "打擊犯罪", "破獲刑事案件300件。"]
+        + ["交通安全", "查處交通違法5000起。", "反詐宣傳", "攔截詐騙電話1200次。"]
+    )
+    headings, rows = propose(text, [])
+    report = create_report(
+        year=2030,
+        agency="萬州區公安局",
+        title="測試數據",
+        source_name="",
+        headings=headings,
+        figures=[
+            accepted(
+                row.code,
+                slug=row.slug,
+                value=row.proposal.value,
+                unit=row.proposal.unit,
+                paragraph=row.proposal.paragraph,
+                quote=row.proposal.quote,
+            )
+            for row in rows
+        ],
+    )
+    sections = list(report.sections.order_by("position"))
+    assert [(s.position, s.slug, s.topic, s.heading, s.source_paragraph) for s in sections] == [
+        (1, "part-1", "part-1", "維護穩定 守護平安", 1),
+        (2, "part-2", "part-2", "打擊犯罪", 3),
+        (3, "part-3", "part-3", "交通安全", 5),
+        (4, "part-4", "part-4", "反詐宣傳", 7),
+    ]
+    assert [section.figures.count() for section in sections] == [1, 1, 1, 1]
+
+
+def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
+    with pytest.raises(ValidationError, match="原文沒有代號為「traffic」的章節"):
+        create_report(
+            year=2030,
+            agency="萬州區公安局",
+            title="測試數據",
+            source_name="",
+            headings=HEADINGS,
+            figures=[accepted(slug="traffic")],
+        )
+    assert not Report.objects.filter(year=2030).exists()
