@@ -95,9 +95,12 @@ MEDIATION_2022 = [
 ]
 
 
-def make_mediation_2022() -> Section:
-    """A published 2022 test report with a mediation section restating ``MEDIATION_2022``; load 2021 first."""
-    section = make_section(make_report(2022), "mediation")
+def make_mediation_2022(slug: str = "mediation", **section_fields) -> Section:
+    """A published 2022 test report with a section restating ``MEDIATION_2022``; load 2021 first.
+
+    The section is ``mediation`` unless ``slug`` (and ``topic``, ``heading``…) say otherwise.
+    """
+    section = make_section(make_report(2022), slug, **section_fields)
     for index, (code, name, value, unit, qualifier, decimals) in enumerate(MEDIATION_2022, start=1):
         make_figure(
             section,
