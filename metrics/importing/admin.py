@@ -25,7 +25,6 @@ from metrics.importing.matching import (
     find_headings,
     heading_for,
     paragraph_texts,
-    previous_sections,
     propose,
 )
 
@@ -142,7 +141,7 @@ def _headings(form) -> list:
     the posted year (as at the review step); without last year's when the header is invalid. 1 query when valid."""
     if form.is_valid():
         previous = selectors.import_candidates(year=form.cleaned_data["year"])
-        return find_headings(form.cleaned_data["text"], previous_sections(previous))
+        return find_headings(form.cleaned_data["text"], previous)
     return find_headings(form["text"].value() or "")
 
 

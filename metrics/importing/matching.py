@@ -34,8 +34,10 @@ SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?、]")
 #: The most headings (so sections) one import reads, as many as a report's admin page takes; lines past the
 #: last are read as paragraphs. It bounds the choices of every row's section field on the review page.
 MAX_SECTIONS = 20
-#: How alike (0–1, by ``similarity``) a heading must be to a heading of last year's for its topic to be proposed.
+#: How alike (0–1, ``proposed_topics``) a heading must be to a section of last year's for its topic to be proposed.
 TOPIC_THRESHOLD = 0.5
+#: The fewest characters a clause keeps without its numbers for its wording to count as restated in a later text.
+MIN_WORDING_CHARS = 4
 #: A generated slug (and topic) for a part whose topic is new: ``part-<its place among the headings>``.
 PART_SLUG = "part-{}"
 #: The heading of the one part of a text without headings (data in the source language, not page text).
@@ -89,26 +91,31 @@ def paragraph_texts(text: str, numbers: Collection[int]) -> dict[int, str]:
     return found
 
 
-def find_headings(text: str, previous: Iterable[Section] = ()) -> list[Heading]:
+def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
     """The headings of ``text`` in order, at most ``MAX_SECTIONS``, each a section of its own.
 
     A heading is a non-empty line of at most ``HEADING_MAX_CHARS`` characters with no
     sentence punctuation. A text without one reads as a single part headed ``全文``.
-    Each heading is proposed the topic of the section of ``previous`` (last year's) whose
-    heading is most like it (``proposed_topics``), and then that topic as its slug too; a
-    heading without one gets ``part-<n>`` (n its place among the headings) as slug and
-    topic. Slugs and topics are unique among the headings.
+    Each heading is proposed the topic of a section of last year's figures ``previous``
+    (``section`` joined) that it is most like (``proposed_topics``), and then that topic as
+    its slug too; a heading without one gets ``part-<n>`` (n its place among the headings)
+    as slug and topic. Slugs and topics are unique among the headings.
     """
-    found = []
+    found: list[tuple[int, str]] = []
+    bodies: list[list[str]] = [[]]
     for number, line in enumerate(paragraphs(text), start=1):
-        line = line.strip()
-        if line and len(line) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(line):
-            found.append((number, line))
-            if len(found) == MAX_SECTIONS:
-                break
+        stripped = line.strip()
+        is_heading = stripped and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(stripped)
+        if is_heading and len(found) < MAX_SECTIONS:
+            if found:
+                bodies.append([])
+            found.append((number, stripped))
+        else:
+            # Text before the first heading belongs to it, as ``heading_for`` places its figures.
+            bodies[-1].append(line)
     if not found:
         found = [(1, WHOLE_TEXT)]
-    topics = proposed_topics([line for _number, line in found], previous)
+    topics = proposed_topics([line for _number, line in found], ["\n".join(body) for body in bodies], previous)
     taken = set(topics.values())
     headings = []
     for index, (number, line) in enumerate(found):
@@ -122,19 +129,32 @@ def find_headings(text: str, previous: Iterable[Section] = ()) -> list[Heading]:
     return headings
 
 
-def proposed_topics(lines: Sequence[str], previous: Iterable[Section]) -> dict[int, str]:
-    """The topic of a section of ``previous`` proposed for each of ``lines`` that has one, by the line's index.
+def proposed_topics(lines: Sequence[str], bodies: Sequence[str], previous: Iterable[Figure]) -> dict[int, str]:
+    """The topic of a section of ``previous`` (last year's figures) proposed for each heading that has one, by index.
 
-    Pairs of a line and a section are taken best first by ``similarity`` of the line to
-    the section's heading, down to ``TOPIC_THRESHOLD``, each line and topic once.
+    ``lines`` are the headings and ``bodies`` the text under each. A heading and a topic
+    are alike by the greater of two shares (0–1): ``similarity`` of the heading to last
+    year's heading of the topic, and the share of the topic's figures whose clause, its
+    numbers left out, the heading's text restates word for word. Pairs are taken best
+    first down to ``TOPIC_THRESHOLD``, each heading and topic once.
     """
-    sections = {section.topic: section for section in previous}
+    sections: dict[str, Section] = {}
+    wordings: dict[str, list[str]] = {}
+    for figure in previous:
+        sections.setdefault(figure.section.topic, figure.section)
+        wording = words(figure.source_quote)
+        if len(wording) >= MIN_WORDING_CHARS:
+            wordings.setdefault(figure.section.topic, []).append(wording)
+    texts = [words(body) for body in bodies]
+
+    def alike(index: int, topic: str) -> float:
+        by_heading = similarity(lines[index], sections[topic].heading)
+        stated = wordings.get(topic, [])
+        by_figures = sum(wording in texts[index] for wording in stated) / len(stated) if stated else 0.0
+        return max(by_heading, by_figures)
+
     pairs = sorted(
-        (
-            (similarity(line, section.heading), index, topic)
-            for index, line in enumerate(lines)
-            for topic, section in sections.items()
-        ),
+        ((alike(index, topic), index, topic) for index in range(len(lines)) for topic in sections),
         key=lambda pair: (-pair[0], pair[1], pair[2]),
     )
     topics: dict[int, str] = {}
@@ -144,11 +164,6 @@ def proposed_topics(lines: Sequence[str], previous: Iterable[Section]) -> dict[i
         if index not in topics and topic not in topics.values():
             topics[index] = topic
     return topics
-
-
-def previous_sections(previous: Iterable[Figure]) -> list[Section]:
-    """The sections of last year's figures (``section`` joined), each once, in order of first figure."""
-    return list({figure.section_id: figure.section for figure in previous}.values())
 
 
 def code_prefix(topic: str) -> str:
@@ -239,7 +254,7 @@ def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[
     if len(proposals) > MAX_PROPOSALS:
         raise TooManyProposals
     previous = list(previous)
-    headings = find_headings(text, previous_sections(previous))
+    headings = find_headings(text, previous)
     return headings, import_rows(proposals, headings, previous)
 
 

@@ -67,11 +67,16 @@ def test_find_headings_reads_the_three_short_lines_of_the_2021_text_as_new_parts
     assert headings[0].text == "嚴防死守安全底線 防控能力穩固提升"
 
 
+def last_years(*sections: Section, quote: str = "") -> list[Figure]:
+    """One figure of last year's in each of ``sections``, stating ``quote``."""
+    return [Figure(code=f"{section.topic}.x", source_quote=quote, section=section) for section in sections]
+
+
 def test_find_headings_proposes_last_years_topics_by_heading():
-    previous = [
+    previous = last_years(
         Section(slug="mediation", topic="disputes", heading="矛盾糾紛化解"),
         Section(slug="crackdown", topic="crackdown", heading="強化打擊整治 震懾違法犯罪"),
-    ]
+    )
     text = "\n".join(["打擊整治 震懾犯罪", "甲，共1起。", "交通安全", "乙，共2起。", "化解矛盾糾紛", "丙，共3起。"])
     headings = find_headings(text, previous)
     assert [(heading.slug, heading.topic) for heading in headings] == [
@@ -81,8 +86,23 @@ def test_find_headings_proposes_last_years_topics_by_heading():
     ]
 
 
+def test_find_headings_proposes_the_topic_whose_figures_a_part_restates():
+    previous = [
+        Figure(
+            code="disputes.screened",
+            source_quote="排查矛盾糾紛18161起",
+            section=Section(topic="disputes", heading="源頭管控"),
+        ),
+        Figure(
+            code="disputes.visits", source_quote="回訪1087次", section=Section(topic="disputes", heading="源頭管控")
+        ),
+    ]
+    text = "\n".join(["交通安全", "查處違法1起。", "和諧穩定", "全年排查矛盾糾紛二萬起，化解率98%。"])
+    assert [heading.topic for heading in find_headings(text, previous)] == ["part-1", "disputes"]
+
+
 def test_find_headings_never_repeats_a_slug():
-    previous = [Section(slug="x", topic="part-1", heading="交通安全")]
+    previous = last_years(Section(slug="x", topic="part-1", heading="交通安全"))
     headings = find_headings("治安防控\n交通安全\n", previous)
     assert [heading.slug for heading in headings] == ["part-1-x", "part-1"]
 
