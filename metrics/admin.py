@@ -195,7 +195,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
 
     @admin.display(description=_("報告・章節"), ordering="section__position")
     def section_name(self, figure):
-        return f"{figure.report.year} {figure.section.get_slug_display()}"
+        return f"{figure.report.year} {figure.section.heading}"
 
     @admin.display(description=_("頁面顯示・核對"))
     def display_text(self, figure):
@@ -264,8 +264,8 @@ class NamedItemInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInl
 
 @admin.register(Section)
 class SectionAdmin(AuditedAdmin):
-    list_display = ("heading", "report", "slug", "position", "source_paragraph")
-    list_filter = ("report", "slug")
+    list_display = ("heading", "report", "slug", "topic", "position", "source_paragraph")
+    list_filter = ("report", "topic")
     list_select_related = ("report",)
     search_fields = ("heading", "summary")
     inlines = [FigureInline, NotableCaseInline, NamedItemInline]

@@ -23,7 +23,9 @@ from reports.models import Report
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
 
-#: A code is ``<section slug>.<name>``, the same across years so years compare.
+#: A code is ``<prefix>.<name>``, the same across years so years compare (by code and unit). The prefix
+#: names the part of the report, usually its section's topic; it is not tied to the section, so a code
+#: stays valid when an editor renames a section or its topic.
 CODE_PATTERN = r"^[a-z]+\.[a-z0-9_]+$"
 
 
@@ -404,15 +406,6 @@ class Figure(Versioned):
                     "例如 mediation.disputes_resolved：「%(code)s」不符合。"
                 )
                 % {"code": self.code},
-            )
-        elif section is not None and not self.code.startswith(f"{section.slug}."):
-            yield (
-                "code",
-                _("指標代碼須以所屬章節的代號「%(slug)s.」開頭：「%(code)s」不符合。")
-                % {
-                    "slug": section.slug,
-                    "code": self.code,
-                },
             )
         elif self.report_id is not None:
             same_code = Figure.objects.filter(report_id=self.report_id, code=self.code).exclude(pk=self.pk).first()

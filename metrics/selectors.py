@@ -130,17 +130,20 @@ class YearBefore:
 
 
 def year_before(*, report: Report) -> YearBefore:
-    """The published report before ``report`` (the highest earlier year) and its figures, report joined.
+    """The published report before ``report`` (the highest earlier year) and its figures, report and section joined.
+
+    Figures are compared by code and unit, whatever their sections: a section of a later year
+    whose topic is last year's shares its codes, so its figures compare across the topic link.
 
     A draft in between is passed over; an older report never stands in for a year that
     lacks a code (``YearBefore.compare``). 1 query: the earlier report is a subquery,
     joined to its figures.
     """
     earlier = Report.objects.just_before(report.year).values("pk")[:1]
-    figures = list(Figure.objects.filter(report=Subquery(earlier)).select_related("report"))
+    figures = list(Figure.objects.filter(report=Subquery(earlier)).select_related("report", "section"))
     before = figures[0].report if figures else None
     for figure in figures:
-        figure.report = before
+        figure.report = figure.section.report = before
     return YearBefore(report=before, figures={figure.code: figure for figure in figures})
 
 
@@ -176,19 +179,22 @@ class ChartFigures:
 def chart_figures(*, year: int, slug: str, key: str, drafts: bool = False) -> ChartFigures:
     """The figures of chart ``key`` of section ``slug`` in the report of ``year``, in the chart's order.
 
-    ``figures`` is a ``Figure.objects.for_export()`` queryset (context joined) for the
-    export rows. Raises Http404 for an unknown chart or year, a draft unless ``drafts``,
-    or a chart without figures. 2 queries (the report, whether the chart has figures);
+    The chart is looked up by the section's topic (``metrics.charts.specs``). ``figures`` is a
+    ``Figure.objects.for_export()`` queryset (context joined) for the export rows. Raises
+    Http404 for an unknown section, chart or year, a draft unless ``drafts``, or a chart
+    without figures. 2 queries (the section with its report, whether the chart has figures);
     reading ``figures`` is one more.
     """
-    spec = chart_spec(slug, key)
-    reports = Report.objects.all() if drafts else Report.objects.published()
-    report = reports.for_year(year) if spec is not None else None
-    if report is not None:
+    sections = Section.objects.select_related("report").filter(report__year=year, slug=slug)
+    if not drafts:
+        sections = sections.filter(report__published=True)
+    section = sections.first()
+    spec = chart_spec(section.topic, key) if section is not None else None
+    if spec is not None:
         order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))
-        figures = Figure.objects.for_export().filter(report=report, section__slug=slug, code__in=spec.codes)
+        figures = Figure.objects.for_export().filter(section=section, code__in=spec.codes)
         if figures.exists():
-            return ChartFigures(report=report, figures=figures.order_by(order))
+            return ChartFigures(report=section.report, figures=figures.order_by(order))
     raise Http404(_("沒有這張圖表。"))
 
 

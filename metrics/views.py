@@ -67,11 +67,11 @@ def charts_for(
         figures,
         section_url=section.get_absolute_url(),
         comparisons=comparisons,
-        previous_url=reverse("metrics:section", kwargs={"year": earlier.year, "slug": section.slug}) if earlier else "",
     )
     return section_charts(
-        section.slug,
+        section.topic,
         rows,
+        slug=section.slug,
         source=citation(report),
         year=report.year,
         csv_url=lambda key: reverse(
@@ -140,7 +140,7 @@ def section_detail(request, year: int, slug: str):
             "report": page.report,
             "table": table,
             "charts": charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons),
-            "explorer_query": explorer_query(year=page.report.year, section=page.section.slug),
+            "explorer_query": explorer_query(year=page.report.year, section=page.section.topic),
             "can_export": can_export,
         }
         return {

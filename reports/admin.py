@@ -12,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, boolean_icon
 from reports.models import NamedItem, NotableCase, Report, Section
 
-# Sections a report's change form takes: a report has one per SectionSlug (three today), so this leaves
-# room for the parts of later reports while a POST claiming more is refused at once.
+# Sections a report's change form takes: a report has one per part of its text (three in 2021), so this
+# leaves room for longer reports while a POST claiming more is refused at once.
 MAX_SECTIONS_PER_REPORT = 20
 
 
 class SectionInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInline):
     model = Section
     max_num = MAX_SECTIONS_PER_REPORT
-    fields = ("version", "position", "slug", "heading", "heading_en", "source_paragraph")
+    fields = ("version", "position", "slug", "topic", "heading", "heading_en", "source_paragraph")
     extra = 0
     show_change_link = True
 
@@ -51,7 +51,7 @@ class ReportAdmin(AuditedAdmin):
 @admin.register(NotableCase)
 class NotableCaseAdmin(AuditedAdmin):
     list_display = ("title", "section", "month", "source_paragraph")
-    list_filter = ("section__report", "section__slug", "month")
+    list_filter = ("section__report", "section", "month")
     list_select_related = ("section__report",)
     search_fields = ("title", "summary")
 
@@ -59,6 +59,6 @@ class NotableCaseAdmin(AuditedAdmin):
 @admin.register(NamedItem)
 class NamedItemAdmin(AuditedAdmin):
     list_display = ("name", "kind", "section", "position", "source_paragraph")
-    list_filter = ("kind", "section__report", "section__slug")
+    list_filter = ("kind", "section__report", "section")
     list_select_related = ("section__report",)
     search_fields = ("name",)

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SectionSlug(models.TextChoices):
-    """The three parts every annual work report is published in, in reading order."""
+    """The 2021 report's three parts: their slugs, which are also their topics.
+
+    Names for the fixture's sections (tests, benchmark data). They gate nothing: a
+    report has whatever sections its text has (``Section.slug`` and ``Section.topic`` are free).
+    """
 
     STABILITY = "stability", _("維穩安保")
     CRACKDOWN = "crackdown", _("打擊整治")

@@ -5,6 +5,7 @@ Every year's report is data: a 2022 report is entered, not coded.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.versioning import ChangeSetRecord, Versioned
-from reports.choices import ListKind, SectionSlug
+from reports.choices import ListKind
 
 #: The years a report may have: the People's Republic's founding to a far horizon.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+#: A topic: lowercase ASCII letters, digits and hyphens, starting with a letter, so it can open a figure code.
+TOPIC_PATTERN = r"^[a-z][a-z0-9-]*$"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -91,10 +95,23 @@ class Report(Versioned):
 
 
 class Section(Versioned):
-    """One of the report's three parts, with the report's own heading."""
+    """One part of a report, as many as its text has, with the report's own heading.
+
+    ``slug`` names the part in its report's URLs; ``topic`` is what links parts of different
+    years that report on the same work (2021's 矛盾化解 and a later year's part on disputes):
+    the explorer filters by it, the chart specs are keyed by it, and new figure codes open
+    with it, so a later year's figures share last year's codes. Each is unique per report.
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("報告"))
-    slug = models.SlugField(_("代號"), max_length=20, choices=SectionSlug.choices)
+    slug = models.SlugField(_("代號"), max_length=50, help_text=_("網址中的章節代號，同一份報告內不可重複。"))
+    topic = models.CharField(
+        _("主題"),
+        max_length=50,
+        db_index=True,
+        validators=[RegexValidator(TOPIC_PATTERN, _("主題代號須以小寫英文字母開頭，只含小寫英文字母、數字與連字號。"))],
+        help_text=_("連結各年度同一主題的章節：跨年比較、篩選與圖表都依主題。"),
+    )
     position = models.PositiveSmallIntegerField(_("順序"))
     heading = models.CharField(_("標題"), max_length=200, help_text=_("報告原文的小標題。"))
     summary = models.TextField(_("摘要"), blank=True, help_text=_("以我們自己的話寫的摘要，不照抄原文。"))
@@ -111,6 +128,8 @@ class Section(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["report", "slug"], name="section_unique_slug_per_report"),
             models.UniqueConstraint(fields=["report", "position"], name="section_unique_position_per_report"),
+            models.UniqueConstraint(fields=["report", "topic"], name="section_unique_topic_per_report"),
+            models.CheckConstraint(condition=Q(topic__regex=TOPIC_PATTERN), name="section_topic_pattern"),
         ]
 
     def __str__(self):

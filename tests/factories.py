@@ -4,6 +4,7 @@ Synthetic reports are titled so nobody mistakes them for real ones; real figures
 come only from fixtures/wanzhou_2021.json (the ``report_2021`` fixture).
 """
 
+import re
 from decimal import Decimal
 
 from metrics.choices import Qualifier, Unit
@@ -21,15 +22,24 @@ def make_report(year: int, **fields) -> Report:
 
 
 def make_section(report: Report, slug: str = "mediation", **fields) -> Section:
-    """A section of ``report``; its position follows the slug's order in SectionSlug."""
-    defaults = {"position": SECTION_SLUGS.index(slug) + 1, "heading": f"測試章節 {slug}", "source_paragraph": 1}
+    """A section of ``report`` whose topic is its slug unless ``topic`` is given.
+
+    A 2021 slug (``SectionSlug``) takes its place in the 2021 order; any other slug
+    comes after the report's last section.
+    """
+    if slug in SECTION_SLUGS:
+        position = SECTION_SLUGS.index(slug) + 1
+    else:
+        last = report.sections.order_by("-position").values_list("position", flat=True).first()
+        position = max(last or 0, len(SECTION_SLUGS)) + 1
+    defaults = {"position": position, "topic": slug, "heading": f"測試章節 {slug}", "source_paragraph": 1}
     return Section.objects.create(report=report, slug=slug, **(defaults | fields))
 
 
 def figure_for(section: Section, index: int, **fields) -> Figure:
-    """An unsaved figure of ``section`` numbered ``index``: code ``<slug>.test_<index>``, value ``index`` 起."""
+    """An unsaved figure of ``section`` numbered ``index``: code ``<topic's letters>.test_<index>``, ``index`` 起."""
     defaults = {
-        "code": f"{section.slug}.test_{index}",
+        "code": f"{re.sub('[^a-z]', '', section.topic)}.test_{index}",
         "name": f"測試數據 {index}",
         "theme": "測試",
         "value": Decimal(index),
@@ -85,9 +95,12 @@ MEDIATION_2022 = [
 ]
 
 
-def make_mediation_2022() -> Section:
-    """A published 2022 test report with a mediation section restating ``MEDIATION_2022``; load 2021 first."""
-    section = make_section(make_report(2022), "mediation")
+def make_mediation_2022(slug: str = "mediation", **section_fields) -> Section:
+    """A published 2022 test report with a section restating ``MEDIATION_2022``; load 2021 first.
+
+    The section is ``mediation`` unless ``slug`` (and ``topic``, ``heading``…) say otherwise.
+    """
+    section = make_section(make_report(2022), slug, **section_fields)
     for index, (code, name, value, unit, qualifier, decimals) in enumerate(MEDIATION_2022, start=1):
         make_figure(
             section,

@@ -422,9 +422,10 @@ def chart_payload(figure: go.Figure) -> dict:
 
 
 def section_charts(
-    slug: str,
+    topic: str,
     rows: dict[str, ChartRow],
     *,
+    slug: str = "",
     source: str,
     year: int,
     csv_url: Callable[[str], str],
@@ -432,7 +433,9 @@ def section_charts(
     previous_year: int | None = None,
     previous_source: str = "",
 ) -> list[Chart]:
-    """The charts of section ``slug`` that have data, in spec order (``metrics.charts.specs``).
+    """The charts of a section of ``topic`` that have data, in spec order (``metrics.charts.specs``).
+
+    ``slug`` (the section's, ``topic`` when empty) names the charts' DOM ids and files.
 
     Each shows the rows of its spec's codes that ``rows`` holds; ``csv_url(key)`` is the
     address of the CSV of the chart ``key``. A spec whose codes are all missing is
@@ -442,7 +445,8 @@ def section_charts(
     it shows has last year's value.
     """
     charts = []
-    for spec in SECTION_CHARTS.get(slug, ()):
+    slug = slug or topic
+    for spec in SECTION_CHARTS.get(topic, ()):
         shown = tuple(rows[code] for code in spec.codes if code in rows)
         if not shown:
             continue

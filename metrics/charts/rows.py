@@ -110,17 +110,23 @@ def chart_rows(
 
     ``comparisons`` maps a code to last year's comparable figure and the change from it
     (``selectors.YearBefore.comparisons``): that figure's row carries last year's row,
-    linked to its row on ``previous_url``, and the change.
+    linked to its row on ``previous_url``, or without one on its own section's page (last
+    year's figure of a code may sit in a section of another slug; its ``section.report`` must be set),
+    and the change.
     """
     comparisons = comparisons or {}
     rows = {}
+    previous_urls: dict[int, str] = {}
     for figure in figures:
         compared = comparisons.get(figure.code)
         if compared is None:
             rows[figure.code] = chart_row(figure, section_url=section_url)
         else:
             previous, change = compared
-            previous_row = chart_row(previous, section_url=previous_url)
+            url = previous_url or previous_urls.get(previous.section_id)
+            if url is None:
+                url = previous_urls[previous.section_id] = previous.section.get_absolute_url()
+            previous_row = chart_row(previous, section_url=url)
             rows[figure.code] = chart_row(figure, section_url=section_url, previous=previous_row, change=change)
     return rows
 

@@ -1,4 +1,5 @@
-"""Which charts each section shows: specs named by figure code, so every year's report gets the same charts.
+"""Which charts each section shows, keyed by the section's topic: specs named by figure code, so every
+year's section of a topic gets the same charts, whatever its slug or heading.
 
 Data, not drawing: ``metrics.charts.builders.section_charts`` decides from the figures whether a
 ``bars`` spec can be drawn as bars (the comparison rules) or falls back to tiles.
@@ -166,6 +167,6 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
 }
 
 
-def chart_spec(slug: str, key: str) -> ChartSpec | None:
-    """The spec ``key`` of section ``slug``, or None."""
-    return next((spec for spec in SECTION_CHARTS.get(slug, ()) if spec.key == key), None)
+def chart_spec(topic: str, key: str) -> ChartSpec | None:
+    """The spec ``key`` of the sections of ``topic``, or None."""
+    return next((spec for spec in SECTION_CHARTS.get(topic, ()) if spec.key == key), None)

@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from common.languages import in_language
 from metrics.changes import DOWN, SAME, UP
 from metrics.choices import Qualifier, Unit
 from metrics.explorer import widgets
 from metrics.explorer.tables import FigureExplorerTable, sort_choices
 from metrics.formatting import plain_number
 from metrics.models import Figure
-from reports.choices import SectionSlug
 from reports.models import Report
 
 PAGE_SIZES = (25, 50, 100)
@@ -70,7 +70,7 @@ CHANGE_CONDITIONS = {
 
 
 def explorer_query(*, year: int, section: str) -> str:
-    """The explorer's query string for one section of one year's report: ``year=2021&section=mediation``."""
+    """The explorer's query string for one year's section of topic ``section``: ``year=2021&section=mediation``."""
     return urlencode({"year": year, "section": section})
 
 
@@ -106,8 +106,8 @@ class FigureFilter(django_filters.FilterSet):
     )
     section = django_filters.ChoiceFilter(
         label=_("章節"),
-        field_name="section__slug",
-        choices=lambda: SectionSlug.choices,
+        field_name="section__topic",
+        choices=list,
         empty_label=_("全部章節"),
         widget=widgets.Select,
     )
@@ -166,11 +166,29 @@ class FigureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         """Year choices: the published reports' years, whose rows are all the explorer shows (editors
-        included); a draft's year is refused exactly as a year without a report is. 1 query."""
+        included); a draft's year is refused exactly as a year without a report is.
+
+        Section choices: the topics of the published reports' sections, so one choice filters
+        every year's section of that topic; each is labelled by its newest published heading
+        in the page's language, newest report's sections first. 1 query for both.
+        """
         super().__init__(*args, **kwargs)
-        published = Report.objects.published().order_by("year").values_list("year", flat=True)
-        years = [(str(year), str(year)) for year in published]
-        self.filters["year"].extra["choices"] = lambda: years
+        rows = (
+            Report.objects.published()
+            .order_by("-year", "sections__position")
+            .values_list("year", "sections__topic", "sections__heading", "sections__heading_en")
+        )
+        years, headings = set(), {}
+        for year, topic, heading, heading_en in rows:
+            years.add(year)
+            if topic is not None:
+                headings.setdefault(topic, (heading, heading_en))
+        year_choices = [(str(year), str(year)) for year in sorted(years)]
+        self.filters["year"].extra["choices"] = lambda: year_choices
+        # Labelled when the form is drawn, so in the request's language.
+        self.filters["section"].extra["choices"] = lambda: [
+            (topic, in_language(heading, heading_en)) for topic, (heading, heading_en) in headings.items()
+        ]
 
     def filter_kind(self, queryset, name, value):
         return queryset.rates() if value == KIND_RATES else queryset.counts()

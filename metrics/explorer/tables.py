@@ -16,7 +16,6 @@ from metrics import changes
 from metrics.formatting import escape, format_figure_in_language
 from metrics.models import Figure
 from metrics.tables import figure_anchor, provenance_html
-from reports.choices import SectionSlug
 
 
 class PageFirstRows(TableQuerysetData):
@@ -79,14 +78,13 @@ class FigureExplorerTable(tables.Table):
         super().__init__(*args, **kwargs)
         # One reverse() per section on the page rather than one per row.
         self._section_urls = {}
-        self._section_names = {slug: str(label) for slug, label in SectionSlug.choices}
         self._no_change = None
 
     def render_year(self, record):
         return record.report.year
 
     def render_section(self, record):
-        return self._section_names.get(record.section.slug, record.section.slug)
+        return localized(record.section, "heading")
 
     def render_name(self, record):
         section_url = self._section_urls.get(record.section_id)

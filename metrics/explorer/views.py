@@ -37,7 +37,7 @@ NOT_FILTERS = ("page", EXPORT_PARAMETER)
 #: A page number as the explorer's links write it: ASCII digits, no sign, no leading zero.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
-#: The figure columns the explorer's table reads (with ``report.year`` and ``section.slug``).
+#: The figure columns the explorer's table reads (with ``report.year`` and the section's slug and heading).
 EXPLORER_FIELDS = (
     "code",
     "name",
@@ -51,6 +51,8 @@ EXPLORER_FIELDS = (
     "source_quote",
     "report__year",
     "section__slug",
+    "section__heading",
+    "section__heading_en",
 )
 
 

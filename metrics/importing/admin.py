@@ -58,10 +58,11 @@ def _number(value, *, default: int) -> int:
         return default
 
 
-def grouped(formset, text: str) -> list[dict]:
-    """The row forms grouped by heading and then paragraph, in reading order, with the paragraph's text."""
+def grouped(formset, text: str, headings) -> list[dict]:
+    """The row forms grouped by heading (of ``headings``) and then paragraph, in reading order, with the paragraph's
+    text."""
     numbers = [_number(form["paragraph"].value(), default=1) for form in formset.forms]
-    lines, headings = paragraph_texts(text, numbers), find_headings(text)
+    lines = paragraph_texts(text, numbers)
     groups: list[dict] = []
     for form, paragraph in zip(formset.forms, numbers, strict=True):
         form.match_confidence = _number(form["confidence"].value(), default=0)
@@ -96,17 +97,19 @@ def import_report_view(model_admin, request):
     form = ImportReportForm(request.POST or None, request.FILES or None)
     formset = None
     matched = None
+    headings = []
     if request.method == "POST" and "create" in request.POST:
-        # Bound before anything is checked: whatever is refused, the rows come back as the editor left them.
-        formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX)
         header_valid = form.is_valid()
+        headings = _headings(form)
+        # Bound before the rows are checked: whatever is refused, the rows come back as the editor left them.
+        formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX, form_kwargs={"headings": headings})
         if formset.is_valid() and header_valid:
-            response = _create(request, form.cleaned_data, formset, form.cleaned_data["text"])
+            response = _create(request, form.cleaned_data, formset, headings)
             if response is not None:
                 return response
     elif request.method == "POST" and form.is_valid():
         try:
-            _headings, rows = propose(
+            headings, rows = propose(
                 form.cleaned_data["text"], selectors.import_candidates(year=form.cleaned_data["year"])
             )
         except TooManyProposals:
@@ -116,7 +119,9 @@ def import_report_view(model_admin, request):
                 % {"limit": MAX_PROPOSALS},
             )
         else:
-            formset = ImportRowFormSet(initial=[row_initial(row) for row in rows], prefix=ROWS_PREFIX)
+            formset = ImportRowFormSet(
+                initial=[row_initial(row) for row in rows], prefix=ROWS_PREFIX, form_kwargs={"headings": headings}
+            )
             matched = sum(row.matched for row in rows)
             # The text travels with the review step, so the page can show each paragraph.
             form = ImportReportForm(initial={**form.cleaned_data, "upload": None})
@@ -126,13 +131,22 @@ def import_report_view(model_admin, request):
         "title": _("從原文匯入報告"),
         "form": form,
         "formset": formset,
-        "groups": grouped(formset, form["text"].value() or "") if formset is not None else [],
+        "groups": grouped(formset, form["text"].value() or "", headings) if formset is not None else [],
         "matched": matched,
     }
     return TemplateResponse(request, "admin/metrics/import_report.html", context)
 
 
-def _create(request, data: dict, formset, text: str):
+def _headings(form) -> list:
+    """The sections the create step offers: the headings of the posted text, topics proposed from the year before
+    the posted year (as at the review step); without last year's when the header is invalid. 1 query when valid."""
+    if form.is_valid():
+        previous = selectors.import_candidates(year=form.cleaned_data["year"])
+        return find_headings(form.cleaned_data["text"], previous)
+    return find_headings(form["text"].value() or "")
+
+
+def _create(request, data: dict, formset, headings):
     """Create the draft and redirect to it; None (with the reason as a message) when the database refuses."""
     accepted = [
         AcceptedFigure(
@@ -154,7 +168,7 @@ def _create(request, data: dict, formset, text: str):
             agency=data["agency"],
             title=data["title"],
             source_name=data["source_name"],
-            headings=find_headings(text),
+            headings=headings,
             figures=accepted,
         )
     except ValidationError as error:

@@ -13,7 +13,6 @@ from metrics.choices import Qualifier, Unit
 from metrics.formatting import grouped_number
 from metrics.importing.matching import MAX_PROPOSALS
 from metrics.models import CODE_PATTERN
-from reports.choices import SectionSlug
 from reports.models import FIRST_YEAR, LAST_YEAR, Report
 
 #: The longest text an import reads, in characters of the text as ``import_text`` leaves it (a line break is
@@ -153,7 +152,7 @@ class ImportRowForm(forms.Form):
     """One proposed figure: accepted or not, and as edited."""
 
     accept = forms.BooleanField(label=_("採用"), required=False)
-    slug = forms.ChoiceField(label=_("章節"), choices=SectionSlug.choices)
+    slug = forms.ChoiceField(label=_("章節"), choices=())
     code = forms.CharField(
         label=_("指標代碼"),
         max_length=80,
@@ -171,6 +170,11 @@ class ImportRowForm(forms.Form):
     )
     confidence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=100)
 
+    def __init__(self, *args, headings=(), **kwargs):
+        """``headings``: the text's (``matching.find_headings``), the sections a row may be placed in."""
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].choices = [(heading.slug, heading.text) for heading in headings]
+
     def has_changed(self):
         # Every row is a proposal to review, changed or not; an untouched row still counts.
         return True
@@ -187,7 +191,7 @@ class BaseImportRowFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("accept")]
 
     def clean(self):
-        """Accepted rows need a code unique in the report, starting with their section's slug."""
+        """Accepted rows need a code unique in the report."""
         if any(self.errors):
             return
         seen = {}
@@ -195,9 +199,7 @@ class BaseImportRowFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data.get("accept"):
                 continue
-            code, slug = data["code"], data["slug"]
-            if not code.startswith(f"{slug}."):
-                form.add_error("code", _("代碼須以章節代號「%(slug)s.」開頭。") % {"slug": slug})
+            code = data["code"]
             if code in seen:
                 form.add_error("code", _("代碼「%(code)s」重複：每個代碼只能用一次。") % {"code": code})
             seen[code] = form

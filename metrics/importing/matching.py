@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,7 @@ from metrics.models import MAX_DECIMALS, Figure
 from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from metrics.text.units import same_unit
-from reports.choices import SectionSlug
 from reports.models import Report, Section
-
-SECTION_SLUGS = [slug for slug, _label in SectionSlug.choices]
 
 #: The most figures one import reads from a text, and so the most rows its review shows and its
 #: "create" step accepts. A work report states tens of figures, a long one a couple of hundred (the 2021
@@ -35,6 +33,17 @@ MAX_PROPOSALS = 500
 #: A heading is a short line without sentence punctuation, standing between paragraphs.
 HEADING_MAX_CHARS = 40
 SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?、]")
+#: The most headings (so sections) one import reads, as many as a report's admin page takes; lines past the
+#: last are read as paragraphs. It bounds the choices of every row's section field on the review page.
+MAX_SECTIONS = 20
+#: How alike (0–1, ``proposed_topics``) a heading must be to a section of last year's for its topic to be proposed.
+TOPIC_THRESHOLD = 0.5
+#: The fewest characters a clause keeps without its numbers for its wording to count as restated in a later text.
+MIN_WORDING_CHARS = 4
+#: A generated slug (and topic) for a part whose topic is new: ``part-<its place among the headings>``.
+PART_SLUG = "part-{}"
+#: The heading of the one part of a text without headings (data in the source language, not page text).
+WHOLE_TEXT = "全文"
 
 #: Weights of a match's confidence: the words of the clause and the section it falls under.
 TEXT_WEIGHT, SECTION_WEIGHT = 75, 25
@@ -46,9 +55,12 @@ NUMBERS = re.compile(r"[\d.,%％﹪]+|[〇零一二三四五六七八九十百�
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading of the text: a section of the report to be, with the slug and topic proposed for it."""
+
     paragraph: int
     text: str
     slug: str
+    topic: str
 
 
 @dataclass(frozen=True)
@@ -81,20 +93,84 @@ def paragraph_texts(text: str, numbers: Collection[int]) -> dict[int, str]:
     return found
 
 
-def find_headings(text: str) -> list[Heading]:
-    """The section headings of ``text``, matched in order to the report's three sections.
+def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
+    """The headings of ``text`` in order, at most ``MAX_SECTIONS``, each a section of its own.
 
-    A heading is a non-empty line of at most ``HEADING_MAX_CHARS`` characters with
-    no sentence punctuation. Lines after the third such line are read as paragraphs.
+    A heading is a non-empty line of at most ``HEADING_MAX_CHARS`` characters with no
+    sentence punctuation. A text without one reads as a single part headed ``全文``.
+    Each heading is proposed the topic of a section of last year's figures ``previous``
+    (``section`` joined) that it is most like (``proposed_topics``), and then that topic as
+    its slug too; a heading without one gets ``part-<n>`` (n its place among the headings)
+    as slug and topic. Slugs and topics are unique among the headings.
     """
-    headings = []
+    found: list[tuple[int, str]] = []
+    bodies: list[list[str]] = [[]]
     for number, line in enumerate(paragraphs(text), start=1):
-        line = line.strip()
-        if line and len(line) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(line):
-            headings.append(Heading(paragraph=number, text=line, slug=SECTION_SLUGS[len(headings)]))
-            if len(headings) == len(SECTION_SLUGS):
-                break
+        stripped = line.strip()
+        is_heading = stripped and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(stripped)
+        if is_heading and len(found) < MAX_SECTIONS:
+            if found:
+                bodies.append([])
+            found.append((number, stripped))
+        else:
+            # Text before the first heading belongs to it, as ``heading_for`` places its figures.
+            bodies[-1].append(line)
+    if not found:
+        found = [(1, WHOLE_TEXT)]
+    topics = proposed_topics([line for _number, line in found], ["\n".join(body) for body in bodies], previous)
+    taken = set(topics.values())
+    headings = []
+    for index, (number, line) in enumerate(found):
+        topic = topics.get(index)
+        if topic is None:
+            topic = PART_SLUG.format(index + 1)
+            while topic in taken:
+                topic += "-x"
+            taken.add(topic)
+        headings.append(Heading(paragraph=number, text=line, slug=topic, topic=topic))
     return headings
+
+
+def proposed_topics(lines: Sequence[str], bodies: Sequence[str], previous: Iterable[Figure]) -> dict[int, str]:
+    """The topic of a section of ``previous`` (last year's figures) proposed for each heading that has one, by index.
+
+    ``lines`` are the headings and ``bodies`` the text under each. A heading and a topic
+    are alike by the greater of two shares (0–1): ``similarity`` of the heading to last
+    year's heading of the topic, and the share of the topic's figures whose clause, its
+    numbers left out, the heading's text restates word for word. Pairs are taken best
+    first down to ``TOPIC_THRESHOLD``, each heading and topic once.
+    """
+    sections: dict[str, Section] = {}
+    wordings: dict[str, list[str]] = {}
+    for figure in previous:
+        sections.setdefault(figure.section.topic, figure.section)
+        wording = words(figure.source_quote)
+        if len(wording) >= MIN_WORDING_CHARS:
+            wordings.setdefault(figure.section.topic, []).append(wording)
+    texts = [words(body) for body in bodies]
+
+    def alike(index: int, topic: str) -> float:
+        by_heading = similarity(lines[index], sections[topic].heading)
+        stated = wordings.get(topic, [])
+        by_figures = sum(wording in texts[index] for wording in stated) / len(stated) if stated else 0.0
+        return max(by_heading, by_figures)
+
+    pairs = sorted(
+        ((alike(index, topic), index, topic) for index in range(len(lines)) for topic in sections),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
+    )
+    topics: dict[int, str] = {}
+    for score, index, topic in pairs:
+        if score < TOPIC_THRESHOLD:
+            break
+        if index not in topics and topic not in topics.values():
+            topics[index] = topic
+    return topics
+
+
+def code_prefix(topic: str) -> str:
+    """A new code's prefix for a section of ``topic``: its letters (``CODE_PATTERN``), ``part`` when it has none."""
+    return re.sub("[^a-z]", "", topic) or "part"
 
 
 def heading_for(paragraph: int, headings: Sequence[Heading]) -> Heading | None:
@@ -115,31 +191,31 @@ def similarity(first: str, second: str) -> float:
     return SequenceMatcher(None, words(first), words(second), autojunk=False).ratio()
 
 
-def _score(proposal: Proposal, slug: str, figure: Figure) -> int:
+def _score(proposal: Proposal, topic: str, figure: Figure) -> int:
     text = max(similarity(proposal.quote, figure.source_quote), similarity(proposal.quote, figure.name))
-    return round(TEXT_WEIGHT * text + SECTION_WEIGHT * (figure.section.slug == slug))
+    return round(TEXT_WEIGHT * text + SECTION_WEIGHT * (figure.section.topic == topic))
 
 
 def import_rows(
     proposals: Sequence[Proposal], headings: Sequence[Heading], previous: Iterable[Figure]
 ) -> list[ImportRow]:
-    """Each proposal with its section and a code: last year's where unit, words and section agree.
+    """Each proposal with its section and a code: last year's where unit, words and topic agree.
 
-    Candidates share the proposal's unit; the confidence (0–100) weighs the words of
-    the clause against last year's clause and name (``TEXT_WEIGHT``) and the section
+    A proposal's section is its heading's (``heading_for``); without ``headings``, the one
+    part ``find_headings`` gives a text without headings. Candidates share the proposal's unit; the confidence
+    (0–100) weighs the words of the clause against last year's clause and name
+    (``TEXT_WEIGHT``) and whether last year's section has the heading's topic
     (``SECTION_WEIGHT``). Pairs are taken best first, each code and proposal once, down
-    to ``MATCH_THRESHOLD``. An unmatched proposal gets the new code
-    ``<section slug>.p<paragraph>_<n>`` (n counts its paragraph's proposals).
-    ``previous`` needs ``section`` joined.
+    to ``MATCH_THRESHOLD``. A matched proposal takes last year's code, so the two years
+    compare; an unmatched one gets the new code ``<topic's letters>.p<paragraph>_<n>``
+    (n counts its paragraph's proposals). ``previous`` needs ``section`` joined.
     """
     previous = list(previous)
-    slugs = []
-    for proposal in proposals:
-        heading = heading_for(proposal.paragraph, headings)
-        slugs.append(heading.slug if heading else SECTION_SLUGS[0])
+    headings = list(headings) or find_headings("")
+    placed = [heading_for(proposal.paragraph, headings) for proposal in proposals]
     pairs = sorted(
         (
-            (_score(proposal, slugs[index], figure), index, figure)
+            (_score(proposal, placed[index].topic, figure), index, figure)
             for index, proposal in enumerate(proposals)
             for figure in previous
             if same_unit(figure.unit, proposal.unit)
@@ -157,17 +233,15 @@ def import_rows(
 
     rows, per_paragraph = [], {}
     for index, proposal in enumerate(proposals):
-        heading = heading_for(proposal.paragraph, headings)
+        heading = placed[index]
         per_paragraph[proposal.paragraph] = per_paragraph.get(proposal.paragraph, 0) + 1
-        theme = heading.text[:50] if heading else _("匯入")
         if index in matches:
             score, figure = matches[index]
-            slug = figure.section.slug
-            row = ImportRow(proposal, heading, slug, figure.code, figure.name, figure.theme, score, True)
+            row = ImportRow(proposal, heading, heading.slug, figure.code, figure.name, figure.theme, score, True)
         else:
-            slug = slugs[index]
-            code = f"{slug}.p{proposal.paragraph}_{per_paragraph[proposal.paragraph]}"
-            row = ImportRow(proposal, heading, slug, code, words(proposal.quote)[:100], theme, 0, False)
+            code = f"{code_prefix(heading.topic)}.p{proposal.paragraph}_{per_paragraph[proposal.paragraph]}"
+            name = words(proposal.quote)[:100]
+            row = ImportRow(proposal, heading, heading.slug, code, name, heading.text[:50], 0, False)
         rows.append(row)
     return rows
 
@@ -179,14 +253,16 @@ def offered_unit(unit: str) -> str:
 
 
 def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[ImportRow]]:
-    """The headings of ``text`` and its proposals as import rows (``import_rows``).
+    """The headings of ``text`` (topics proposed from ``previous``' sections) and its proposals as import rows.
 
+    See ``find_headings`` and ``import_rows``; ``previous`` needs ``section`` joined.
     Raises ``TooManyProposals`` as soon as the extractor finds more than ``MAX_PROPOSALS``.
     """
     proposals = extract_figures(text, limit=MAX_PROPOSALS)
     if len(proposals) > MAX_PROPOSALS:
         raise TooManyProposals
-    headings = find_headings(text)
+    previous = list(previous)
+    headings = find_headings(text, previous)
     return headings, import_rows(proposals, headings, previous)
 
 
@@ -214,37 +290,43 @@ def create_report(
     headings: Sequence[Heading],
     figures: Sequence[AcceptedFigure],
 ) -> Report:
-    """Create the draft report, the sections its figures use, and the figures, in one transaction.
+    """Create the draft report, a section for each of ``headings`` that holds an accepted figure, and the figures,
+    in one transaction.
 
-    Every row is saved on its own (not bulk) so each gets a history row carrying the
-    reason; the acting user comes from the request (simple-history's middleware).
-    A section's heading and paragraph come from ``headings``, else its slug's label. A figure
-    is imported as its clause states it: ``stated_value`` is the value, ``decimals`` the clause's
-    places; a correction is an edit made afterwards, with its reason.
-    Raises ``ValidationError`` (from ``full_clean``) and rolls everything back when a row breaks a rule.
+    A section takes its heading's text, paragraph, slug and topic, and its place among
+    ``headings`` as position. Every row is saved on its own (not bulk) so each gets a
+    history row carrying the reason; the acting user comes from the request
+    (simple-history's middleware). A figure is imported as its clause states it:
+    ``stated_value`` is the value, ``decimals`` the clause's places; a correction is an
+    edit made afterwards, with its reason. Raises ``ValidationError`` (from
+    ``full_clean``, or for a figure whose slug is none of ``headings``') and rolls
+    everything back when a row breaks a rule.
     """
     reason = _("從原文匯入：%(source)s") % {"source": source_name or title}
-    by_slug = {heading.slug: heading for heading in headings}
+    used = {figure.slug for figure in figures}
+    unknown = used - {heading.slug for heading in headings}
+    if unknown:
+        raise ValidationError(_("原文沒有代號為「%(slug)s」的章節。") % {"slug": "、".join(sorted(unknown))})
     with transaction.atomic():
         report = Report(year=year, agency=agency, title=title, source_name=source_name, published=False)
         report.full_clean()
         report._change_reason = reason
         report.save()
         sections = {}
-        for position, slug in enumerate(SECTION_SLUGS, start=1):
-            if not any(figure.slug == slug for figure in figures):
+        for position, heading in enumerate(headings, start=1):
+            if heading.slug not in used:
                 continue
-            heading = by_slug.get(slug)
             section = Section(
                 report=report,
-                slug=slug,
+                slug=heading.slug,
+                topic=heading.topic,
                 position=position,
-                heading=heading.text if heading else SectionSlug(slug).label,
-                source_paragraph=heading.paragraph if heading else 1,
+                heading=heading.text,
+                source_paragraph=heading.paragraph,
             )
             section._change_reason = reason
             section.save()
-            sections[slug] = section
+            sections[heading.slug] = section
         for position, accepted in enumerate(figures, start=1):
             figure = Figure(
                 report=report,

@@ -138,7 +138,9 @@ def test_export_rows_escape_exactly_like_escape_formula(report_2021):
 
 def test_export_figures_without_a_year_exports_every_year_in_the_web_export_order(report_2021, client, make_user):
     earlier = Report.objects.create(year=2019, title="2019年工作綜述", agency="萬州區公安局", source_name="2019.txt")
-    section = Section.objects.create(report=earlier, slug="mediation", position=1, heading="測試", source_paragraph=1)
+    section = Section.objects.create(
+        report=earlier, slug="mediation", topic="mediation", position=1, heading="測試", source_paragraph=1
+    )
     Figure.objects.create(
         report=earlier,
         section=section,

@@ -45,7 +45,9 @@ def make_section(year: int) -> Section:
     report = Report.objects.create(
         year=year, title=f"{year}年工作綜述", agency="萬州區公安局", source_name=f"wanzhou-{year}.txt"
     )
-    return Section.objects.create(report=report, slug="mediation", position=1, heading="測試章節", source_paragraph=1)
+    return Section.objects.create(
+        report=report, slug="mediation", topic="mediation", position=1, heading="測試章節", source_paragraph=1
+    )
 
 
 def add_figure(section: Section, code: str, name: str, value: str, position: int = 1, unit: str = Unit.QI) -> Figure:
@@ -150,7 +152,7 @@ def test_xlsx_export_cites_the_source_and_the_filters(report_2021, analyst_clien
     assert "2021年工作綜述" in about
     assert report_2021.source_name in about
     assert "年度：2021" in about
-    assert "章節：矛盾化解" in about
+    assert "章節：強化源頭管控 力促社會和諧穩定" in about
     assert "搜尋名稱或代碼：化解" in about
     assert "排序：數值（由大到小）" in about
     assert any(f"{moment:%Y-%m-%d %H:}" in about for moment in (before, after))

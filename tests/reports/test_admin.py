@@ -169,7 +169,6 @@ def test_figure_change_form_rejects_count_that_breaks_rate(editor_client, audite
     [
         ({"value": "-1"}, "數值不可為負數：填入的是 -1。"),
         ({"unit": Unit.PERCENT, "value": "140"}, "百分比須介於 0 與 100 之間：填入的是 140%。"),
-        ({"code": "mediation.plans"}, "指標代碼須以所屬章節的代號「stability.」開頭：「mediation.plans」不符合。"),
         ({"code": "Stability.Plans"}, "「Stability.Plans」不符合。"),
         ({"code": "stability.government_event_plans"}, "這份報告已有代碼「stability.government_event_plans」"),
     ],
@@ -366,7 +365,7 @@ def _report_with_figures(count: int) -> Report:
     """A 2022 report whose mediation section holds ``count`` figures: a third of them linked rates."""
     report = Report.objects.create(year=2022, title="2022年工作綜述", agency="萬州區公安局")
     section = Section.objects.create(
-        report=report, slug=SectionSlug.MEDIATION, position=3, heading="矛盾化解", source_paragraph=1
+        report=report, slug=SectionSlug.MEDIATION, topic="mediation", position=3, heading="矛盾化解", source_paragraph=1
     )
     common = {"report": report, "section": section, "theme": "測試", "source_paragraph": 1, "source_quote": "測試"}
     rates = count // 3

@@ -13,8 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from metrics.export import EXPORT_FORMATS
 from metrics.models import Figure
-from reports.choices import SectionSlug
-from reports.models import Report
+from reports.models import Report, Section
 
 
 class Command(BaseCommand):
@@ -22,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="only this report year, e.g. 2021 (default: every year)")
-        parser.add_argument("--section", help="only this section (its slug, e.g. mediation)")
+        parser.add_argument(
+            "--section", help="only this section (its slug, e.g. mediation; of every report that has one by that slug)"
+        )
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv", help="csv (default) or json")
         parser.add_argument(
             "--language",
@@ -43,8 +44,9 @@ class Command(BaseCommand):
                 slugs = list(report.sections.order_by("position").values_list("slug", flat=True))
                 if section not in slugs:
                     raise CommandError(f"No section {section!r} in the {year} report. Sections: {', '.join(slugs)}.")
-        elif section is not None and section not in SectionSlug.values:
-            raise CommandError(f"No section {section!r}. Sections: {', '.join(SectionSlug.values)}.")
+        elif section is not None and not Section.objects.filter(slug=section).exists():
+            slugs = dict.fromkeys(Section.objects.order_by("position", "-report__year").values_list("slug", flat=True))
+            raise CommandError(f"No section {section!r}. Sections: {', '.join(slugs)}.")
         if section is not None:
             figures = figures.filter(section__slug=section)
 

@@ -35,8 +35,9 @@ def synthetic_figures(report: Report, section: Section, count: int):
 
     Values are deterministic; codes containing "rate" are percentages below 100.
     """
-    chart_codes = [code for spec in SECTION_CHARTS.get(section.slug, ()) for code in spec.codes]
-    codes = chart_codes[:count] + [f"{section.slug}.synthetic_{index:05d}" for index in range(count - len(chart_codes))]
+    chart_codes = [code for spec in SECTION_CHARTS.get(section.topic, ()) for code in spec.codes]
+    fillers = (f"{section.topic}.synthetic_{index:05d}" for index in range(count - len(chart_codes)))
+    codes = chart_codes[:count] + list(fillers)
     for position, code in enumerate(codes, start=1):
         seed = report.year * 7919 + section.position * 104729 + position * 31
         is_rate = "rate" in code
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             section = Section.objects.create(
                 report=report,
                 slug=slug,
+                topic=slug,
                 position=position,
                 heading=f"{label}{SYNTHETIC_MARK}",
                 source_paragraph=position,

@@ -41,7 +41,9 @@ def make_report(year: int, figures: int, *, slug: str = "mediation") -> Report:
     report = Report.objects.create(
         year=year, title=f"{year}年工作綜述", agency="萬州區公安局", source_name=f"{year}.txt"
     )
-    section = Section.objects.create(report=report, slug=slug, position=1, heading="測試章節", source_paragraph=1)
+    section = Section.objects.create(
+        report=report, slug=slug, topic=slug, position=1, heading="測試章節", source_paragraph=1
+    )
     Figure.objects.bulk_create(
         Figure(
             report=report,
@@ -213,7 +215,7 @@ def test_explorer_escapes_figure_text_in_its_rows(report_2021, viewer_client):
 def test_explorer_row_cells_carry_their_column_classes(report_2021, viewer_client):
     page = viewer_client.get(EXPLORER, {"section": "mediation", "kind": "rates", "sort": "-value"}).content.decode()
     assert (
-        '<tr><td>2021</td><td>矛盾化解</td><td class="name">'
+        '<tr><td>2021</td><td>強化源頭管控 力促社會和諧穩定</td><td class="name">'
         '<a href="/reports/2021/mediation/#figure-mediation.return_visit_rate">'
     ) in page
     assert '<td class="num">100%</td>' in page
@@ -313,7 +315,7 @@ def make_many(years: range, per_section: int) -> None:
         report = make_report(year, per_section, slug="stability")
         for position, slug in enumerate(("crackdown", "mediation"), start=2):
             section = Section.objects.create(
-                report=report, slug=slug, position=position, heading=slug, source_paragraph=1
+                report=report, slug=slug, topic=slug, position=position, heading=slug, source_paragraph=1
             )
             Figure.objects.bulk_create(
                 Figure(

@@ -71,10 +71,10 @@ def test_import_proposes_groups_and_creates_a_draft(editor_client):
     assert not report.published
     figures = list(Figure.objects.filter(report=report).order_by("position").select_related("section"))
     assert [(f.section.slug, f.value, f.unit, f.source_paragraph) for f in figures] == [
-        ("stability", 2000, "起", 3),
-        ("stability", 95, "%", 3),
-        ("crackdown", 300, "件", 5),
-        ("crackdown", 400, "人", 5),
+        ("part-1", 2000, "起", 3),
+        ("part-1", 95, "%", 3),
+        ("part-2", 300, "件", 5),
+        ("part-2", 400, "人", 5),
     ]
     assert figures[3].name == "抓獲嫌疑人" and figures[3].qualifier == "approx"
     assert figures[0].source_quote == "排查矛盾糾紛2000起"
@@ -228,7 +228,7 @@ def test_import_of_the_largest_create_is_read_whole(editor_client):
             f"rows-{index}-{field}": value
             for field, value in {
                 "accept": "on",
-                "slug": "stability",
+                "slug": "part-1",
                 "code": code,
                 "name": wide * 100,
                 "theme": wide * 50,

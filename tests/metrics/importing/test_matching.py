@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from metrics import selectors
 from metrics.importing.matching import (
     MAX_PROPOSALS,
+    MAX_SECTIONS,
     AcceptedFigure,
+    Heading,
     TooManyProposals,
     create_report,
     find_headings,
     import_rows,
-    offered_unit,
     paragraph_texts,
     propose,
 )
@@ -44,14 +45,63 @@ def fixture_figures() -> list[dict]:
     ]
 
 
-def test_find_headings_reads_the_three_short_lines_of_the_2021_text(source_text_2021):
+def test_find_headings_reads_the_three_short_lines_of_the_2021_text_as_new_parts(source_text_2021):
     headings = find_headings(source_text_2021)
-    assert [(heading.paragraph, heading.slug) for heading in headings] == [
-        (2, "stability"),
-        (8, "crackdown"),
-        (16, "mediation"),
+    assert [(heading.paragraph, heading.slug, heading.topic) for heading in headings] == [
+        (2, "part-1", "part-1"),
+        (8, "part-2", "part-2"),
+        (16, "part-3", "part-3"),
     ]
     assert headings[0].text == "嚴防死守安全底線 防控能力穩固提升"
+
+
+def last_years(*sections: Section, quote: str = "") -> list[Figure]:
+    """One figure of last year's in each of ``sections``, stating ``quote``."""
+    return [Figure(code=f"{section.topic}.x", source_quote=quote, section=section) for section in sections]
+
+
+def test_find_headings_proposes_last_years_topics_by_heading():
+    previous = last_years(
+        Section(slug="mediation", topic="disputes", heading="矛盾糾紛化解"),
+        Section(slug="crackdown", topic="crackdown", heading="強化打擊整治 震懾違法犯罪"),
+    )
+    text = "\n".join(["打擊整治 震懾犯罪", "甲，共1起。", "交通安全", "乙，共2起。", "化解矛盾糾紛", "丙，共3起。"])
+    headings = find_headings(text, previous)
+    assert [(heading.slug, heading.topic) for heading in headings] == [
+        ("crackdown", "crackdown"),
+        ("part-2", "part-2"),
+        ("disputes", "disputes"),
+    ]
+
+
+def test_find_headings_proposes_the_topic_whose_figures_a_part_restates():
+    previous = [
+        Figure(
+            code="disputes.screened",
+            source_quote="排查矛盾糾紛18161起",
+            section=Section(topic="disputes", heading="源頭管控"),
+        ),
+        Figure(
+            code="disputes.visits", source_quote="回訪1087次", section=Section(topic="disputes", heading="源頭管控")
+        ),
+    ]
+    text = "\n".join(["交通安全", "查處違法1起。", "和諧穩定", "全年排查矛盾糾紛二萬起，化解率98%。"])
+    assert [heading.topic for heading in find_headings(text, previous)] == ["part-1", "disputes"]
+
+
+def test_find_headings_never_repeats_a_slug():
+    previous = last_years(Section(slug="x", topic="part-1", heading="交通安全"))
+    headings = find_headings("治安防控\n交通安全\n", previous)
+    assert [heading.slug for heading in headings] == ["part-1-x", "part-1"]
+
+
+def test_find_headings_reads_a_text_without_headings_as_one_part():
+    assert find_headings("甲，共1起。") == [Heading(paragraph=1, text="全文", slug="part-1", topic="part-1")]
+
+
+def test_find_headings_reads_at_most_max_sections():
+    text = "\n".join(f"第{number}部分" for number in range(1, MAX_SECTIONS + 5))
+    assert len(find_headings(text)) == MAX_SECTIONS
 
 
 def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text_2021, fixture_figures):
@@ -67,10 +117,10 @@ def test_import_into_an_empty_database_proposes_every_fixture_figure(source_text
             and row.proposal.quote == figure["source_quote"]
         ]
         assert len(same) == 1, f"no proposal, or more than one, for {figure['code']}"
-        assert same[0].slug == figure["slug"]
+        assert same[0].slug == {"stability": "part-1", "crackdown": "part-2", "mediation": "part-3"}[figure["slug"]]
     assert len(rows) == len(fixture_figures)
     assert all(not row.matched and row.confidence == 0 for row in rows)
-    assert all(row.code.startswith(f"{row.slug}.p{row.proposal.paragraph}_") for row in rows)
+    assert all(row.code.startswith(f"part.p{row.proposal.paragraph}_") for row in rows)
 
 
 def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
@@ -78,7 +128,12 @@ def test_import_of_the_same_text_a_year_later_matches_last_years_codes(
 ):
     with django_assert_num_queries(1):
         candidates = selectors.import_candidates(year=2022)
-    _headings, rows = propose(source_text_2021, candidates)
+    headings, rows = propose(source_text_2021, candidates)
+    assert [(heading.slug, heading.topic) for heading in headings] == [
+        ("stability", "stability"),
+        ("crackdown", "crackdown"),
+        ("mediation", "mediation"),
+    ]
     by_code = {figure.code: figure for figure in candidates}
     matched = [row for row in rows if row.matched]
     right = [
@@ -117,7 +172,7 @@ def test_import_rows_match_only_the_same_unit():
         unit="起",
         source_quote="排查矛盾糾紛18161起",
         theme="t",
-        section=Section(slug="mediation"),
+        section=Section(slug="mediation", topic="mediation"),
     )
     proposal_in_people = Proposal(
         paragraph=3, quote="排查矛盾糾紛200人", value=Decimal(200), unit="人", qualifier="exact"
@@ -128,7 +183,10 @@ def test_import_rows_match_only_the_same_unit():
     rows = import_rows([proposal_in_people, proposal_in_cases], [], [candidate])
     assert [row.matched for row in rows] == [False, True]
     assert rows[1].code == "mediation.disputes_screened" and rows[1].confidence == 75
-    assert rows[0].code == "stability.p3_1"
+    assert rows[0].code == "part.p3_1" and rows[0].slug == "part-1"
+
+
+HEADINGS = [Heading(paragraph=2, text="矛盾化解", slug="mediation", topic="mediation")]
 
 
 def accepted(code="mediation.test_1", **fields):
@@ -152,12 +210,19 @@ def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
         agency="萬州區公安局",
         title="2030年工作綜述（測試數據）",
         source_name="t.txt",
-        headings=[],
+        headings=HEADINGS,
         figures=[accepted()],
     )
     assert not report.published
     figure = Figure.objects.get(report=report)
     assert (figure.section.slug, figure.source_paragraph, figure.source_quote) == ("mediation", 3, "測試5起")
+    section = figure.section
+    assert (section.topic, section.heading, section.source_paragraph, section.position) == (
+        "mediation",
+        "矛盾化解",
+        2,
+        1,
+    )
     assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
     assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
     assert report.history.get().history_change_reason == "從原文匯入：t.txt"
@@ -173,7 +238,7 @@ def test_create_report_costs_four_queries_a_figure():
                 agency="萬州區公安局",
                 title="測試數據",
                 source_name="",
-                headings=[],
+                headings=HEADINGS,
                 figures=[accepted(f"mediation.test_{number}") for number in range(count)],
             )
         return len(captured)
@@ -188,12 +253,54 @@ def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
             agency="萬州區公安局",
             title="2030年工作綜述（測試數據）",
             source_name="",
-            headings=[],
+            headings=HEADINGS,
             figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
         )
     assert not Report.objects.filter(year=2030).exists() and not Figure.objects.exists()
 
 
-@pytest.mark.parametrize(("written", "offered"), [("名", "人"), ("位", "人"), ("个", "個"), ("％", "%"), ("宗", "宗")])
-def test_offered_unit_is_the_portals_spelling_of_the_same_unit_else_as_written(written, offered):
-    assert offered_unit(written) == offered
+def test_import_of_a_text_with_four_headings_makes_four_sections():
+    text = "\n".join(
+        ["維護穩定 守護平安", "排查矛盾糾紛2000起。", "打擊犯罪", "破獲刑事案件300件。"]
+        + ["交通安全", "查處交通違法5000起。", "反詐宣傳", "攔截詐騙電話1200次。"]
+    )
+    headings, rows = propose(text, [])
+    report = create_report(
+        year=2030,
+        agency="萬州區公安局",
+        title="測試數據",
+        source_name="",
+        headings=headings,
+        figures=[
+            accepted(
+                row.code,
+                slug=row.slug,
+                value=row.proposal.value,
+                unit=row.proposal.unit,
+                paragraph=row.proposal.paragraph,
+                quote=row.proposal.quote,
+            )
+            for row in rows
+        ],
+    )
+    sections = list(report.sections.order_by("position"))
+    assert [(s.position, s.slug, s.topic, s.heading, s.source_paragraph) for s in sections] == [
+        (1, "part-1", "part-1", "維護穩定 守護平安", 1),
+        (2, "part-2", "part-2", "打擊犯罪", 3),
+        (3, "part-3", "part-3", "交通安全", 5),
+        (4, "part-4", "part-4", "反詐宣傳", 7),
+    ]
+    assert [section.figures.count() for section in sections] == [1, 1, 1, 1]
+
+
+def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
+    with pytest.raises(ValidationError, match="原文沒有代號為「traffic」的章節"):
+        create_report(
+            year=2030,
+            agency="萬州區公安局",
+            title="測試數據",
+            source_name="",
+            headings=HEADINGS,
+            figures=[accepted(slug="traffic")],
+        )
+    assert not Report.objects.filter(year=2030).exists()
