@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from metrics.models import MAX_DECIMALS, Figure
+from metrics.models import MAX_DECIMALS, Figure, Unit
 from metrics.text.clauses import MARKED_UNITS, stated_numbers
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from reports.choices import SectionSlug
@@ -140,7 +140,7 @@ def import_rows(
             (_score(proposal, slugs[index], figure), index, figure)
             for index, proposal in enumerate(proposals)
             for figure in previous
-            if figure.unit == proposal.unit
+            if figure.unit_id == proposal.unit
         ),
         key=lambda pair: (-pair[0], pair[1], pair[2].code),
     )
@@ -249,6 +249,8 @@ def create_report(
             section._change_reason = reason
             section.save()
             sections[slug] = section
+        # One query for every row's unit; a row whose unit is not a row is left to full_clean's message.
+        units = Unit.objects.in_bulk({accepted.unit for accepted in figures})
         for position, accepted in enumerate(figures, start=1):
             figure = Figure(
                 report=report,
@@ -261,7 +263,7 @@ def create_report(
                 decimals=clause_decimals(
                     accepted.quote, value=accepted.value, unit=accepted.unit, qualifier=accepted.qualifier
                 ),
-                unit=accepted.unit,
+                unit_id=accepted.unit,
                 qualifier=accepted.qualifier,
                 source_paragraph=accepted.paragraph,
                 source_quote=accepted.quote,
@@ -269,8 +271,11 @@ def create_report(
             )
             # Figure.clean() states each of the table's constraints in the editor's words; validating them again
             # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
-            # The report and section were saved just above: no query is needed to know they exist.
-            figure.full_clean(exclude=["report", "section"], validate_constraints=False)
+            # The report and section were saved just above, the units read once: no query is needed to know they exist.
+            known = ["unit"] if accepted.unit in units else []
+            if known:
+                figure.unit = units[accepted.unit]
+            figure.full_clean(exclude=["report", "section", *known], validate_constraints=False)
             figure._change_reason = reason
             figure.save()
     return report

@@ -144,7 +144,7 @@ def test_figure_quote_is_verbatim_once_in_its_paragraph(report, paragraphs):
 
 def test_figure_stated_value_qualifier_and_precision_are_stated_in_its_quote(report):
     for figure in Figure.objects.all():
-        unit = figure.unit if figure.unit in MARKED_UNITS else None
+        unit = figure.unit_id if figure.unit_id in MARKED_UNITS else None
         expected = Stated(figure.stated_value, unit, figure.qualifier, figure.decimals)
         assert expected in stated_numbers(figure.source_quote), (figure.code, figure.source_quote, expected)
         assert figure.value == figure.stated_value, figure.code  # the fixture publishes the report as stated
@@ -246,7 +246,7 @@ def figure_row(report, **overrides) -> Figure:
         "name": "測試",
         "theme": "測試",
         "value": Decimal("1"),
-        "unit": Unit.QI,
+        "unit_id": overrides.pop("unit", Unit.QI),
         "source_paragraph": 19,
         "source_quote": "化解17918起",
     }

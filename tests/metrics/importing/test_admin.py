@@ -64,7 +64,7 @@ def test_import_proposes_groups_and_creates_a_draft(editor_client):
     assert response.status_code == 302 and response["Location"] == f"/admin/reports/report/{report.pk}/change/"
     assert not report.published
     figures = list(Figure.objects.filter(report=report).order_by("position").select_related("section"))
-    assert [(f.section.slug, f.value, f.unit, f.source_paragraph) for f in figures] == [
+    assert [(f.section.slug, f.value, f.unit_id, f.source_paragraph) for f in figures] == [
         ("stability", 2000, "起", 3),
         ("stability", 95, "%", 3),
         ("crackdown", 300, "件", 5),

@@ -125,7 +125,7 @@ def test_import_rows_match_only_the_same_unit():
     candidate = Figure(
         code="mediation.disputes_screened",
         name="排查矛盾糾紛",
-        unit="起",
+        unit_id="起",
         source_quote="排查矛盾糾紛18161起",
         theme="t",
         section=Section(slug="mediation"),
