@@ -33,6 +33,7 @@ EDIT = tuple(
         ("reports", "notablecase"),
         ("reports", "nameditem"),
         ("metrics", "figure"),
+        ("metrics", "unit"),
     )
     for action in ("add", "change", "delete")
 )

@@ -258,7 +258,8 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.version_check_deferred and self.instance.pk is not None:
+        # A new row has no pk yet: None, or "" for a model keyed by its own text (a unit) until the form fills it.
+        if not self.version_check_deferred and self.instance.pk not in (None, ""):
             for message in self.version_problems(locked(type(self.instance), self.instance.pk)):
                 self.add_error(None, message)
         return cleaned

@@ -34,7 +34,7 @@ from metrics.forms import (
     SectionFiguresFormSet,
 )
 from metrics.importing.admin import ImportReportAdminMixin
-from metrics.models import Figure
+from metrics.models import Figure, Unit
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Section
 
@@ -86,7 +86,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
     list_editable = ("value", "qualifier", "correction_reason")
     list_filter = ("report", ("section", SectionListFilter), "unit", "qualifier")
     # The rate column reads numerator and denominator: joined, so no query per row.
-    list_select_related = ("report", "section", "numerator", "denominator")
+    list_select_related = ("report", "section", "unit", "numerator", "denominator")
     ordering = ("report__year", "section__position", "position", "pk")
     search_fields = ("code", "name", "theme", "source_quote")
     autocomplete_fields = ("case", "numerator", "denominator")
@@ -260,6 +260,41 @@ class NamedItemInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInl
     max_num = MAX_NAMED_ITEMS_PER_SECTION
     fields = ("version", "kind", "position", "name", "name_en", "source_paragraph")
     extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    """Units an editor adds when a report states a number in a unit no earlier report used.
+
+    The unit's text is its key, which figures store: it is fixed once saved, and a unit
+    some figure uses cannot be deleted (the foreign key protects it).
+    """
+
+    # The English words are data an editor types, not interface: they stay on the change form, where they
+    # are input values; the list shows the unit as the report writes it. 是/否 instead of the boolean
+    # icon, whose alt text is English.
+    list_display = ("code", "simplified", "kind", "fractional_text", "yuan")
+    list_filter = ("kind", "fractional")
+    search_fields = ("code", "simplified", "name_en")
+    fields = (
+        "version",
+        "code",
+        "simplified",
+        "kind",
+        "fractional",
+        "yuan",
+        "name_en",
+        "english_one",
+        "english_many",
+        "change_reason",
+    )
+
+    @admin.display(description=_("可有小數"), ordering="fractional")
+    def fractional_text(self, unit):
+        return _("是") if unit.fractional else _("否")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj is not None else ()
 
 
 @admin.register(Section)

@@ -1,7 +1,9 @@
 """Year-over-year change of one figure: pure arithmetic on two Decimals, no database.
 
 Counts change by an absolute amount and a percentage of last year's value; rates
-(unit ``%``) change by percentage points, since a percentage of a percentage misleads.
+(a unit of kind percent, ``%``) and figures stated in percentage points change by
+percentage points, since a percentage of a percentage misleads. ``unit`` is a unit row
+or its text, as ``metrics.formatting`` reads it.
 """
 
 from dataclasses import dataclass
@@ -9,9 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
-from metrics.choices import Qualifier, Unit
-from metrics.formatting import YUAN_PER_UNIT, english_unit, format_figure_english, plain_number
+from common.languages import ENGLISH, current_language
+from metrics.choices import Qualifier
+from metrics.formatting import (
+    english_unit,
+    format_figure_english,
+    is_points_kind,
+    plain_number,
+    unit_label,
+    yuan_per_unit,
+)
 
 UP, DOWN, SAME = "up", "down", "same"
 ARROWS = {UP: "▲", DOWN: "▼", SAME: "＝"}
@@ -32,7 +41,7 @@ class Change:
 
     previous: Decimal
     current: Decimal
-    unit: str
+    unit: object
     absolute: Decimal
     percent: Decimal | None
     direction: str
@@ -40,7 +49,7 @@ class Change:
 
     @property
     def is_points(self) -> bool:
-        return self.unit == Unit.PERCENT
+        return is_points_kind(self.unit)
 
     @property
     def arrow(self) -> str:
@@ -55,14 +64,14 @@ def direction_of(difference: Decimal) -> str:
     return SAME
 
 
-def change(previous: Decimal, current: Decimal, unit: str, *, qualifiers: tuple[str, ...] = ()) -> Change:
+def change(previous: Decimal, current: Decimal, unit, *, qualifiers: tuple[str, ...] = ()) -> Change:
     """The change from ``previous`` to ``current``, both in ``unit`` (see ``Change``).
 
     ``qualifiers`` are the two figures' qualifiers: any but exact makes the change approximate.
     """
     absolute = current - previous
     percent = None
-    if unit != Unit.PERCENT and previous != 0:
+    if not is_points_kind(unit) and previous != 0:
         percent = (absolute * 100 / previous).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
     return Change(
         previous=previous,
@@ -91,11 +100,11 @@ def amount_text(item: Change) -> str:
     number = signed(item.absolute)
     language = current_language()
     if language == ENGLISH:
-        if item.unit in YUAN_PER_UNIT:
+        if yuan_per_unit(item.unit) is not None:
             return number[0] + format_figure_english(abs(item.absolute), item.unit) if item.absolute else "0 yuan"
         word = english_unit(item.unit, plural=abs(item.absolute) != 1)
         return f"{number} {word}" if word else number
-    return f"{number}{to_simplified(item.unit) if language == SIMPLIFIED else item.unit}"
+    return f"{number}{unit_label(item.unit, language)}"
 
 
 def describe(item: Change) -> str:

@@ -4,36 +4,49 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Unit(models.TextChoices):
-    """Units the reports state numbers in; the stored value is the Chinese unit itself."""
+class Unit:
+    """Units the code names: each is the primary key of a ``metrics.models.Unit`` row.
 
-    JIAN = "件", _("件")
-    QI = "起", _("起")
-    REN = "人", _("人")
-    RENCI = "人次", _("人次")
-    JIACI = "家次", _("家次")
-    JIA = "家", _("家")
-    GE = "個", _("個")
-    DANYUAN = "單元", _("單元")
-    TIAO = "條", _("條")
-    CHU = "處", _("處")
-    CI = "次", _("次")
-    CHANG = "場", _("場")
-    ZHI = "支", _("支")
-    FA = "發", _("發")
-    BA = "把", _("把")
-    HU = "戶", _("戶")
-    DUN = "噸", _("噸")
-    MONTHS = "個月", _("個月")
-    YUAN = "元", _("元")
-    WAN_YUAN = "萬元", _("萬元")
-    YI_YUAN = "億元", _("億元")
-    PERCENT = "%", _("%")
+    The units a figure may carry are the rows of that table, which an editor can add to;
+    these names are for the rules that single a unit out (a rate is in %) and for tests.
+    """
+
+    JIAN = "件"
+    QI = "起"
+    REN = "人"
+    RENCI = "人次"
+    JIACI = "家次"
+    JIA = "家"
+    GE = "個"
+    DANYUAN = "單元"
+    TIAO = "條"
+    CHU = "處"
+    CI = "次"
+    CHANG = "場"
+    ZHI = "支"
+    FA = "發"
+    BA = "把"
+    HU = "戶"
+    DUN = "噸"
+    MONTHS = "個月"
+    YUAN = "元"
+    WAN_YUAN = "萬元"
+    YI_YUAN = "億元"
+    PERCENT = "%"
+    PERCENTAGE_POINTS = "個百分點"
 
 
-#: Units whose values may carry a fraction. Everything else counts whole things.
-#: 件 is here because the report counts seized fireworks as 1275.5 件.
-FRACTIONAL_UNITS = frozenset({Unit.JIAN, Unit.DUN, Unit.MONTHS, Unit.YUAN, Unit.WAN_YUAN, Unit.YI_YUAN, Unit.PERCENT})
+class UnitKind(models.TextChoices):
+    """What a unit measures. Figures of one kind may share a chart axis only when their unit is the same;
+    the kind decides how a change between two years is measured (a change of % is in percentage points)."""
+
+    COUNT = "count", _("計數")
+    MONEY = "money", _("金額")
+    PERCENT = "percent", _("百分比")
+    POINTS = "points", _("百分點")
+    WEIGHT = "weight", _("重量")
+    DURATION = "duration", _("時長")
+    OTHER = "other", _("其他")
 
 
 class Qualifier(models.TextChoices):

@@ -53,7 +53,6 @@ from common.languages import (
     in_language,
     to_simplified,
 )
-from metrics.choices import Unit
 from metrics.formatting import PlainNumber
 from metrics.models import previous_figure
 from reports.models import Report
@@ -117,16 +116,6 @@ def formula_safe(expression):
     )
 
 
-def unit_in_language(unit: str, language: str) -> str:
-    """The unit cell in ``language``: the stored unit (Traditional), converted, or its English label."""
-    if language == ENGLISH:
-        with translation.override(ENGLISH):
-            return str(Unit(unit).label) if unit in Unit.values else unit
-    if language == SIMPLIFIED:
-        return to_simplified(unit)
-    return unit
-
-
 def _english_or_chinese(chinese: str, english: str):
     """Our English text where it is written, else the Chinese: ``in_language`` for English, in SQL."""
     return Case(When(**{english: ""}, then=F(chinese)), default=F(english), output_field=TextField())
@@ -141,11 +130,7 @@ def export_cells(language: str) -> dict:
     if language == ENGLISH:
         agency = _english_or_chinese("report__agency", "report__agency_en")
         name = _english_or_chinese("name", "name_en")
-        unit = Case(
-            *(When(unit=code, then=Value(unit_in_language(code, ENGLISH))) for code in Unit.values),
-            default=F("unit"),
-            output_field=TextField(),
-        )
+        unit = _english_or_chinese("unit_id", "unit__name_en")
     else:
         agency, name, unit = F("report__agency"), F("name"), F("unit")
     value = PlainNumber("value", "decimals")

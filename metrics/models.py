@@ -8,13 +8,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.languages import to_simplified
 from common.versioning import ChangeSetRecord, Versioned
-from metrics.choices import FRACTIONAL_UNITS, Qualifier, Unit
+from metrics.choices import Qualifier, UnitKind
+from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
 from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
@@ -31,8 +33,8 @@ CODE_PATTERN = r"^[a-z]+\.[a-z0-9_]+$"
 
 class FigureQuerySet(models.QuerySet):
     def with_context(self):
-        """Join report, section and case so rows render without further queries."""
-        return self.select_related("report", "section", "case")
+        """Join report, section, case and unit so rows render without further queries."""
+        return self.select_related("report", "section", "case", "unit")
 
     def for_section(self, section):
         """The figures of one section in reading order, with their context joined."""
@@ -63,10 +65,10 @@ class FigureQuerySet(models.QuerySet):
         )
 
     def rates(self):
-        return self.filter(unit=Unit.PERCENT)
+        return self.filter(unit=UnitName.PERCENT)
 
     def counts(self):
-        return self.exclude(unit=Unit.PERCENT)
+        return self.exclude(unit=UnitName.PERCENT)
 
     def corrections(self):
         """Figures whose published value differs from the value their clause states."""
@@ -89,6 +91,85 @@ def previous_figure() -> models.QuerySet:
     """
     previous_report = Report.objects.just_before(OuterRef(OuterRef("report__year"))).values("pk")[:1]
     return Figure.objects.filter(report=Subquery(previous_report), code=OuterRef("code"), unit=OuterRef("unit"))
+
+
+class UnitQuerySet(models.QuerySet):
+    def published(self):
+        """The units at least one figure of a published report is stated in, in code order."""
+        return self.filter(Exists(Figure.objects.filter(unit=OuterRef("pk"), report__published=True))).order_by("code")
+
+
+class Unit(Versioned):
+    """A unit figures are stated in, written as the report writes it (名 stays 名, 宗 stays 宗).
+
+    The primary key is that text, so a figure's ``unit`` column holds the unit itself, as
+    exports show it. ``simplified`` is its Simplified form (blank: OpenCC's, filled on save).
+    ``name_en`` names the unit in English where a unit is named on its own (the export's unit
+    column, a chart's axis); blank, the Chinese is used. ``english_one``/``english_many`` are the
+    word an English page writes after a number; both blank, an English page shows the number
+    alone and the figure's name says what is counted (起, 件, 宗). ``kind`` says what the unit
+    measures (``UnitKind``); a money unit states ``yuan``, the yuan in one of it (元 1, 萬元 10000).
+    ``fractional`` units may carry a fraction; the others count whole things.
+    """
+
+    code = models.CharField(
+        _("單位"),
+        max_length=10,
+        primary_key=True,
+        help_text=_("照報告原文書寫，例如「宗」、「公斤」、「個百分點」；儲存後不可更改。"),
+    )
+    simplified = models.CharField(_("簡體寫法"), max_length=10, blank=True, help_text=_("留空則自動轉換。"))
+    name_en = models.CharField(
+        _("英文名稱"), max_length=40, blank=True, help_text=_("英文匯出與圖表座標軸所寫的單位名稱。")
+    )
+    english_one = models.CharField(
+        _("英文單數"), max_length=40, blank=True, help_text=_("英文頁面在數字 1 之後寫的詞。")
+    )
+    english_many = models.CharField(
+        _("英文複數"),
+        max_length=40,
+        blank=True,
+        help_text=_("英文頁面在其他數字之後寫的詞；單數與複數都留空則英文只寫數字。"),
+    )
+    kind = models.CharField(_("類別"), max_length=10, choices=UnitKind.choices, default=UnitKind.COUNT)
+    fractional = models.BooleanField(_("可有小數"), default=False)
+    yuan = models.DecimalField(
+        _("每單位元數"),
+        max_digits=13,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text=_("只用於金額：一個單位等於多少元，例如萬元為 10000。"),
+    )
+
+    history = HistoricalRecords(bases=[ChangeSetRecord])
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("單位")
+        verbose_name_plural = _("單位")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=UnitKind.MONEY) & Q(yuan__gt=0)) | (~Q(kind=UnitKind.MONEY) & Q(yuan__isnull=True)),
+                name="unit_money_has_yuan",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="unit_code_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        if self.kind == UnitKind.MONEY and not self.yuan:
+            raise ValidationError({"yuan": _("金額單位須填寫一個單位等於多少元。")})
+        if self.kind != UnitKind.MONEY and self.yuan is not None:
+            raise ValidationError({"yuan": _("只有金額單位填寫元數；「%(unit)s」不是金額。") % {"unit": self.code}})
+
+    def save(self, *args, **kwargs):
+        if not self.simplified:
+            self.simplified = to_simplified(self.code)
+        super().save(*args, **kwargs)
 
 
 class Figure(Versioned):
@@ -155,7 +236,14 @@ class Figure(Versioned):
         related_name="+",
         verbose_name=_("更正者"),
     )
-    unit = models.CharField(_("單位"), max_length=10, choices=Unit.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        db_column="unit",
+        related_name="figures",
+        verbose_name=_("單位"),
+        error_messages={"invalid": _("沒有「%(value)s」這個單位：請先在「單位」新增，再用於數據。")},
+    )
     qualifier = models.CharField(_("精確度"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
     numerator = models.ForeignKey(
         "self",
@@ -195,14 +283,14 @@ class Figure(Versioned):
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_non_negative"),
             models.CheckConstraint(
-                condition=~Q(unit=Unit.PERCENT) | Q(value__lte=100), name="figure_percentage_at_most_100"
+                condition=~Q(unit=UnitName.PERCENT) | Q(value__lte=100), name="figure_percentage_at_most_100"
             ),
             models.UniqueConstraint(fields=["report", "code"], name="figure_unique_code_per_report"),
             models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="figure_code_pattern"),
             models.CheckConstraint(
                 condition=(
                     (Q(numerator__isnull=True) & Q(denominator__isnull=True))
-                    | (Q(numerator__isnull=False) & Q(denominator__isnull=False) & Q(unit=Unit.PERCENT))
+                    | (Q(numerator__isnull=False) & Q(denominator__isnull=False) & Q(unit=UnitName.PERCENT))
                 ),
                 name="figure_rate_links_both_or_neither",
             ),
@@ -227,7 +315,7 @@ class Figure(Versioned):
 
     @property
     def is_rate(self) -> bool:
-        return self.unit == Unit.PERCENT
+        return self.unit_id == UnitName.PERCENT
 
     @property
     def is_linked_rate(self) -> bool:
@@ -246,7 +334,7 @@ class Figure(Versioned):
             self.decimals = stated_decimals(
                 self.source_quote or "",
                 value=self.stated_value,
-                unit=self.unit,
+                unit=self.unit_id,
                 qualifier=self.qualifier,
                 most=MAX_DECIMALS,
             )
@@ -308,26 +396,27 @@ class Figure(Versioned):
 
     def _value_problems(self):
         """(field, message) pairs: counts are non-negative whole numbers, percentages 0–100."""
-        if self.value is None or not self.unit:
+        unit = self._related("unit")
+        if self.value is None or unit is None:
             return
         value = plain_number(Decimal(self.value))
         if self.value < 0:
             yield "value", _("數值不可為負數：填入的是 %(value)s。") % {"value": value}
-        elif self.unit not in FRACTIONAL_UNITS and self.value % 1:
+        elif not unit.fractional and self.value % 1:
             yield (
                 "value",
                 _("計數須為非負整數：單位「%(unit)s」不可有小數，但填入的是 %(value)s。")
                 % {
-                    "unit": self.unit,
+                    "unit": unit.code,
                     "value": value,
                 },
             )
-        if self.unit == Unit.PERCENT and self.value > 100:
+        if unit.code == UnitName.PERCENT and self.value > 100:
             yield "value", _("百分比須介於 0 與 100 之間：填入的是 %(value)s%%。") % {"value": value}
 
     def _stated_problems(self):
         """(field, message) pairs: the clause states the stated value and precision; a correction has a reason."""
-        if self.value is None or self.stated_value is None or not self.unit or self.decimals is None:
+        if self.value is None or self.stated_value is None or not self.unit_id or self.decimals is None:
             return
         if self.decimals > MAX_DECIMALS:
             yield (
@@ -346,7 +435,9 @@ class Figure(Versioned):
                 % {"value": plain_number(Decimal(self.value)), "decimals": self.decimals},
             )
         if self.source_quote:
-            if not clause_states(self.source_quote, value=self.stated_value, unit=self.unit, qualifier=self.qualifier):
+            if not clause_states(
+                self.source_quote, value=self.stated_value, unit=self.unit_id, qualifier=self.qualifier
+            ):
                 numbers = "、".join(plain_number(number.value) for number in stated_numbers(self.source_quote))
                 yield (
                     "stated_value",
@@ -360,7 +451,7 @@ class Figure(Versioned):
                 )
             elif (
                 places := clause_decimals(
-                    self.source_quote, value=self.stated_value, unit=self.unit, qualifier=self.qualifier
+                    self.source_quote, value=self.stated_value, unit=self.unit_id, qualifier=self.qualifier
                 )
             ) is not None and places != self.decimals:
                 yield (
@@ -430,7 +521,7 @@ class Figure(Versioned):
         if not self.is_rate:
             yield (
                 "unit",
-                _("只有單位為「%%」的比率可以連結分子與分母；這筆數據的單位是「%(unit)s」。") % {"unit": self.unit},
+                _("只有單位為「%%」的比率可以連結分子與分母；這筆數據的單位是「%(unit)s」。") % {"unit": self.unit_id},
             )
         if self.pk is not None and self.pk in (numerator.pk, denominator.pk):
             yield "numerator", _("比率不可以自己作為分子或分母。")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from metrics.changes import Change, change
 from metrics.charts.specs import chart_spec
-from metrics.models import CODE_PATTERN, Figure
+from metrics.models import CODE_PATTERN, Figure, Unit
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
@@ -58,7 +58,7 @@ def report_overview(*, year: int, drafts: bool = False) -> ReportOverview:
     """
     report = _report_or_404(year, drafts=drafts)
     sections = list(report.sections.order_by("position"))
-    figures = list(Figure.objects.filter(report=report).order_by("position", "pk"))
+    figures = list(Figure.objects.filter(report=report).select_related("unit").order_by("position", "pk"))
     for section in sections:
         section.report = report
     by_section = {section.pk: SectionFigures(section=section, figures=[]) for section in sections}
@@ -83,7 +83,11 @@ def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
     figures = list(Figure.objects.for_section(section))
     cases = list(
         section.cases.order_by("position").prefetch_related(
-            Prefetch("figures", queryset=Figure.objects.order_by("position"), to_attr="ordered_figures")
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.select_related("unit").order_by("position"),
+                to_attr="ordered_figures",
+            )
         )
     )
     named_lists: dict[str, list[NamedItem]] = {}
@@ -117,11 +121,12 @@ class YearBefore:
         """Last year's figure of ``figure``'s code in ``figure``'s unit and the change from it; None
         when last year's report lacks the code or states it in another unit (the two numbers do not compare)."""
         before = self.figures.get(figure.code)
-        if before is None or before.unit != figure.unit:
+        if before is None or before.unit_id != figure.unit_id:
             return None
         return Comparison(
             previous=before,
-            change=change(before.value, figure.value, figure.unit, qualifiers=(before.qualifier, figure.qualifier)),
+            # Last year's unit row: joined, and the same unit as this figure's (compared above).
+            change=change(before.value, figure.value, before.unit, qualifiers=(before.qualifier, figure.qualifier)),
         )
 
     def comparisons(self, figures: Iterable[Figure]) -> dict[str, Comparison]:
@@ -140,7 +145,7 @@ def year_before(*, report: Report) -> YearBefore:
     joined to its figures.
     """
     earlier = Report.objects.just_before(report.year).values("pk")[:1]
-    figures = list(Figure.objects.filter(report=Subquery(earlier)).select_related("report", "section"))
+    figures = list(Figure.objects.filter(report=Subquery(earlier)).select_related("report", "section", "unit"))
     before = figures[0].report if figures else None
     for figure in figures:
         figure.report = figure.section.report = before
@@ -205,3 +210,8 @@ def import_candidates(*, year: int) -> list[Figure]:
     """
     earlier = Report.objects.just_before(year).values("pk")[:1]
     return list(Figure.objects.filter(report=Subquery(earlier)).select_related("section").order_by("position", "pk"))
+
+
+def unit_codes() -> frozenset[str]:
+    """Every unit the portal has a row for, as the figures' ``unit_id`` holds it. 1 query."""
+    return frozenset(Unit.objects.values_list("code", flat=True))

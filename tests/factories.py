@@ -2,17 +2,51 @@
 
 Synthetic reports are titled so nobody mistakes them for real ones; real figures
 come only from fixtures/wanzhou_2021.json (the ``report_2021`` fixture).
+
+Units are rows. The 22 units of 2021 are seeded by migration metrics/0005 and are also in the
+fixture, whose entries are the one source of their forms here: ``unit(code)`` returns the row,
+creating it from the fixture's entry when it is missing (a transactional test flushes every table,
+the seeded units with it, so no test relies on the migration's rows surviving), and
+``unit_forms(code)`` gives a pure test the same forms without the database.
 """
 
+import functools
+import json
 import re
 from decimal import Decimal
 
+from django.conf import settings
+
 from metrics.choices import Qualifier, Unit
+from metrics.formatting import UnitForms
 from metrics.models import Figure
+from metrics.models import Unit as UnitRow
 from reports.choices import ListKind, SectionSlug
 from reports.models import NamedItem, NotableCase, Report, Section
 
 SECTION_SLUGS = [slug for slug, _label in SectionSlug.choices]
+
+
+@functools.cache
+def _fixture_units() -> dict[str, dict]:
+    """Each unit of fixtures/wanzhou_2021.json: code → its fields."""
+    rows = json.loads((settings.BASE_DIR / "fixtures" / "wanzhou_2021.json").read_text(encoding="utf-8"))
+    return {row["pk"]: row["fields"] for row in rows if row["model"] == "metrics.unit"}
+
+
+def unit(code: str, **fields) -> UnitRow:
+    """The Unit row ``code``; when missing, created from the fixture's entry for it (or as a count), with ``fields``."""
+    known = {name: value for name, value in _fixture_units().get(code, {}).items() if name != "version"}
+    row, _created = UnitRow.objects.get_or_create(code=code, defaults=known | fields)
+    return row
+
+
+def unit_forms(code: str) -> UnitForms:
+    """The forms of the fixture's unit ``code`` without the database; a code it lacks reads as a bare count."""
+    fields = {name: value for name, value in _fixture_units().get(code, {}).items() if name != "version"}
+    if fields.get("yuan") is not None:
+        fields["yuan"] = Decimal(fields["yuan"])
+    return UnitForms(code, **fields)
 
 
 def make_report(year: int, **fields) -> Report:
@@ -37,18 +71,23 @@ def make_section(report: Report, slug: str = "mediation", **fields) -> Section:
 
 
 def figure_for(section: Section, index: int, **fields) -> Figure:
-    """An unsaved figure of ``section`` numbered ``index``: code ``<topic's letters>.test_<index>``, ``index`` 起."""
+    """An unsaved figure of ``section`` numbered ``index``: code ``<topic's letters>.test_<index>``, ``index`` 起.
+
+    ``unit`` may be given as its code (the text the figure's ``unit_id`` holds) or as a Unit row.
+    """
     defaults = {
         "code": f"{re.sub('[^a-z]', '', section.topic)}.test_{index}",
         "name": f"測試數據 {index}",
         "theme": "測試",
         "value": Decimal(index),
-        "unit": Unit.QI,
+        "unit_id": Unit.QI,
         "qualifier": Qualifier.EXACT,
         "source_paragraph": 1,
         "source_quote": f"測試{index}起",
         "position": index,
     }
+    if isinstance(fields.get("unit"), str):
+        fields["unit_id"] = fields.pop("unit")
     return Figure(report_id=section.report_id, section=section, **(defaults | fields))
 
 
@@ -67,6 +106,7 @@ def make_report_with_figures(
     The first ``headlines`` figures of each section are headline figures.
     """
     report = make_report(year, **report_fields)
+    unit(Unit.QI)
     for slug in slugs:
         section = make_section(report, slug)
         Figure.objects.bulk_create(

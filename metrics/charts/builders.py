@@ -42,7 +42,7 @@ from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplifie
 from metrics.charts.rows import Chart, ChartRow
 from metrics.charts.specs import SECTION_CHARTS
 from metrics.choices import Unit
-from metrics.formatting import WAN, YI, grouped_number
+from metrics.formatting import WAN, YI, grouped_number, unit_code, unit_label
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
@@ -157,10 +157,10 @@ def tick_step(maximum: Decimal) -> Decimal:
     return next(step * magnitude for step in TICK_STEPS if step * magnitude * MAX_TICKS >= maximum)
 
 
-def tick_text(value: Decimal, unit: str) -> str:
+def tick_text(value: Decimal, unit) -> str:
     """An axis tick as the page's readers write it: '0', '5,000', '1.5萬' ('1.5万'), '2億', '40%';
     in English '15,000', '2M'."""
-    if unit == Unit.PERCENT:
+    if unit_code(unit) == Unit.PERCENT:
         return f"{grouped_number(value)}%"
     language = current_language()
     if language == ENGLISH:
@@ -176,7 +176,7 @@ def tick_text(value: Decimal, unit: str) -> str:
     return to_simplified(text) if language == SIMPLIFIED else text
 
 
-def axis_ticks(maximum: Decimal, unit: str) -> tuple[list[float], list[str]]:
+def axis_ticks(maximum: Decimal, unit) -> tuple[list[float], list[str]]:
     """Tick values from 0 past ``maximum`` and their texts (``tick_text``)."""
     step = tick_step(maximum)
     values = [step * index for index in range(MAX_TICKS + 1) if step * (index - 1) < maximum]
@@ -292,7 +292,7 @@ def build_bar_chart(
         ]
     figure.add_trace(current)
     figure.update_xaxes(
-        title_text=_("單位：%(unit)s") % {"unit": Unit(unit).label if unit in Unit.values else unit},
+        title_text=_("單位：%(unit)s") % {"unit": unit_label(unit)},
         title_standoff=4,
         range=[0, float(max(Decimal(tickvals[-1]), maximum * RANGE_HEADROOM))],
         tickmode="array",

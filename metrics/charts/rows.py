@@ -28,7 +28,7 @@ class ChartRow:
 
     ``year`` is its report's; ``label`` names the row (the figure's name, or on the
     series chart its year); ``display`` is the formatted value (qualifier and unit
-    included); ``href`` the figure's row on its section page; ``stated_display`` the
+    included) and ``unit`` the figure's ``Unit`` row; ``href`` its row on its section page; ``stated_display`` the
     value the clause states, set only when the published value is a correction.
     ``previous`` is last year's row of the same code and unit, and ``change`` the
     change from it (``metrics.changes``).
@@ -38,7 +38,7 @@ class ChartRow:
     year: int
     label: str
     value: Decimal
-    unit: str
+    unit: object
     qualifier: str
     display: str
     source_paragraph: int

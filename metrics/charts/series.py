@@ -21,7 +21,7 @@ from metrics.charts.builders import (
     wrap_lines,
 )
 from metrics.charts.rows import Chart, ChartRow, chart_row
-from metrics.choices import Unit
+from metrics.formatting import unit_code, unit_label
 from metrics.models import Figure
 
 #: Below the plot: the year ticks, the axis title and up to three lines of the source note
@@ -51,12 +51,14 @@ def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -
     """
     units = {point.unit for point in points}
     if len(units) != 1 or len(points) < 2:
-        raise ValueError(f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(units)}")
+        raise ValueError(
+            f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(map(unit_code, units))}"
+        )
     figure = go.Figure(bar_trace(points, [str(point.year) for point in points], horizontal=False))
     figure.update_xaxes(title_text=_("年度"), type="category")
     unit = points[0].unit
     figure.update_yaxes(
-        title_text=_("單位：%(unit)s") % {"unit": Unit(unit).label if unit in Unit.values else unit},
+        title_text=_("單位：%(unit)s") % {"unit": unit_label(unit)},
         rangemode="tozero",
         tickformat=",",
         automargin=True,

@@ -45,7 +45,13 @@ EXPLORER_FIELDS = (
     "value",
     "stated_value",
     "decimals",
-    "unit",
+    "unit__code",
+    "unit__simplified",
+    "unit__name_en",
+    "unit__english_one",
+    "unit__english_many",
+    "unit__kind",
+    "unit__yuan",
     "qualifier",
     "source_paragraph",
     "source_quote",
@@ -144,7 +150,9 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     def get_table_data(self):
         # Only what the table shows: narrower rows make the database's sort of a
         # large result cheaper, and the page needs neither the case nor long texts.
-        figures = self.object_list.select_related(None).select_related("report", "section").only(*EXPLORER_FIELDS)
+        figures = (
+            self.object_list.select_related(None).select_related("report", "section", "unit").only(*EXPLORER_FIELDS)
+        )
         return PageFirstRows(figures)
 
     def get_table_pagination(self, table):

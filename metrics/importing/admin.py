@@ -7,6 +7,8 @@ The work of both is bounded by ``MAX_TEXT_CHARS`` and ``MAX_PROPOSALS``; whateve
 step two refuses, the page shows the rows again as they were posted.
 """
 
+from collections.abc import Collection
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -33,7 +35,7 @@ IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_
 ROWS_PREFIX = "rows"
 
 
-def row_initial(row) -> dict:
+def row_initial(row, known_units: Collection[str]) -> dict:
     proposal = row.proposal
     return {
         "accept": True,
@@ -42,7 +44,7 @@ def row_initial(row) -> dict:
         "name": row.name,
         "theme": row.theme,
         "value": proposal.value,
-        "unit": offered_unit(proposal.unit),
+        "unit": offered_unit(proposal.unit, known_units),
         "qualifier": proposal.qualifier,
         "paragraph": proposal.paragraph,
         "quote": proposal.quote,
@@ -119,8 +121,11 @@ def import_report_view(model_admin, request):
                 % {"limit": MAX_PROPOSALS},
             )
         else:
+            known_units = selectors.unit_codes()
             formset = ImportRowFormSet(
-                initial=[row_initial(row) for row in rows], prefix=ROWS_PREFIX, form_kwargs={"headings": headings}
+                initial=[row_initial(row, known_units) for row in rows],
+                prefix=ROWS_PREFIX,
+                form_kwargs={"headings": headings},
             )
             matched = sum(row.matched for row in rows)
             # The text travels with the review step, so the page can show each paragraph.

@@ -9,10 +9,10 @@ from django.forms.utils import ErrorDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from metrics.choices import Qualifier, Unit
+from metrics.choices import Qualifier
 from metrics.formatting import grouped_number
 from metrics.importing.matching import MAX_PROPOSALS
-from metrics.models import CODE_PATTERN
+from metrics.models import CODE_PATTERN, Unit
 from reports.models import FIRST_YEAR, LAST_YEAR, Report
 
 #: The longest text an import reads, in characters of the text as ``import_text`` leaves it (a line break is
@@ -162,7 +162,12 @@ class ImportRowForm(forms.Form):
     name = forms.CharField(label=_("指標名稱"), max_length=100, widget=forms.TextInput(attrs={"size": 16}))
     theme = forms.CharField(label=_("主題"), max_length=50, widget=forms.TextInput(attrs={"size": 10}))
     value = forms.DecimalField(label=_("數值"), max_digits=16, decimal_places=2, min_value=0)
-    unit = forms.ChoiceField(label=_("單位"), choices=Unit.choices)
+    unit = forms.CharField(
+        label=_("單位"),
+        max_length=Unit._meta.get_field("code").max_length,
+        widget=forms.TextInput(attrs={"size": 4, "lang": "zh-Hant"}),
+        help_text=_("須是已有的單位；新的單位請先在「單位」新增。"),
+    )
     qualifier = forms.ChoiceField(label=_("精確度"), choices=Qualifier.choices)
     paragraph = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
     quote = forms.CharField(
@@ -191,9 +196,18 @@ class BaseImportRowFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("accept")]
 
     def clean(self):
-        """Accepted rows need a code unique in the report."""
+        """Accepted rows need a code unique in the report and a unit that exists (1 query for all rows)."""
         if any(self.errors):
             return
+        accepted = [form for form in self.forms if form.cleaned_data.get("accept")]
+        known = set(
+            Unit.objects.filter(pk__in={form.cleaned_data["unit"] for form in accepted}).values_list("pk", flat=True)
+        )
+        for form in accepted:
+            if (unit := form.cleaned_data["unit"]) not in known:
+                form.add_error(
+                    "unit", _("沒有「%(unit)s」這個單位：請先在「單位」新增，或改用已有的單位。") % {"unit": unit}
+                )
         seen = {}
         for form in self.forms:
             data = form.cleaned_data

@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from metrics.choices import Unit
-from metrics.models import MAX_DECIMALS, Figure
+from metrics.models import MAX_DECIMALS, Figure, Unit
 from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from metrics.text.units import same_unit
@@ -218,7 +217,7 @@ def import_rows(
             (_score(proposal, placed[index].topic, figure), index, figure)
             for index, proposal in enumerate(proposals)
             for figure in previous
-            if same_unit(figure.unit, proposal.unit)
+            if same_unit(figure.unit_id, proposal.unit)
         ),
         key=lambda pair: (-pair[0], pair[1], pair[2].code),
     )
@@ -246,10 +245,13 @@ def import_rows(
     return rows
 
 
-def offered_unit(unit: str) -> str:
-    """The unit a review row offers for ``unit`` as the text writes it: the portal's own spelling of the
-    same unit where it has one (名 → 人), else the unit as written."""
-    return next((known for known in Unit.values if same_unit(known, unit)), unit)
+def offered_unit(unit: str, known: Collection[str]) -> str:
+    """The unit a review row offers for ``unit`` as the text writes it: itself when it is one of the ``known``
+    units, else the known spelling of the same unit (名 → 人), else the unit as written, which an editor
+    adds in the admin before the row can be created."""
+    if unit in known:
+        return unit
+    return next((candidate for candidate in sorted(known) if same_unit(candidate, unit)), unit)
 
 
 def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[ImportRow]]:
@@ -327,6 +329,8 @@ def create_report(
             section._change_reason = reason
             section.save()
             sections[heading.slug] = section
+        # One query for every row's unit; a row whose unit is not a row is left to full_clean's message.
+        units = Unit.objects.in_bulk({accepted.unit for accepted in figures})
         for position, accepted in enumerate(figures, start=1):
             figure = Figure(
                 report=report,
@@ -344,7 +348,7 @@ def create_report(
                     qualifier=accepted.qualifier,
                     most=MAX_DECIMALS,
                 ),
-                unit=accepted.unit,
+                unit_id=accepted.unit,
                 qualifier=accepted.qualifier,
                 source_paragraph=accepted.paragraph,
                 source_quote=accepted.quote,
@@ -352,8 +356,11 @@ def create_report(
             )
             # Figure.clean() states each of the table's constraints in the editor's words; validating them again
             # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
-            # The report and section were saved just above: no query is needed to know they exist.
-            figure.full_clean(exclude=["report", "section"], validate_constraints=False)
+            # The report and section were saved just above, the units read once: no query is needed to know they exist.
+            known = ["unit"] if accepted.unit in units else []
+            if known:
+                figure.unit = units[accepted.unit]
+            figure.full_clean(exclude=["report", "section", *known], validate_constraints=False)
             figure._change_reason = reason
             figure.save()
     return report

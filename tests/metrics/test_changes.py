@@ -5,7 +5,14 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from metrics.changes import DOWN, SAME, UP, change, describe, signed
+from metrics.changes import DOWN, SAME, UP, describe, signed
+from metrics.changes import change as change_in
+from tests.factories import unit_forms
+
+
+def change(previous: Decimal, current: Decimal, unit: str, **options):
+    """``metrics.changes.change`` in the unit ``unit`` as the 2021 fixture defines it (English words, kind, yuan)."""
+    return change_in(previous, current, unit_forms(unit), **options)
 
 
 def test_change_of_a_count_gives_absolute_and_percent():

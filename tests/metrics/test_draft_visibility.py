@@ -88,7 +88,7 @@ def draft(report_2021):
                     index,
                     code=code,
                     name=name,
-                    unit=unit,
+                    unit_id=unit,
                     value=Decimal("42.42") if unit == "%" else Decimal(DRAFT_COUNT),
                     headline=index == 1,
                 )

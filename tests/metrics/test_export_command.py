@@ -148,7 +148,7 @@ def test_export_figures_without_a_year_exports_every_year_in_the_web_export_orde
         name="較早年度",
         theme="測試",
         value=Decimal(7),
-        unit="起",
+        unit_id="起",
         source_paragraph=1,
         source_quote="7起",
         position=1,

@@ -16,7 +16,7 @@ from metrics.export import EXPORT_COLUMNS, FORMULA_TRIGGERS, escape_formula, exp
 from metrics.formatting import PlainNumber, plain_number
 from metrics.models import Figure
 from reports.models import Report
-from tests.factories import make_figure, make_report, make_section
+from tests.factories import make_figure, make_report, make_section, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_export_escapes_every_text_column_as_escape_formula_does(trigger):
         stated_value=Decimal(2),
         correction_reason=f"{trigger}更正",
     )
-    Figure.objects.filter(pk=figure.pk).update(unit=f"{trigger}起", qualifier=f"{trigger}x")
+    Figure.objects.filter(pk=figure.pk).update(unit=unit(f"{trigger}起"), qualifier=f"{trigger}x")
     (row,) = export_rows(Figure.objects.for_export())
     expected = {"agency": report.agency, "metric_name": figure.name, "unit": f"{trigger}起", "qualifier": f"{trigger}x"}
     expected |= {"source_quote": figure.source_quote, "correction": figure.correction_reason}

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from metrics.formatting import format_figure, plain_number, split_scale
+from tests.factories import unit_forms
 
 
 @pytest.mark.parametrize(
@@ -25,16 +26,16 @@ from metrics.formatting import format_figure, plain_number, split_scale
     ],
 )
 def test_format_figure_matches_how_the_report_writes_numbers(value, unit, qualifier, expected):
-    assert format_figure(Decimal(value), unit, qualifier) == expected
+    assert format_figure(Decimal(value), unit_forms(unit), qualifier) == expected
 
 
 def test_format_figure_drops_stored_trailing_zeros():
-    assert format_figure(Decimal("18161.00"), "起") == "18,161起"
-    assert format_figure(Decimal("98.60"), "%") == "98.6%"
+    assert format_figure(Decimal("18161.00"), unit_forms("起")) == "18,161起"
+    assert format_figure(Decimal("98.60"), unit_forms("%")) == "98.6%"
 
 
 def test_format_figure_never_scales_a_percentage():
-    assert format_figure(Decimal("100.00"), "%") == "100%"
+    assert format_figure(Decimal("100.00"), unit_forms("%")) == "100%"
 
 
 @pytest.mark.parametrize(
@@ -53,5 +54,5 @@ def test_plain_number_has_no_separators_exponents_or_trailing_zeros(value, expec
 
 
 def test_split_scale_keeps_money_units_as_stated():
-    assert split_scale(Decimal("790"), "萬元") == (Decimal("790"), "萬", "元")
-    assert split_scale(Decimal("18161"), "起") == (Decimal("18161"), "", "起")
+    assert split_scale(Decimal("790"), unit_forms("萬元")) == (Decimal("790"), "萬", "元")
+    assert split_scale(Decimal("18161"), unit_forms("起")) == (Decimal("18161"), "", "起")

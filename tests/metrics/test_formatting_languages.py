@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from metrics.formatting import format_figure, format_figure_english, format_figure_in_language
+from tests.factories import unit_forms
 
 
 @pytest.mark.parametrize(
@@ -25,15 +26,15 @@ from metrics.formatting import format_figure, format_figure_english, format_figu
     ],
 )
 def test_format_figure_english_reads_naturally(value, unit, qualifier, text):
-    assert format_figure_english(Decimal(value), unit, qualifier) == text
+    assert format_figure_english(Decimal(value), unit_forms(unit), qualifier) == text
 
 
 def test_format_figure_in_language_each_language():
     value = Decimal("90000")
     assert (
-        format_figure_in_language(value, "戶", "approx", language="zh-hant")
-        == format_figure(value, "戶", "approx")
+        format_figure_in_language(value, unit_forms("戶"), "approx", language="zh-hant")
+        == format_figure(value, unit_forms("戶"), "approx")
         == "近9萬戶"
     )
-    assert format_figure_in_language(value, "戶", "approx", language="zh-hans") == "近9万户"
-    assert format_figure_in_language(value, "戶", "approx", language="en") == "nearly 90,000 households"
+    assert format_figure_in_language(value, unit_forms("戶"), "approx", language="zh-hans") == "近9万户"
+    assert format_figure_in_language(value, unit_forms("戶"), "approx", language="en") == "nearly 90,000 households"

@@ -27,7 +27,7 @@ def two_years(report_2021):
         code=CODE,
         name="排查矛盾糾紛",
         value=Decimal(20000),
-        unit=Unit.QI,
+        unit_id=Unit.QI,
         source_paragraph=9,
         source_quote="排查矛盾糾紛20000起（測試數據）",
     )

@@ -41,7 +41,7 @@ def new_figure(section: Section, **fields) -> Figure:
 
     Its clause states its value (新數據3起), so the value is the report's, not a correction.
     """
-    value, unit = fields.get("value", Decimal("3")), fields.get("unit", Unit.QI)
+    value, unit = fields.get("value", Decimal("3")), fields.pop("unit", Unit.QI)
     defaults = {
         "report": section.report,
         "section": section,
@@ -49,7 +49,7 @@ def new_figure(section: Section, **fields) -> Figure:
         "name": "新數據",
         "theme": "測試",
         "value": Decimal("3"),
-        "unit": Unit.QI,
+        "unit_id": unit,
         "source_paragraph": 19,
         "source_quote": f"新數據{value.normalize():f}{unit}",
     }
@@ -175,7 +175,7 @@ def test_figure_clean_rejects_same_figure_as_numerator_and_denominator(report_20
 def test_figure_clean_rejects_links_to_another_report(report_2021, report_2022):
     rate = new_figure(
         report_2022.sections.get(),
-        unit=Unit.PERCENT,
+        unit_id=Unit.PERCENT,
         value=Decimal("98.66"),
         numerator=figure(RESOLVED),
         denominator=figure(SCREENED),

@@ -110,7 +110,7 @@ def test_section_page_marks_the_change_of_an_approximate_figure(viewer_client, r
         5,
         code="mediation.special_group_households_visited",
         value=Decimal(100000),
-        unit=Unit.HU,
+        unit_id=Unit.HU,
         qualifier="approx",
     )
     row = row_of(

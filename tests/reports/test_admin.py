@@ -178,7 +178,7 @@ def test_figure_change_form_rejects_invalid_edit(editor_client, audited_report, 
     assert response.status_code == 200
     assert message in response.content.decode()
     stored = figure(PLAIN)
-    assert (stored.value, stored.unit) == (Decimal("14"), Unit.CHANG)
+    assert (stored.value, stored.unit_id) == (Decimal("14"), Unit.CHANG)
 
 
 def test_figure_change_form_edit_records_user_and_reason(editor_client, audited_report):
@@ -370,7 +370,9 @@ def _report_with_figures(count: int) -> Report:
     common = {"report": report, "section": section, "theme": "測試", "source_paragraph": 1, "source_quote": "測試"}
     rates = count // 3
     counts = Figure.objects.bulk_create(
-        Figure(code=f"mediation.count_{i}", name=f"計數{i}", value=100 + i, unit=Unit.QI, position=rates + i, **common)
+        Figure(
+            code=f"mediation.count_{i}", name=f"計數{i}", value=100 + i, unit_id=Unit.QI, position=rates + i, **common
+        )
         for i in range(count - rates)
     )
     Figure.objects.bulk_create(
@@ -378,7 +380,7 @@ def _report_with_figures(count: int) -> Report:
             code=f"mediation.rate_{i}",
             name=f"比率{i}",
             value=Decimal("50"),
-            unit=Unit.PERCENT,
+            unit_id=Unit.PERCENT,
             numerator=counts[2 * i],
             denominator=counts[2 * i + 1],
             position=i,

@@ -131,7 +131,7 @@ def test_figure_quote_is_verbatim_once_in_its_paragraph(report, paragraphs):
 
 def test_figure_stated_value_qualifier_and_precision_are_stated_in_its_quote(report):
     for figure in Figure.objects.all():
-        stated = {"value": figure.stated_value, "unit": figure.unit, "qualifier": figure.qualifier}
+        stated = {"value": figure.stated_value, "unit": figure.unit_id, "qualifier": figure.qualifier}
         assert clause_states(figure.source_quote, **stated), (figure.code, figure.source_quote, stated)
         assert clause_decimals(figure.source_quote, **stated) == figure.decimals, figure.code
         assert figure.value == figure.stated_value, figure.code  # the fixture publishes the report as stated
@@ -232,7 +232,7 @@ def figure_row(report, **overrides) -> Figure:
         "name": "測試",
         "theme": "測試",
         "value": Decimal("1"),
-        "unit": Unit.QI,
+        "unit_id": overrides.pop("unit", Unit.QI),
         "source_paragraph": 19,
         "source_quote": "化解17918起",
     }

@@ -33,7 +33,14 @@ def changelists() -> list[str]:
 
 def test_admin_registers_every_project_model():
     labels = {model._meta.label for model in PROJECT_MODELS}
-    assert labels == {"reports.Report", "reports.Section", "reports.NotableCase", "reports.NamedItem", "metrics.Figure"}
+    assert labels == {
+        "reports.Report",
+        "reports.Section",
+        "reports.NotableCase",
+        "reports.NamedItem",
+        "metrics.Figure",
+        "metrics.Unit",
+    }
 
 
 def test_admin_audits_the_audited_models_with_simple_history():
@@ -44,6 +51,7 @@ def test_admin_audits_the_audited_models_with_simple_history():
         "reports.NotableCase",
         "reports.NamedItem",
         "metrics.Figure",
+        "metrics.Unit",
     }
 
 

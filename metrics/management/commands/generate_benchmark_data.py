@@ -49,7 +49,7 @@ def synthetic_figures(report: Report, section: Section, count: int):
             theme=f"合成主題 {position % 7 + 1}",
             headline=position <= 4,
             value=Decimal(seed % 10000) / 100 if is_rate else Decimal(seed % 50000 + 10),
-            unit=Unit.PERCENT if is_rate else COUNT_UNITS[position % len(COUNT_UNITS)],
+            unit_id=Unit.PERCENT if is_rate else COUNT_UNITS[position % len(COUNT_UNITS)],
             qualifier=QUALIFIER_CYCLE[position % len(QUALIFIER_CYCLE)],
             source_paragraph=position % 20 + 1,
             source_quote=f"合成引句 {position}",

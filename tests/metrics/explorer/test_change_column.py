@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 EXPLORER = reverse("metrics:explorer")
 
-#: Session, user, the user's and the groups' permissions, the years for the form, the
+#: Session, user, the user's and the groups' permissions, the years and the units for the form
+#: (units are rows, and the filter lists those of published figures), the
 #: content revision (navigation), the count and the page's rows: as without the change column.
-EXPLORER_QUERIES = 8
+EXPLORER_QUERIES = 9
 
 
 def codes_in(response) -> list[str]:

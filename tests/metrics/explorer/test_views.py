@@ -52,7 +52,7 @@ def make_report(year: int, figures: int, *, slug: str = "mediation") -> Report:
             name=f"化解測試數據{n}",
             theme="測試",
             value=Decimal(n),
-            unit=Unit.QI,
+            unit_id=Unit.QI,
             source_paragraph=1,
             source_quote=f"化解{n}起",
             position=n,
@@ -299,9 +299,10 @@ def test_section_page_links_to_the_explorer_filtered_to_that_section(report_2021
     assert 'href="/metrics/?year=2021&amp;section=mediation"' in page
 
 
-#: Session, user, the user's and the groups' permissions, the years for the form, the
+#: Session, user, the user's and the groups' permissions, the years and the units for the form
+#: (units are rows, and the filter lists those of published figures), the
 #: content revision (navigation), the count and the page's rows: whatever the number of figures.
-EXPLORER_QUERIES = 8
+EXPLORER_QUERIES = 9
 
 
 def _warm(client, params: dict) -> None:
@@ -325,7 +326,7 @@ def make_many(years: range, per_section: int) -> None:
                     name=f"合成{n}",
                     theme="測試",
                     value=Decimal(n),
-                    unit=Unit.REN,
+                    unit_id=Unit.REN,
                     source_paragraph=1,
                     source_quote=f"{n}人",
                     position=n,

@@ -70,7 +70,7 @@ def test_import_proposes_groups_and_creates_a_draft(editor_client):
     assert response.status_code == 302 and response["Location"] == f"/admin/reports/report/{report.pk}/change/"
     assert not report.published
     figures = list(Figure.objects.filter(report=report).order_by("position").select_related("section"))
-    assert [(f.section.slug, f.value, f.unit, f.source_paragraph) for f in figures] == [
+    assert [(f.section.slug, f.value, f.unit_id, f.source_paragraph) for f in figures] == [
         ("part-1", 2000, "起", 3),
         ("part-1", 95, "%", 3),
         ("part-2", 300, "件", 5),

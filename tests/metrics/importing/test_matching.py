@@ -20,6 +20,7 @@ from metrics.importing.matching import (
     create_report,
     find_headings,
     import_rows,
+    offered_unit,
     paragraph_texts,
     propose,
 )
@@ -169,7 +170,7 @@ def test_import_rows_match_only_the_same_unit():
     candidate = Figure(
         code="mediation.disputes_screened",
         name="排查矛盾糾紛",
-        unit="起",
+        unit_id="起",
         source_quote="排查矛盾糾紛18161起",
         theme="t",
         section=Section(slug="mediation", topic="mediation"),
@@ -304,3 +305,15 @@ def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
             figures=[accepted(slug="traffic")],
         )
     assert not Report.objects.filter(year=2030).exists()
+
+
+KNOWN_UNITS = frozenset({"人", "個", "%", "起", "名額"})
+
+
+@pytest.mark.parametrize(("written", "offered"), [("名", "人"), ("位", "人"), ("个", "個"), ("％", "%"), ("宗", "宗")])
+def test_offered_unit_is_the_known_spelling_of_the_same_unit_else_as_written(written, offered):
+    assert offered_unit(written, KNOWN_UNITS) == offered
+
+
+def test_offered_unit_keeps_a_known_unit_as_it_is():
+    assert offered_unit("名", KNOWN_UNITS | {"名"}) == "名"
