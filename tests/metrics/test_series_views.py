@@ -10,7 +10,7 @@ import pytest
 from metrics.choices import Unit
 from tests.factories import make_figure, make_report, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 CODE = "mediation.disputes_screened"
 

@@ -19,7 +19,7 @@ from metrics.export import EXPORT_COLUMNS, EXPORT_TIMEZONE, export_filename
 from metrics.models import Figure
 from reports.models import Report, Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 EXPLORER = reverse("metrics:explorer")
 BOM = "\ufeff".encode()

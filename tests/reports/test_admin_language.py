@@ -11,7 +11,7 @@ from django.urls import reverse
 from metrics.management.commands.seed_report import BASELINE_REASON, record_history_baseline
 from metrics.models import Figure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 #: Data, not interface: metric codes, slugs, file and user names (``mediation.disputes_resolved``,
 #: ``wanzhou-police-2021-work-report.zh-Hant.txt``, ``editor-user``) always join words with . _ or -.
