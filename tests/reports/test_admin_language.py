@@ -93,6 +93,7 @@ def admin_pages(user) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
+@pytest.mark.slow  # opens about 40 admin pages, the section form with its 44 inline rows among them: ~6 s
 def test_admin_pages_show_an_editor_no_english_interface_words(client, make_user, edited_report):
     editor = make_user("editor")
     client.force_login(editor)

@@ -32,7 +32,8 @@ from metrics.models import Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 from tests.factories import make_report
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
+# About 2,900 admin round trips, the Section and Figure tests 25-40 s each.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("report_2021_for_module")]
 
 EDITED_MODELS = (Figure, Section, Report, NotableCase, NamedItem)
 #: Every admin form of every edited model (each keeps a history, so each has a revert form).
