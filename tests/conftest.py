@@ -50,15 +50,18 @@ def report_2021_for_module(django_db_setup, django_db_blocker):
     before the next. Only for modules whose tests are all plain ``django_db`` tests: a transactional
     test (``transaction=True``, the live server) would flush the database from inside this transaction.
     """
+    loaded = transaction.atomic()
     with django_db_blocker.unblock():
-        loaded = transaction.atomic()
         loaded.__enter__()
-        call_command("loaddata", "wanzhou_2021", verbosity=0)
-        call_command("setup_roles", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        loaded.__exit__(None, None, None)
+    try:
+        with django_db_blocker.unblock():
+            call_command("loaddata", "wanzhou_2021", verbosity=0)
+            call_command("setup_roles", verbosity=0)
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
 
 
 @pytest.fixture
