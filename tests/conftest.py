@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from reports.models import Report
@@ -67,16 +68,42 @@ def no_outage_carried_over():
     outages.CACHE.recovered()
 
 
+@pytest.fixture(scope="module")
+def report_2021_for_module(django_db_setup, django_db_blocker):
+    """The 2021 report and the roles, loaded once for a whole module: ``report_2021`` and ``roles`` then load nothing.
+
+    A module opts in with ``pytest.mark.usefixtures("report_2021_for_module")`` in its ``pytestmark``,
+    and every test in it then sees the report. The rows stay in a transaction that rolls back after the
+    module's last test; each test runs in a savepoint inside it, so a test's own writes still roll back
+    before the next. Only for modules whose tests are all plain ``django_db`` tests: a transactional
+    test (``transaction=True``, the live server) would flush the database from inside this transaction.
+    """
+    loaded = transaction.atomic()
+    with django_db_blocker.unblock():
+        loaded.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            call_command("loaddata", "wanzhou_2021", verbosity=0)
+            call_command("setup_roles", verbosity=0)
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+
+
 @pytest.fixture
-def report_2021(db) -> Report:
+def report_2021(request, db) -> Report:
     """The 2021 report, loaded from fixtures/wanzhou_2021.json exactly as `make run` loads it."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    if "report_2021_for_module" not in request.fixturenames:
+        call_command("loaddata", "wanzhou_2021", verbosity=0)
     return Report.objects.get(year=2021)
 
 
 @pytest.fixture
-def roles(db) -> None:
-    call_command("setup_roles", verbosity=0)
+def roles(request, db) -> None:
+    if "report_2021_for_module" not in request.fixturenames:
+        call_command("setup_roles", verbosity=0)
 
 
 @pytest.fixture

@@ -22,15 +22,15 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """A Chromium for one test.
+@pytest.fixture(scope="module")
+def browser():
+    """A Chromium for the tests of one module, each opening its own context (cookies, storage, viewport).
 
     Playwright's sync API runs an event loop in the test thread while it is started, and
     Django then refuses ORM calls there; the ORM calls these tests make (creating users,
-    loading data) are plain synchronous ones, so they are allowed, for this test only,
-    while Playwright runs. Per test, not per session, so the database is flushed after
-    Playwright has stopped and no other test runs with the check off.
+    loading data, the flush after each test) are plain synchronous ones, so they are allowed
+    while Playwright runs. Per module, not per session: every test of a browser module is a
+    browser test, so no other test runs with the check off. Starting Chromium costs 2-3 s.
     """
     if not CHROMIUM.exists():
         message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)."
@@ -39,11 +39,12 @@ def browser(monkeypatch):
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a11y-test-pw"
 WIDTHS = {

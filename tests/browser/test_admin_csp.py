@@ -14,7 +14,8 @@ from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
 from reports.models import Section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
 

@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from metrics.models import Figure
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
 

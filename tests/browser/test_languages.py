@@ -7,7 +7,8 @@ from django.core.management import call_command
 from common.languages import to_simplified
 from tests.language_check import CJK
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
 LANGUAGES = {"": "zh-Hant", "/zh-hans": "zh-Hans", "/en": "en"}

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from reports.models import Report
 from tests.factories import make_mediation_2022
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
 MAX_AXIS_RATIO = 100

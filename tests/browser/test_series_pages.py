@@ -10,7 +10,8 @@ from metrics.models import Figure
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN, PageWatch
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test drives Chromium through pages of the live server: seconds, not milliseconds.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-test-pw"
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from metrics.models import Figure
 from reports.models import ContentRevision, NamedItem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 MEDIATION = "/reports/2021/mediation/"
 

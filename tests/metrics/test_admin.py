@@ -32,7 +32,7 @@ from tests.reports.test_admin import (
     post_changelist,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 SCREENED = "mediation.disputes_screened"  # 18161 起
 VISITS = "mediation.return_visits"  # 1087 次, in the mediation section, linked to nothing

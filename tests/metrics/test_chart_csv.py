@@ -9,7 +9,7 @@ from metrics.charts.specs import chart_spec
 from metrics.export import EXPORT_COLUMNS
 from metrics.models import Figure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 URL = "/reports/2021/crackdown/charts/firearms-cases.csv"
 

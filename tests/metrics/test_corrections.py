@@ -19,7 +19,7 @@ from metrics.formatting import format_figure, plain_number
 from metrics.models import Figure, linked_rate_errors
 from metrics.text.clauses import clause_states, stated_numbers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 RESOLVED = "mediation.disputes_resolved"  # 17918 起, 化解17918起
 RATE = "mediation.resolution_rate"  # 98.66 %

@@ -13,7 +13,7 @@ from metrics.export import EXPORT_COLUMNS, escape_formula
 from metrics.models import Figure
 from reports.models import Report, Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 HEADER = (
     "report_year,agency,section,metric_code,metric_name,value,unit,qualifier,source_paragraph,source_quote,"

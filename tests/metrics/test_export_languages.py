@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from metrics.export import EXPORT_COLUMNS, export_filename
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 
 def download(client, url: str, params: dict):

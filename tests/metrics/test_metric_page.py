@@ -12,7 +12,7 @@ from metrics.choices import Unit
 from tests.factories import make_figure, make_report, make_section
 from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME, draws_literally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 CODE = "mediation.disputes_screened"
 

@@ -10,7 +10,7 @@ from metrics.models import Figure
 from reports.models import Section
 from tests.factories import make_report_with_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 PAGES = [
     "/reports/2021/",

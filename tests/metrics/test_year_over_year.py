@@ -9,7 +9,7 @@ import pytest
 from metrics.choices import Unit
 from tests.factories import make_figure, make_mediation_2022, make_report, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from metrics.models import Figure
 from reports.choices import SectionSlug
 from reports.models import NotableCase, Report, Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 RESOLVED = "mediation.disputes_resolved"  # 17918 起
 SCREENED = "mediation.disputes_screened"  # 18161 起

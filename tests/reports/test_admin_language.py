@@ -12,7 +12,7 @@ from metrics.management.commands.seed_report import BASELINE_REASON, record_hist
 from metrics.models import Figure
 from reports.models import Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 #: Data, not interface: metric codes, slugs, file and user names (``mediation.disputes_resolved``,
 #: ``wanzhou-police-2021-work-report.zh-Hant.txt``, ``editor-user``) always join words with . _ or -.
@@ -94,6 +94,7 @@ def admin_pages(user) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
+@pytest.mark.slow  # opens about 40 admin pages, the section form with its 44 inline rows among them: ~6 s
 def test_admin_pages_show_an_editor_no_english_interface_words(client, make_user, edited_report):
     editor = make_user("editor")
     client.force_login(editor)

@@ -19,7 +19,7 @@ from metrics.rates import rate_matches
 from metrics.text.clauses import clause_decimals, clause_states, stated_numbers
 from reports.models import NamedItem, NotableCase, Report, Section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 SOURCE_NAME = "wanzhou-police-2021-work-report.zh-Hant.txt"
 
@@ -79,10 +79,9 @@ def paragraphs(source_text_2021) -> dict[int, str]:
 
 
 @pytest.fixture
-def report() -> Report:
-    """The 2021 report, loaded from the fixture."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
-    return Report.objects.get(year=2021)
+def report(report_2021) -> Report:
+    """The 2021 report, loaded from the fixture (once for this module)."""
+    return report_2021
 
 
 def snapshot() -> dict[str, list[dict]]:

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from reports.views import permission_denied
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 EXPORT = "/metrics/?year=2021&q=%E5%8C%96%E8%A7%A3&_export=csv"
 

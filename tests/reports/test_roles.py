@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from metrics.models import Figure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 PROJECT_APPS = {"reports", "metrics"}
 PROJECT_MODELS = sorted(

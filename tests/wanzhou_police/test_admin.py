@@ -7,7 +7,7 @@ from django.urls import reverse
 from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 RATE = "mediation.resolution_rate"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 ICON_LINK = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
 

@@ -12,7 +12,7 @@ from metrics.models import Figure
 from reports.models import NamedItem, NotableCase, Report, Section
 from tests.language_check import chinese_outside_chinese, traditional_outside_traditional
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 PAGES = [
     "/reports/",

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from metrics.explorer import widgets
 from metrics.explorer.filters import FigureFilter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 
 def django_html(widget, name, value, attrs) -> str:
