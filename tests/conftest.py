@@ -139,3 +139,12 @@ def analyst_client(client, make_user):
 @pytest.fixture
 def editor_client(client, make_user):
     return _client_for(client, make_user("editor"))
+
+
+@pytest.fixture
+def audited_report(report_2021) -> Report:
+    """The 2021 report with its history baseline, as `make run` loads it."""
+    from metrics.management.commands.seed_report import record_history_baseline
+
+    record_history_baseline()
+    return report_2021

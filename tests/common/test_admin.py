@@ -12,8 +12,8 @@ from common.forms import BoundedFormSetMixin
 from metrics.admin import MAX_FIGURES_PER_SECTION
 from metrics.models import Figure
 from reports.models import NamedItem, NotableCase, Report, Section
+from tests.admin_forms import FIGURE_CHANGELIST, admin_form_data, change_url, changelist_data
 from tests.factories import make_case, make_figure, make_named_item, make_report, make_section
-from tests.reports.test_admin import FIGURE_CHANGELIST, admin_form_data, change_url, changelist_data
 
 pytestmark = pytest.mark.django_db
 

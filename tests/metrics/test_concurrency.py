@@ -17,7 +17,7 @@ from django.test import Client
 
 from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
 from metrics.rates import rate_matches
-from tests.reports.test_admin import admin_form_data, change_url
+from tests.admin_forms import admin_form_data, change_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

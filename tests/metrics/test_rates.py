@@ -1,6 +1,6 @@
 """Figure validation: each rule of ``Figure.clean()`` and the rate arithmetic of ``metrics.rates``.
 
-The same rules through the admin's real URLs are in tests/reports/test_admin.py.
+The same rules through the admin's real URLs are in tests/metrics/test_admin.py.
 """
 
 from decimal import Decimal

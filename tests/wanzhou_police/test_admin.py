@@ -1,5 +1,7 @@
 """The portal's admin site refuses hostile input before any admin view runs (the fuzz's named cases)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -81,3 +83,9 @@ def test_admin_checks_run_after_the_login_check(client):
     response = client.get("/admin/metrics/figure/abc/history/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_index_shows_chinese_site_header(editor_client, audited_report):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert '<a href="/admin/">萬州區公安局工作報告管理後台</a>' in html
+    assert re.search(r'<a href="/admin/metrics/"[^>]*>數據</a>', html)
