@@ -1,4 +1,4 @@
-"""Writes of figures that are more than one model save: keyword-only, each under ``transaction.atomic``.
+"""Writes that are more than one model save: keyword-only, each under ``transaction.atomic``.
 
 Selectors read, services write, views and the admin compose. A service either
 writes everything it was asked to or nothing, and says why not with an exception
@@ -6,6 +6,8 @@ that carries the editor's messages.
 """
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -14,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from metrics.models import Figure, linked_rate_errors, linked_set, lock_figures
+from metrics.models import MAX_DECIMALS, Figure, Unit, linked_rate_errors, linked_set, lock_figures
+from metrics.text.clauses import stated_decimals
+from reports.models import Report, Section
 
 #: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
 REVERTED_FIELDS = (
@@ -126,3 +130,111 @@ def revert_change_set(*, change_set: UUID, reason: str, user, acting_change_set:
             figure._history_user = user
             figure.save()
     return reverted
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the text: a section of the report to be, with the slug and topic proposed for it."""
+
+    paragraph: int
+    text: str
+    slug: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class AcceptedFigure:
+    """One row the editor accepted, as edited."""
+
+    slug: str
+    code: str
+    name: str
+    theme: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    paragraph: int
+    quote: str
+
+
+def create_report(
+    *,
+    year: int,
+    agency: str,
+    title: str,
+    source_name: str,
+    headings: Sequence[Heading],
+    figures: Sequence[AcceptedFigure],
+) -> Report:
+    """Create the draft report, a section for each of ``headings`` that holds an accepted figure, and the figures,
+    in one transaction.
+
+    A section takes its heading's text, paragraph, slug and topic, and its place among
+    ``headings`` as position. Every row is saved on its own (not bulk) so each gets a
+    history row carrying the reason; the acting user comes from the request
+    (simple-history's middleware). A figure is imported as its clause states it:
+    ``stated_value`` is the value, ``decimals`` the clause's places; a correction is an
+    edit made afterwards, with its reason. Raises ``ValidationError`` (from
+    ``full_clean``, or for a figure whose slug is none of ``headings``') and rolls
+    everything back when a row breaks a rule.
+    """
+    reason = _("從原文匯入：%(source)s") % {"source": source_name or title}
+    used = {figure.slug for figure in figures}
+    unknown = used - {heading.slug for heading in headings}
+    if unknown:
+        raise ValidationError(_("原文沒有代號為「%(slug)s」的章節。") % {"slug": "、".join(sorted(unknown))})
+    with transaction.atomic():
+        report = Report(year=year, agency=agency, title=title, source_name=source_name, published=False)
+        report.full_clean()
+        report._change_reason = reason
+        report.save()
+        sections = {}
+        for position, heading in enumerate(headings, start=1):
+            if heading.slug not in used:
+                continue
+            section = Section(
+                report=report,
+                slug=heading.slug,
+                topic=heading.topic,
+                position=position,
+                heading=heading.text,
+                source_paragraph=heading.paragraph,
+            )
+            section._change_reason = reason
+            section.save()
+            sections[heading.slug] = section
+        # One query for every row's unit; a row whose unit is not a row is left to full_clean's message.
+        units = Unit.objects.in_bulk({accepted.unit for accepted in figures})
+        for position, accepted in enumerate(figures, start=1):
+            figure = Figure(
+                report=report,
+                section=sections[accepted.slug],
+                code=accepted.code,
+                name=accepted.name,
+                theme=accepted.theme,
+                value=accepted.value,
+                stated_value=accepted.value,
+                # A clause that does not state the value is refused by full_clean, which names what it does state.
+                decimals=stated_decimals(
+                    accepted.quote,
+                    value=accepted.value,
+                    unit=accepted.unit,
+                    qualifier=accepted.qualifier,
+                    most=MAX_DECIMALS,
+                ),
+                unit_id=accepted.unit,
+                qualifier=accepted.qualifier,
+                source_paragraph=accepted.paragraph,
+                source_quote=accepted.quote,
+                position=position,
+            )
+            # Figure.clean() states each of the table's constraints in the editor's words; validating them again
+            # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
+            # The report and section were saved just above, the units read once: no query is needed to know they exist.
+            known = ["unit"] if accepted.unit in units else []
+            if known:
+                figure.unit = units[accepted.unit]
+            figure.full_clean(exclude=["report", "section", *known], validate_constraints=False)
+            figure._change_reason = reason
+            figure.save()
+    return report

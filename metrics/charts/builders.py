@@ -42,12 +42,13 @@ from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplifie
 from metrics.charts.rows import Chart, ChartRow
 from metrics.charts.specs import SECTION_CHARTS
 from metrics.choices import Unit
-from metrics.formatting import WAN, YI, grouped_number, unit_code, unit_label
+from metrics.formatting import MILLION, WAN, YI, grouped_number, unit_code, unit_label
 
 #: The largest bar on an axis may be at most this many times the smallest (which is then
 #: still 1% of the axis, a few pixels on a phone, and labelled with its value).
 MAX_AXIS_RATIO = 100
 
+#: This year's bars: the portal's brand colour (`--brand` in static/css/portal.css).
 BAR_COLOUR = "#1f4e79"
 #: Last year's bars: the same hue, lighter, dark labels (5.6:1 on it); 3:1 against the white page.
 PREVIOUS_BAR_COLOUR = "#7393b7"
@@ -71,7 +72,6 @@ LABEL_LINE_CHARS = 8
 NOTE_LINE_CHARS = 16
 #: Room to the right of the longest bar for a value label written outside it.
 RANGE_HEADROOM = Decimal("1.15")
-MILLION = Decimal(1_000_000)
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'

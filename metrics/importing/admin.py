@@ -21,15 +21,14 @@ from metrics import selectors
 from metrics.importing.forms import ImportReportForm, ImportRowFormSet
 from metrics.importing.matching import (
     MAX_PROPOSALS,
-    AcceptedFigure,
     TooManyProposals,
-    create_report,
     find_headings,
     heading_for,
     offered_unit,
     paragraph_texts,
     propose,
 )
+from metrics.services import AcceptedFigure, create_report
 
 IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_figure")
 ROWS_PREFIX = "rows"

@@ -1,27 +1,22 @@
-"""From a report's text to reviewed figures: headings, proposals matched to last year's codes, and creation.
+"""From a report's text to review rows: headings, and proposals matched to last year's codes.
 
 ``import_rows`` is pure: the extractor's proposals, the text's headings and last
 year's figures in, one ``ImportRow`` per proposal out, each with a suggested
 section, code, name and theme and how sure the match to last year's code is.
-``create_report`` writes what the editor accepted, in one transaction, audited.
+What the editor accepts is written by ``metrics.services.create_report``.
 An import reads at most ``MAX_PROPOSALS`` figures (``propose`` refuses a text that states more).
 """
 
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from difflib import SequenceMatcher
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from metrics.models import MAX_DECIMALS, Figure, Unit
-from metrics.text.clauses import stated_decimals
+from metrics.models import Figure
+from metrics.services import Heading
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from metrics.text.units import same_unit
-from reports.models import Report, Section
+from reports.models import Section
 
 #: The most figures one import reads from a text, and so the most rows its review shows and its
 #: "create" step accepts. A work report states tens of figures, a long one a couple of hundred (the 2021
@@ -50,16 +45,6 @@ TEXT_WEIGHT, SECTION_WEIGHT = 75, 25
 MATCH_THRESHOLD = 60
 
 NUMBERS = re.compile(r"[\d.,%％﹪]+|[〇零一二三四五六七八九十百千萬万億亿兩两]+")
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading of the text: a section of the report to be, with the slug and topic proposed for it."""
-
-    paragraph: int
-    text: str
-    slug: str
-    topic: str
 
 
 @dataclass(frozen=True)
@@ -266,101 +251,3 @@ def propose(text: str, previous: Iterable[Figure]) -> tuple[list[Heading], list[
     previous = list(previous)
     headings = find_headings(text, previous)
     return headings, import_rows(proposals, headings, previous)
-
-
-@dataclass(frozen=True)
-class AcceptedFigure:
-    """One row the editor accepted, as edited."""
-
-    slug: str
-    code: str
-    name: str
-    theme: str
-    value: Decimal
-    unit: str
-    qualifier: str
-    paragraph: int
-    quote: str
-
-
-def create_report(
-    *,
-    year: int,
-    agency: str,
-    title: str,
-    source_name: str,
-    headings: Sequence[Heading],
-    figures: Sequence[AcceptedFigure],
-) -> Report:
-    """Create the draft report, a section for each of ``headings`` that holds an accepted figure, and the figures,
-    in one transaction.
-
-    A section takes its heading's text, paragraph, slug and topic, and its place among
-    ``headings`` as position. Every row is saved on its own (not bulk) so each gets a
-    history row carrying the reason; the acting user comes from the request
-    (simple-history's middleware). A figure is imported as its clause states it:
-    ``stated_value`` is the value, ``decimals`` the clause's places; a correction is an
-    edit made afterwards, with its reason. Raises ``ValidationError`` (from
-    ``full_clean``, or for a figure whose slug is none of ``headings``') and rolls
-    everything back when a row breaks a rule.
-    """
-    reason = _("從原文匯入：%(source)s") % {"source": source_name or title}
-    used = {figure.slug for figure in figures}
-    unknown = used - {heading.slug for heading in headings}
-    if unknown:
-        raise ValidationError(_("原文沒有代號為「%(slug)s」的章節。") % {"slug": "、".join(sorted(unknown))})
-    with transaction.atomic():
-        report = Report(year=year, agency=agency, title=title, source_name=source_name, published=False)
-        report.full_clean()
-        report._change_reason = reason
-        report.save()
-        sections = {}
-        for position, heading in enumerate(headings, start=1):
-            if heading.slug not in used:
-                continue
-            section = Section(
-                report=report,
-                slug=heading.slug,
-                topic=heading.topic,
-                position=position,
-                heading=heading.text,
-                source_paragraph=heading.paragraph,
-            )
-            section._change_reason = reason
-            section.save()
-            sections[heading.slug] = section
-        # One query for every row's unit; a row whose unit is not a row is left to full_clean's message.
-        units = Unit.objects.in_bulk({accepted.unit for accepted in figures})
-        for position, accepted in enumerate(figures, start=1):
-            figure = Figure(
-                report=report,
-                section=sections[accepted.slug],
-                code=accepted.code,
-                name=accepted.name,
-                theme=accepted.theme,
-                value=accepted.value,
-                stated_value=accepted.value,
-                # A clause that does not state the value is refused by full_clean, which names what it does state.
-                decimals=stated_decimals(
-                    accepted.quote,
-                    value=accepted.value,
-                    unit=accepted.unit,
-                    qualifier=accepted.qualifier,
-                    most=MAX_DECIMALS,
-                ),
-                unit_id=accepted.unit,
-                qualifier=accepted.qualifier,
-                source_paragraph=accepted.paragraph,
-                source_quote=accepted.quote,
-                position=position,
-            )
-            # Figure.clean() states each of the table's constraints in the editor's words; validating them again
-            # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
-            # The report and section were saved just above, the units read once: no query is needed to know they exist.
-            known = ["unit"] if accepted.unit in units else []
-            if known:
-                figure.unit = units[accepted.unit]
-            figure.full_clean(exclude=["report", "section", *known], validate_constraints=False)
-            figure._change_reason = reason
-            figure.save()
-    return report

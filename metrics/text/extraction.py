@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from metrics.changes import DOWN, UP
 from metrics.choices import Qualifier
 from metrics.formatting import plain_number
 from metrics.text.clauses import clause_states
@@ -63,9 +64,6 @@ from metrics.text.units import KIND_AGE, KIND_COUNT, KIND_TIME, unit_kind
 
 #: Keys of ``Proposal.as_dict``, in the order exports write them.
 PROPOSAL_KEYS = ("paragraph", "quote", "value", "unit", "qualifier", "change")
-
-UP = "up"
-DOWN = "down"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,15 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metrics import services
 from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
+from metrics.services import AcceptedFigure, Heading, create_report
+from reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,91 @@ def test_lock_linked_figures_returns_the_rate_and_both_counts_of_an_edited_count
     stored = services.lock_linked_figures(edited=[resolved])
 
     assert {figure.code for figure in stored.values()} == {RESOLVED, RATE, SCREENED}
+
+
+# --- Creating a report from its text ---------------------------------------------------------------------------
+
+HEADINGS = [Heading(paragraph=2, text="矛盾化解", slug="mediation", topic="mediation")]
+
+
+def accepted(code="mediation.test_1", **fields):
+    defaults = {
+        "slug": "mediation",
+        "code": code,
+        "name": "測試",
+        "theme": "測試",
+        "value": Decimal(5),
+        "unit": "起",
+        "qualifier": "exact",
+        "paragraph": 3,
+        "quote": "測試5起",
+    }
+    return AcceptedFigure(**(defaults | fields))
+
+
+def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
+    report = create_report(
+        year=2030,
+        agency="萬州區公安局",
+        title="2030年工作綜述（測試數據）",
+        source_name="t.txt",
+        headings=HEADINGS,
+        figures=[accepted()],
+    )
+    assert not report.published
+    figure = Figure.objects.get(report=report)
+    assert (figure.section.slug, figure.source_paragraph, figure.source_quote) == ("mediation", 3, "測試5起")
+    section = figure.section
+    assert (section.topic, section.heading, section.source_paragraph, section.position) == (
+        "mediation",
+        "矛盾化解",
+        2,
+        1,
+    )
+    assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
+    assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
+    assert report.history.get().history_change_reason == "從原文匯入：t.txt"
+
+
+def test_create_report_costs_four_queries_a_figure():
+    # Is the code taken (Figure.clean), the insert, its history row and the content revision's count: the
+    # table's constraints are explained by Figure.clean() and enforced by the database, not queried one by one.
+    def queries(count: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            create_report(
+                year=2030 + count,
+                agency="萬州區公安局",
+                title="測試數據",
+                source_name="",
+                headings=HEADINGS,
+                figures=[accepted(f"mediation.test_{number}") for number in range(count)],
+            )
+        return len(captured)
+
+    assert queries(3) - queries(1) == 2 * 4
+
+
+def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
+    with pytest.raises(ValidationError):
+        create_report(
+            year=2030,
+            agency="萬州區公安局",
+            title="2030年工作綜述（測試數據）",
+            source_name="",
+            headings=HEADINGS,
+            figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
+        )
+    assert not Report.objects.filter(year=2030).exists() and not Figure.objects.exists()
+
+
+def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
+    with pytest.raises(ValidationError, match="原文沒有代號為「traffic」的章節"):
+        create_report(
+            year=2030,
+            agency="萬州區公安局",
+            title="測試數據",
+            source_name="",
+            headings=HEADINGS,
+            figures=[accepted(slug="traffic")],
+        )
+    assert not Report.objects.filter(year=2030).exists()

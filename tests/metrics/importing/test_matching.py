@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from metrics import selectors
 from metrics.importing.matching import (
     MAX_PROPOSALS,
     MAX_SECTIONS,
-    AcceptedFigure,
     Heading,
     TooManyProposals,
-    create_report,
     find_headings,
     import_rows,
     offered_unit,
@@ -25,9 +20,11 @@ from metrics.importing.matching import (
     propose,
 )
 from metrics.models import Figure
+from metrics.services import create_report
 from metrics.text.extraction import Proposal, extract_figures
 from metrics.text.units import same_unit
-from reports.models import Report, Section
+from reports.models import Section
+from tests.metrics.test_services import accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -187,77 +184,16 @@ def test_import_rows_match_only_the_same_unit():
     assert rows[0].code == "part.p3_1" and rows[0].slug == "part-1"
 
 
-HEADINGS = [Heading(paragraph=2, text="矛盾化解", slug="mediation", topic="mediation")]
+KNOWN_UNITS = frozenset({"人", "個", "%", "起", "名額"})
 
 
-def accepted(code="mediation.test_1", **fields):
-    defaults = {
-        "slug": "mediation",
-        "code": code,
-        "name": "測試",
-        "theme": "測試",
-        "value": Decimal(5),
-        "unit": "起",
-        "qualifier": "exact",
-        "paragraph": 3,
-        "quote": "測試5起",
-    }
-    return AcceptedFigure(**(defaults | fields))
+@pytest.mark.parametrize(("written", "offered"), [("名", "人"), ("位", "人"), ("个", "個"), ("％", "%"), ("宗", "宗")])
+def test_offered_unit_is_the_known_spelling_of_the_same_unit_else_as_written(written, offered):
+    assert offered_unit(written, KNOWN_UNITS) == offered
 
 
-def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
-    report = create_report(
-        year=2030,
-        agency="萬州區公安局",
-        title="2030年工作綜述（測試數據）",
-        source_name="t.txt",
-        headings=HEADINGS,
-        figures=[accepted()],
-    )
-    assert not report.published
-    figure = Figure.objects.get(report=report)
-    assert (figure.section.slug, figure.source_paragraph, figure.source_quote) == ("mediation", 3, "測試5起")
-    section = figure.section
-    assert (section.topic, section.heading, section.source_paragraph, section.position) == (
-        "mediation",
-        "矛盾化解",
-        2,
-        1,
-    )
-    assert (figure.stated_value, figure.decimals, figure.is_correction) == (figure.value, 0, False)
-    assert figure.history.get().history_change_reason == "從原文匯入：t.txt"
-    assert report.history.get().history_change_reason == "從原文匯入：t.txt"
-
-
-def test_create_report_costs_four_queries_a_figure():
-    # Is the code taken (Figure.clean), the insert, its history row and the content revision's count: the
-    # table's constraints are explained by Figure.clean() and enforced by the database, not queried one by one.
-    def queries(count: int) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            create_report(
-                year=2030 + count,
-                agency="萬州區公安局",
-                title="測試數據",
-                source_name="",
-                headings=HEADINGS,
-                figures=[accepted(f"mediation.test_{number}") for number in range(count)],
-            )
-        return len(captured)
-
-    assert queries(3) - queries(1) == 2 * 4
-
-
-def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
-    with pytest.raises(ValidationError):
-        create_report(
-            year=2030,
-            agency="萬州區公安局",
-            title="2030年工作綜述（測試數據）",
-            source_name="",
-            headings=HEADINGS,
-            figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
-        )
-    assert not Report.objects.filter(year=2030).exists() and not Figure.objects.exists()
+def test_offered_unit_keeps_a_known_unit_as_it_is():
+    assert offered_unit("名", KNOWN_UNITS | {"名"}) == "名"
 
 
 def test_import_of_a_text_with_four_headings_makes_four_sections():
@@ -292,28 +228,3 @@ def test_import_of_a_text_with_four_headings_makes_four_sections():
         (4, "part-4", "part-4", "反詐宣傳", 7),
     ]
     assert [section.figures.count() for section in sections] == [1, 1, 1, 1]
-
-
-def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
-    with pytest.raises(ValidationError, match="原文沒有代號為「traffic」的章節"):
-        create_report(
-            year=2030,
-            agency="萬州區公安局",
-            title="測試數據",
-            source_name="",
-            headings=HEADINGS,
-            figures=[accepted(slug="traffic")],
-        )
-    assert not Report.objects.filter(year=2030).exists()
-
-
-KNOWN_UNITS = frozenset({"人", "個", "%", "起", "名額"})
-
-
-@pytest.mark.parametrize(("written", "offered"), [("名", "人"), ("位", "人"), ("个", "個"), ("％", "%"), ("宗", "宗")])
-def test_offered_unit_is_the_known_spelling_of_the_same_unit_else_as_written(written, offered):
-    assert offered_unit(written, KNOWN_UNITS) == offered
-
-
-def test_offered_unit_keeps_a_known_unit_as_it_is():
-    assert offered_unit("名", KNOWN_UNITS | {"名"}) == "名"
