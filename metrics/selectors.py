@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from metrics.changes import Change, change
-from metrics.charts.specs import chart_spec
+from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.models import CODE_PATTERN, Figure, Unit
 from reports.models import NamedItem, NotableCase, Report, Section
 
@@ -181,20 +181,30 @@ class ChartFigures:
     figures: QuerySet
 
 
+def section_codes_and_units(section: Section) -> list[tuple[str, str]]:
+    """(code, unit) of every figure of ``section`` in its order, as ``specs_for`` reads them. 1 query."""
+    return list(Figure.objects.filter(section=section).order_by("position", "pk").values_list("code", "unit"))
+
+
 def chart_figures(*, year: int, slug: str, key: str, drafts: bool = False) -> ChartFigures:
     """The figures of chart ``key`` of section ``slug`` in the report of ``year``, in the chart's order.
 
     The chart is looked up by the section's topic (``metrics.charts.specs``). ``figures`` is a
     ``Figure.objects.for_export()`` queryset (context joined) for the export rows. Raises
     Http404 for an unknown section, chart or year, a draft unless ``drafts``, or a chart
-    without figures. 2 queries (the section with its report, whether the chart has figures);
+    without figures. 2 queries (the section with its report, whether the chart has figures), 3 for a
+    topic whose charts go by unit;
     reading ``figures`` is one more.
     """
     sections = Section.objects.select_related("report").filter(report__year=year, slug=slug)
     if not drafts:
         sections = sections.filter(report__published=True)
     section = sections.first()
-    spec = chart_spec(section.topic, key) if section is not None else None
+    spec = None
+    if section is not None:
+        # A topic without specs charts its figures by unit: only then are the section's codes read (1 query).
+        codes_and_units = () if section.topic in SECTION_CHARTS else section_codes_and_units(section)
+        spec = chart_spec(section.topic, key, codes_and_units)
     if spec is not None:
         order = Case(*(When(code=code, then=index) for index, code in enumerate(spec.codes)))
         figures = Figure.objects.for_export().filter(section=section, code__in=spec.codes)

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from common.languages import ENGLISH, SIMPLIFIED, current_language, to_simplified
 from metrics.charts.rows import Chart, ChartRow
-from metrics.charts.specs import SECTION_CHARTS
+from metrics.charts.specs import UNIT_CHART_TITLE, specs_for
 from metrics.choices import Unit
 from metrics.formatting import MILLION, WAN, YI, grouped_number, unit_code, unit_label
 
@@ -433,7 +433,7 @@ def section_charts(
     previous_year: int | None = None,
     previous_source: str = "",
 ) -> list[Chart]:
-    """The charts of a section of ``topic`` that have data, in spec order (``metrics.charts.specs``).
+    """The charts of a section of ``topic`` that have data, in spec order (``metrics.charts.specs.specs_for``).
 
     ``slug`` (the section's, ``topic`` when empty) names the charts' DOM ids and files.
 
@@ -446,12 +446,12 @@ def section_charts(
     """
     charts = []
     slug = slug or topic
-    for spec in SECTION_CHARTS.get(topic, ()):
+    for spec in specs_for(topic, ((code, unit_code(row.unit)) for code, row in rows.items())):
         shown = tuple(rows[code] for code in spec.codes if code in rows)
         if not shown:
             continue
         kind = "bars" if spec.kind == "bars" and shares_an_axis(shown) else "tiles"
-        title = str(spec.title)
+        title = str(spec.title) or str(UNIT_CHART_TITLE % {"unit": unit_label(shown[0].unit)})
         compared = previous_year is not None and any(row.previous for row in shown)
         chart_source = source_line(shown, source)
         if compared:

@@ -5,6 +5,7 @@ Data, not drawing: ``metrics.charts.builders.section_charts`` decides from the f
 ``bars`` spec can be drawn as bars (the comparison rules) or falls back to tiles.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _lazy
@@ -167,6 +168,29 @@ SECTION_CHARTS: dict[str, tuple[ChartSpec, ...]] = {
 }
 
 
-def chart_spec(topic: str, key: str) -> ChartSpec | None:
-    """The spec ``key`` of the sections of ``topic``, or None."""
-    return next((spec for spec in SECTION_CHARTS.get(topic, ()) if spec.key == key), None)
+#: The title of a chart that a section of a topic without specs gets for each of its units.
+UNIT_CHART_TITLE = _lazy("本章數據（%(unit)s）")
+
+
+def specs_for(topic: str, codes_and_units: Iterable[tuple[str, str]] = ()) -> tuple[ChartSpec, ...]:
+    """The charts of a section of ``topic``: the topic's own specs in ``SECTION_CHARTS``.
+
+    A topic without specs (a part of a later report that 2021's has no counterpart of) gets one
+    chart per unit its figures use, ``codes_and_units`` being (code, unit) in the section's order:
+    keyed ``unit-<n>`` in the order the units first appear, titled ``UNIT_CHART_TITLE`` with the
+    unit (an empty ``title`` here; the builder names the unit in the page's language). The
+    comparison rules then draw each as bars or as tiles, as for any spec.
+    """
+    if topic in SECTION_CHARTS:
+        return SECTION_CHARTS[topic]
+    by_unit: dict[str, list[str]] = {}
+    for code, unit in codes_and_units:
+        by_unit.setdefault(unit, []).append(code)
+    return tuple(
+        ChartSpec(f"unit-{number}", "", "bars", tuple(codes)) for number, codes in enumerate(by_unit.values(), start=1)
+    )
+
+
+def chart_spec(topic: str, key: str, codes_and_units: Iterable[tuple[str, str]] = ()) -> ChartSpec | None:
+    """The spec ``key`` of a section of ``topic`` (``specs_for``), or None."""
+    return next((spec for spec in specs_for(topic, codes_and_units) if spec.key == key), None)

@@ -115,11 +115,11 @@ def test_metric_series_shows_no_change_across_a_report_that_lacks_the_code(viewe
 
 
 def test_metric_series_chart_draws_an_editors_markup_as_typed(viewer_client):
-    for year in (2021, 2022):
+    for year in (2031, 2032):
         section = make_section(make_report(year, agency=MARKUP_AGENCY), "mediation")
-        make_figure(section, 1, code=CODE, name=MARKUP_NAME, value=Decimal(year))
-    page = viewer_client.get(f"/metrics/{CODE}/").content.decode()
+        make_figure(section, 1, code="mediation.markup_series", name=MARKUP_NAME, value=Decimal(year))
+    page = viewer_client.get("/metrics/mediation.markup_series/").content.decode()
     payload = json.loads(page.split('id="chart-series-data" type="application/json">')[1].split("</script>")[0])
     assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
-    assert draws_literally(payload, f"{MARKUP_AGENCY} 2021、2022 年度工作報告"), "the source note"
+    assert draws_literally(payload, f"{MARKUP_AGENCY} 2031、2032 年度工作報告"), "the source note"
     assert escape(MARKUP_NAME) in page and 'evil.example/x">' not in page and "<b>" not in page
