@@ -21,7 +21,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, resolve
 from openpyxl import load_workbook
 
-from metrics.charts.builders import SECTION_CHARTS
+from metrics.charts.specs import SECTION_CHARTS
 from metrics.explorer.filters import FigureFilter
 from metrics.export import CONTENT_TYPES
 from metrics.models import Figure

@@ -8,8 +8,8 @@ explorer and its export, the chart and series CSVs, the metric page and the Engl
 new report, and the figures 2021 also states show their change from 2021.
 
 Section charts are drawn from the specs of a topic (``metrics.charts.specs``): the ``disputes``
-section gets ``mediation``'s with 2021 beside 2022; a topic without specs has no section chart yet,
-so none is asserted for the four new topics.
+section gets ``mediation``'s with 2021 beside 2022; a topic without specs gets one chart per unit
+its figures use (a single figure is a number tile), with its CSV.
 """
 
 import csv
@@ -359,3 +359,16 @@ def test_english_pages_write_the_units_english_forms(report_2022, viewer):
     assert '<option value="mediation">Resolving disputes</option>' in page
     page = viewer.get("/en/metrics/drugs.seized/").content.decode()
     assert "2.5 kilograms" in page.split('id="year-2022"')[1].split("</tr>")[0]
+
+
+def test_sections_of_new_topics_get_a_chart_per_unit_with_its_csv(report_2022, viewer):
+    for slug, code, unit in (("traffic", "traffic.accidents_handled", "起"), ("fraud", "fraud.cases_solved", "宗")):
+        page = viewer.get(f"/reports/2022/{slug}/").content.decode()
+        assert f'id="chart-{slug}-unit-1-title"' in page
+        assert f"本章數據（{unit}）" in page
+        response = viewer.get(f"/reports/2022/{slug}/charts/unit-1.csv")
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        assert [(row[3], row[6]) for row in rows[1:2]] == [(code, unit)]
+    assert viewer.get("/reports/2022/traffic/charts/unit-2.csv").status_code == 404
+    english = viewer.get("/en/reports/2022/fraud/").content.decode()
+    assert "This section&#x27;s figures (cases)" in english or "This section's figures (cases)" in english
