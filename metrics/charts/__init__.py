@@ -1,6 +1,6 @@
-"""Charts as pure builders: figures in, chart rows and a plotly payload or number tiles out (no request, no template).
+"""Charts as pure builders: plain rows in, a plotly figure or number tiles out (no request, no template).
 
-``specs`` names each section's charts; ``rows`` holds a figure as a chart row and the ``Chart`` a page
-draws; ``builders`` the section charts, their rules and the plotly payload; ``series`` the chart of one
-figure across years.
+``specs`` says which charts a section shows, ``rows`` turns figures into chart rows and the typed
+``Chart`` a page draws, ``builders`` holds the comparison rules and the section charts, ``series``
+the chart of one figure across years.
 """
