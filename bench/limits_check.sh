@@ -107,17 +107,17 @@ for role in ('editor', 'viewer', 'analyst'):
 
 # A published 2020 report stating the renamed figure too: the metric page draws a chart from two years on.
 earlier = Report.objects.create(year=2020, title='2020年工作綜述（測試數據）', agency='萬州區公安局')
-section_2020 = Section.objects.create(report=earlier, slug='mediation', position=3, heading='化解矛盾 服務群眾', source_paragraph=1)
+section_2020 = Section.objects.create(report=earlier, slug='mediation', topic='mediation', position=3, heading='化解矛盾 服務群眾', source_paragraph=1)
 Figure.objects.create(
     report=earlier, section=section_2020, code='mediation.resolution_rate', name='矛盾糾紛化解率', theme='矛盾糾紛',
-    value=Decimal('97.5'), unit='%', qualifier='exact', source_paragraph=2, source_quote='化解率97.5%', position=1,
+    value=Decimal('97.5'), unit_id='%', qualifier='exact', source_paragraph=2, source_quote='化解率97.5%', position=1,
 )
 
 draft = Report.objects.create(year=2022, title='2022年工作綜述（草稿）', agency='萬州區公安局', published=False)
-section = Section.objects.create(report=draft, slug='mediation', position=3, heading='化解矛盾 服務群眾', source_paragraph=1)
+section = Section.objects.create(report=draft, slug='mediation', topic='mediation', position=3, heading='化解矛盾 服務群眾', source_paragraph=1)
 Figure.objects.create(
     report=draft, section=section, code='mediation.disputes_screened', name='排查矛盾糾紛', theme='矛盾糾紛',
-    value=Decimal(20000), unit='起', qualifier='exact', source_paragraph=2, source_quote='排查矛盾糾紛20000起', position=1,
+    value=Decimal(20000), unit_id='起', qualifier='exact', source_paragraph=2, source_quote='排查矛盾糾紛20000起', position=1,
 )
 
 figure = Figure.objects.get(report__year=2021, code='mediation.resolution_rate')

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from metrics.choices import UnitKind
 from metrics.models import MAX_DECIMALS, Figure, Unit, linked_rate_errors, linked_set, lock_figures
 from metrics.text.clauses import stated_decimals
+from metrics.text.units import KIND_COUNT, KIND_MONEY, KIND_PERCENT, KIND_POINTS, KIND_TIME, KIND_WEIGHT, unit_kind
 from reports.models import Report, Section
 
 #: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
@@ -157,6 +159,35 @@ class AcceptedFigure:
     quote: str
 
 
+#: The portal's kind of a unit a text uses, from what ``metrics.text.units.unit_kind`` reads it as.
+KIND_OF_TEXT_KIND = {
+    KIND_PERCENT: UnitKind.PERCENT,
+    KIND_POINTS: UnitKind.POINTS,
+    KIND_MONEY: UnitKind.MONEY,
+    KIND_WEIGHT: UnitKind.WEIGHT,
+    KIND_TIME: UnitKind.DURATION,
+    KIND_COUNT: UnitKind.COUNT,
+}
+#: Yuan in one unit of money, by the multiplier written before 元 (萬元, 億元); any other money unit counts 1.
+YUAN_BY_PREFIX = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000, "千": 1_000}
+
+
+def new_unit(code: str, *, values: Iterable[Decimal]) -> Unit:
+    """An unsaved, validated unit row for ``code`` as a text writes it, which an import adds.
+
+    Its kind is what the text's wording says it measures (count unless it reads as percent,
+    points, money, weight or time); it takes a fraction unless it counts things, or when one of
+    ``values`` has one; money gets the yuan its 萬/億 prefix says. English forms stay empty for
+    an editor to fill (an English page shows the Chinese unit until then).
+    """
+    kind = KIND_OF_TEXT_KIND.get(unit_kind(code), UnitKind.OTHER)
+    fractional = kind != UnitKind.COUNT or any(value != value.to_integral_value() for value in values)
+    yuan = YUAN_BY_PREFIX.get(code[0], 1) if kind == UnitKind.MONEY else None
+    unit = Unit(code=code, kind=kind, fractional=fractional, yuan=yuan)
+    unit.full_clean()
+    return unit
+
+
 def create_report(
     *,
     year: int,
@@ -203,8 +234,12 @@ def create_report(
             section._change_reason = reason
             section.save()
             sections[heading.slug] = section
-        # One query for every row's unit; a row whose unit is not a row is left to full_clean's message.
+        # One query for every row's unit; a unit the text uses that the portal has no row for is added.
         units = Unit.objects.in_bulk({accepted.unit for accepted in figures})
+        for code in sorted({accepted.unit for accepted in figures} - set(units)):
+            units[code] = new_unit(code, values=[accepted.value for accepted in figures if accepted.unit == code])
+            units[code]._change_reason = reason
+            units[code].save()
         for position, accepted in enumerate(figures, start=1):
             figure = Figure(
                 report=report,

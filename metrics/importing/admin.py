@@ -98,6 +98,7 @@ def import_report_view(model_admin, request):
     form = ImportReportForm(request.POST or None, request.FILES or None)
     formset = None
     matched = None
+    new_units: list[str] = []
     headings = []
     if request.method == "POST" and "create" in request.POST:
         header_valid = form.is_valid()
@@ -127,6 +128,7 @@ def import_report_view(model_admin, request):
                 form_kwargs={"headings": headings},
             )
             matched = sum(row.matched for row in rows)
+            new_units = sorted({initial["unit"] for initial in formset.initial} - known_units)
             # The text travels with the review step, so the page can show each paragraph.
             form = ImportReportForm(initial={**form.cleaned_data, "upload": None})
     context = {
@@ -137,6 +139,7 @@ def import_report_view(model_admin, request):
         "formset": formset,
         "groups": grouped(formset, form["text"].value() or "", headings) if formset is not None else [],
         "matched": matched,
+        "new_units": new_units,
     }
     return TemplateResponse(request, "admin/metrics/import_report.html", context)
 

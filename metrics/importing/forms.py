@@ -166,7 +166,7 @@ class ImportRowForm(forms.Form):
         label=_("單位"),
         max_length=Unit._meta.get_field("code").max_length,
         widget=forms.TextInput(attrs={"size": 4, "lang": "zh-Hant"}),
-        help_text=_("須是已有的單位；新的單位請先在「單位」新增。"),
+        help_text=_("原文寫的單位；平台還沒有的單位在建立報告時一併新增。"),
     )
     qualifier = forms.ChoiceField(label=_("精確度"), choices=Qualifier.choices)
     paragraph = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
@@ -196,18 +196,10 @@ class BaseImportRowFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("accept")]
 
     def clean(self):
-        """Accepted rows need a code unique in the report and a unit that exists (1 query for all rows)."""
+        """Accepted rows need a code unique in the report. A unit the portal has no row for is added
+        when the report is created (``metrics.services.create_report``)."""
         if any(self.errors):
             return
-        accepted = [form for form in self.forms if form.cleaned_data.get("accept")]
-        known = set(
-            Unit.objects.filter(pk__in={form.cleaned_data["unit"] for form in accepted}).values_list("pk", flat=True)
-        )
-        for form in accepted:
-            if (unit := form.cleaned_data["unit"]) not in known:
-                form.add_error(
-                    "unit", _("沒有「%(unit)s」這個單位：請先在「單位」新增，或改用已有的單位。") % {"unit": unit}
-                )
         seen = {}
         for form in self.forms:
             data = form.cleaned_data

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from metrics import services
+from metrics.choices import UnitKind
 from metrics.management.commands.seed_report import record_history_baseline
-from metrics.models import Figure
+from metrics.models import Figure, Unit
 from metrics.services import AcceptedFigure, Heading, create_report
 from reports.models import Report
 
@@ -179,3 +180,35 @@ def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
             figures=[accepted(slug="traffic")],
         )
     assert not Report.objects.filter(year=2030).exists()
+
+
+def test_create_report_adds_the_units_the_text_uses_that_the_portal_has_not():
+    figures = [
+        accepted("mediation.cases", unit="宗", value=Decimal(326), quote="偵破326宗"),
+        accepted("mediation.drugs", unit="公斤", value=Decimal("2.5"), quote="繳獲2.5公斤"),
+        accepted("mediation.fines", unit="萬澳門元", value=Decimal(12), quote="罰款12萬澳門元"),
+    ]
+    history_before = Unit.history.count()
+
+    create_report(year=2030, agency="萬州區公安局", title="測試", source_name="", headings=HEADINGS, figures=figures)
+
+    added = {
+        unit.code: (unit.kind, unit.fractional, unit.yuan)
+        for unit in Unit.objects.filter(code__in=["宗", "公斤", "萬澳門元"])
+    }
+    assert added == {
+        "宗": (UnitKind.COUNT, False, None),
+        "公斤": (UnitKind.WEIGHT, True, None),
+        "萬澳門元": (UnitKind.MONEY, True, Decimal(10_000)),
+    }
+    assert Unit.history.count() == history_before + 3
+    assert Figure.objects.get(code="mediation.cases", report__year=2030).unit_id == "宗"
+
+
+def test_create_report_adds_nothing_when_a_row_breaks_a_rule():
+    figures = [accepted("mediation.cases", unit="宗", value=Decimal(326), quote="偵破999宗")]
+    with pytest.raises(ValidationError):
+        create_report(
+            year=2030, agency="萬州區公安局", title="測試", source_name="", headings=HEADINGS, figures=figures
+        )
+    assert not Unit.objects.filter(code="宗").exists()
