@@ -52,6 +52,8 @@ THOUSANDS_SEPARATORS = (",", "，", " ", "\u2009", "\u202f", "\u00a0")
 #: Spaces a report may set between a qualifier, a number and its unit.
 SPACES = " \t\u2009\u202f\u00a0\u3000"
 MAX_SPACES = 2
+#: The multipliers that may stand apart from their digits (3.5 億元), as a unit may.
+SPACED_MULTIPLIERS = "萬万億亿"
 
 CHINESE_DIGITS = {
     char: value
@@ -395,6 +397,12 @@ def _read_multiplier(text: str, number: _Number, *, limit: int) -> None:
     ``limit`` is the power of the last multiplier inside the number: 1億2,000萬 may end in 萬, not in 億.
     """
     end = number.end
+    # Hong Kong and Macau wording may set the multiplier apart like the unit: 涉款約 3.5 億元.
+    gap = end
+    while gap < len(text) and gap - end < MAX_SPACES and text[gap] in SPACES:
+        gap += 1
+    if gap > end and number.arabic and gap < len(text) and text[gap] in SPACED_MULTIPLIERS:
+        end = gap
     over = end < len(text) and text[end] in OVER_MARKS
     end += over
     if (

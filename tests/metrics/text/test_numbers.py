@@ -392,3 +392,15 @@ def test_reading_spans_qualifier_number_and_unit():
 @pytest.mark.parametrize(("value", "places"), [("98.66", 2), ("98.60", 1), ("8E+4", 0), ("17918", 0)])
 def test_decimal_places_are_the_written_places_without_trailing_zeros(value, places):
     assert decimal_places(Decimal(value)) == places
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("涉款約 3.5 億元", [("3.5", "億元", "approx")]),
+        ("罰款 2,000 萬元", [("2000", "萬元", "exact")]),
+        ("受影響居民共 3 萬 人", [("30000", "人", "exact")]),
+    ],
+)
+def test_read_numbers_takes_a_multiplier_set_apart_by_a_space(text, expected):
+    assert [(str(reading.value), reading.unit, reading.qualifier) for reading in read_numbers(text)] == expected
