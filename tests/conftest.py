@@ -148,3 +148,24 @@ def audited_report(report_2021) -> Report:
 
     record_history_baseline()
     return report_2021
+
+
+@pytest.fixture(autouse=True)
+def units_back_after_a_flush(request, django_db_blocker):
+    """After a transactional test, the 22 units its flush removed are back, as the migration left them.
+
+    ``transaction=True`` tests end by flushing every table, the units migration metrics/0005 seeded
+    with them; code that, like production, takes those rows as given (the benchmark-data command, a
+    figure made without ``tests.factories.unit``) would then meet a foreign key with nothing to point
+    at in whichever test this process runs next. An autouse fixture is set up first and torn down
+    last, so this runs after the flush.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from tests.factories import fixture_unit_codes, unit
+
+    with django_db_blocker.unblock():
+        for code in fixture_unit_codes():
+            unit(code)
