@@ -265,11 +265,9 @@ def create_report(
             )
             # Figure.clean() states each of the table's constraints in the editor's words; validating them again
             # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
-            # The report and section were saved just above, the units read once: no query is needed to know they exist.
-            known = ["unit"] if accepted.unit in units else []
-            if known:
-                figure.unit = units[accepted.unit]
-            figure.full_clean(exclude=["report", "section", *known], validate_constraints=False)
+            # The report and section were saved just above and every unit read or added: none needs a query.
+            figure.unit = units[accepted.unit]
+            figure.full_clean(exclude=["report", "section", "unit"], validate_constraints=False)
             figure._change_reason = reason
             figure.save()
     return report
