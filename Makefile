@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core on this project's 2-core machines; 0 runs the suite in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install setup serve
 
@@ -39,4 +41,4 @@ serve: install
 	$(VENV)/bin/gunicorn --config wanzhou_police/gunicorn.conf.py
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
