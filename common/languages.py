@@ -5,6 +5,7 @@ when a page is rendered, so an editor's correction shows at once in both scripts
 English data text is written by us and stored beside the Chinese in ``<field>_en``.
 """
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import opencc
@@ -74,6 +75,21 @@ def in_language(text: str, english: str = "", language: str | None = None) -> st
 def localized(obj, field: str, language: str | None = None) -> str:
     """``obj.<field>`` in the page language, using ``obj.<field>_en`` for English."""
     return in_language(str(getattr(obj, field) or ""), getattr(obj, f"{field}_en", "") or "", language)
+
+
+def newest_with_text(objects: Sequence, field: str, language: str | None = None):
+    """The last of ``objects`` (oldest first) whose ``field`` is written in ``language`` (default: the
+    active one), falling back one by one towards the oldest; the last of all when none is.
+
+    English counts ``<field>_en`` as written; both Chinese scripts the stored Traditional text (the
+    Simplified comes from it). A metric page takes its name this way, so a year imported without
+    English yet does not turn the English page Chinese.
+    """
+    english = current_language(language) == ENGLISH
+    for obj in reversed(objects):
+        if getattr(obj, f"{field}_en" if english else field, ""):
+            return obj
+    return objects[-1]
 
 
 def citation(report, language: str | None = None) -> str:

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from common.caching import cached
-from common.languages import citation
+from common.languages import citation, newest_with_text
 from common.roles import (
     BROWSE_PERMISSION,
     EDIT_FIGURE_PERMISSION,
@@ -193,7 +193,7 @@ def metric_series(request, code: str):
     ]
     context = {
         "code": code,
-        "latest": series[-1],
+        "named": newest_with_text(series, "name"),
         "years": years,
         "chart": series_chart(code, series, csv_url=reverse("metrics:series_csv", kwargs={"code": code})),
     }

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from common.languages import localized
+from common.languages import localized, newest_with_text
 from metrics.charts.builders import (
     CHART_MARGIN,
     FONT_FAMILY,
@@ -93,11 +93,11 @@ def series_chart(code: str, series: Sequence[Figure], *, csv_url: str) -> Chart 
     )
     if not points:
         return None
-    latest = series[-1]
-    title = _("%(name)s（歷年）") % {"name": localized(latest, "name")}
+    named = newest_with_text(series, "name")
+    title = _("%(name)s（歷年）") % {"name": localized(named, "name")}
     years = _("、").join(str(point.year) for point in points)
     source = _("資料來源：%(agency)s %(years)s 年度工作報告") % {
-        "agency": localized(latest.report, "agency"),
+        "agency": localized(newest_with_text([figure.report for figure in series], "agency"), "agency"),
         "years": years,
     }
     return Chart(

@@ -123,3 +123,16 @@ def test_metric_series_chart_draws_an_editors_markup_as_typed(viewer_client):
     assert draws_literally(payload, f"{MARKUP_NAME}（歷年）"), "the title"
     assert draws_literally(payload, f"{MARKUP_AGENCY} 2031、2032 年度工作報告"), "the source note"
     assert escape(MARKUP_NAME) in page and 'evil.example/x">' not in page and "<b>" not in page
+
+
+def test_metric_series_takes_each_languages_name_from_the_newest_year_that_has_it(viewer_client, two_years):
+    """2022 states the figure without English yet: the English page keeps 2021's name, the Chinese ones 2022's."""
+    Figure = two_years.figures.model
+    Figure.objects.filter(report__year=2022, code=CODE).update(name="排查糾紛（二〇二二）")
+    english = viewer_client.get(f"/en/metrics/{CODE}/").content.decode()
+    heading = english.split("<h1>")[1].split("</h1>")[0]
+    assert heading.startswith("Disputes identified") and "排查" not in heading
+    payload = json.loads(english.split('id="chart-series-data" type="application/json">')[1].split("</script>")[0])
+    assert payload["layout"]["title"]["text"].startswith("Disputes identified")
+    traditional = viewer_client.get(f"/metrics/{CODE}/").content.decode()
+    assert traditional.split("<h1>")[1].startswith("排查糾紛（二〇二二）")
