@@ -1,6 +1,7 @@
 """Shared fixtures: the 2021 report loaded from its fixture and its source text, the roles, logged-in clients."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,22 +151,50 @@ def audited_report(report_2021) -> Report:
     return report_2021
 
 
+def flushes_at_the_end(request) -> bool:
+    """Whether this test ran in a real transaction that Django ends with a flush: ``transaction=True``
+    on its marker, or a transactional fixture, which the live server (the browser tests) takes
+    without any marker."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames))
+
+
+#: Where a transactional test leaves the step that puts the units back after its flush.
+UNITS_BACK = pytest.StashKey[Callable[[], None]]()
+
+
 @pytest.fixture(autouse=True)
 def units_back_after_a_flush(request, django_db_blocker):
     """After a transactional test, the 22 units its flush removed are back, as the migration left them.
 
-    ``transaction=True`` tests end by flushing every table, the units migration metrics/0005 seeded
-    with them; code that, like production, takes those rows as given (the benchmark-data command, a
-    figure made without ``tests.factories.unit``) would then meet a foreign key with nothing to point
-    at in whichever test this process runs next. An autouse fixture is set up first and torn down
-    last, so this runs after the flush.
+    Transactional tests (see ``flushes_at_the_end``) end by flushing every table, the units migration
+    metrics/0005 seeded with them; code that, like production, takes those rows as given (the
+    benchmark-data command, a figure made without ``tests.factories.unit``) would then meet a foreign
+    key with nothing to point at in whichever test this process runs next (under pytest-xdist a plain
+    ``django_db`` test can follow a transactional one). pytest-django's own fixture flushes in its
+    teardown, after this fixture's, so the step runs from ``pytest_runtest_teardown`` once every
+    fixture of the test is torn down.
     """
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if not flushes_at_the_end(request):
         return
-    from tests.factories import fixture_unit_codes, unit
 
-    with django_db_blocker.unblock():
-        for code in fixture_unit_codes():
-            unit(code)
+    def put_units_back():
+        from tests.factories import fixture_unit_codes, unit
+
+        with django_db_blocker.unblock():
+            for code in fixture_unit_codes():
+                unit(code)
+
+    request.node.stash[UNITS_BACK] = put_units_back
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        put_units_back = item.stash.get(UNITS_BACK, None)
+        if put_units_back is not None:
+            put_units_back()
