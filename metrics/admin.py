@@ -385,26 +385,25 @@ class ReportAdmin(AuditedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        """A save that publishes stores the report as a draft; ``save_related`` then publishes it."""
-        obj._publish_after_save = isinstance(form, ReportForm) and form.publishing()
-        if obj._publish_after_save:
+        """A save that publishes (the change form's 已發布, or a history revert to a published version) stores
+        the report as a draft, then publishes it through ``publication.publish_report`` in the same transaction.
+
+        Sections edited inline in the same save are checked as stored before it, by the form and the
+        service alike; an item their edits open shows on the checklist panel after the save.
+        """
+        publishing = isinstance(form, ReportForm) and form.publishing()
+        if publishing:
             obj.published = False
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        """Publish through the service once the sections on the form are saved too; should their edits
-        have opened an item since the form was checked, the report stays a draft and the page says why."""
-        super().save_related(request, form, formsets, change)
-        report = form.instance
-        if getattr(report, "_publish_after_save", False):
+        if publishing:
             try:
                 published = publication.publish_report(
-                    report=report, user=request.user, change_set=change_set_for(request)
+                    report=obj, user=request.user, change_set=change_set_for(request)
                 )
             except publication.PublishRefused as refusal:
                 self.message_user(request, " ".join(refusal.messages), messages.ERROR)
             else:
-                report.published, report.version = True, published.version
+                obj.published, obj.version = True, published.version
 
     @admin.action(description=_("發布所選的報告草稿"), permissions=["change"])
     def publish(self, request, queryset):

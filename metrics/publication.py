@@ -202,7 +202,8 @@ def _figure_items(figure: Figure) -> Iterable[ChecklistItem]:
     ):
         yield ChecklistItem(
             CLAUSE,
-            _("%(figure)s的原文引句「%(quote)s」沒有載明所載數值。") % {"figure": described, "quote": figure.source_quote},
+            _("%(figure)s的原文引句「%(quote)s」沒有載明所載數值。")
+            % {"figure": described, "quote": figure.source_quote},
             admin_url(figure, "source_quote"),
         )
 

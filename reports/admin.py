@@ -12,6 +12,7 @@ from django.contrib import admin
 from common.admin import AuditedAdmin
 from reports.models import NamedItem, NotableCase
 
+
 @admin.register(NotableCase)
 class NotableCaseAdmin(AuditedAdmin):
     list_display = ("title", "section", "month", "source_paragraph")

@@ -10,7 +10,7 @@ def navigation_reports(*, drafts: bool = False) -> list[Report]:
     ``nav_sections`` (its sections in order) prefetched: 2 queries."""
     reports = Report.objects.all() if drafts else Report.objects.published()
     return list(
-        reports.order_by("-year")
-        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position"), to_attr="nav_sections"))
+        reports.order_by("-year").prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position"), to_attr="nav_sections")
+        )
     )
-

@@ -58,9 +58,7 @@ def test_report_checklist_of_the_2021_report_is_empty(report_2021, django_assert
 )
 def test_report_checklist_asks_for_missing_text_until_it_is_written(model, field, message):
     report = make_ready_draft()
-    obj = {Report: report, Section: report.sections.first(), Figure: Figure.objects.order_by("position").first()}[
-        model
-    ]
+    obj = {Report: report, Section: report.sections.first(), Figure: Figure.objects.order_by("position").first()}[model]
     written = getattr(obj, field)
     model.objects.filter(pk=obj.pk).update(**{field: ""})
     report.refresh_from_db()  # the checklist reads the report's own text from the object it is given

@@ -4,6 +4,7 @@ refused with the list, by the list's action and by the 已發布 checkbox alike.
 import pytest
 from django.urls import reverse
 
+from metrics import publication
 from reports.models import Report, Section
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import make_ready_draft, make_report
@@ -26,7 +27,8 @@ def test_change_form_lists_the_open_items_with_links_to_their_fields(editor_clie
     html = editor_client.get(change_url(report)).content.decode()
     panel = html[html.index('id="publish-checklist"') : html.index("</ol>")]
     assert "尚有 2 項待處理，處理完畢才能發布：" in panel
-    assert f'<a href="{change_url(report)}#id_title_en">報告「2022 2022年工作綜述（測試數據）」缺少英文標題。</a>' in panel
+    title = "報告「2022 2022年工作綜述（測試數據）」缺少英文標題。"
+    assert f'<a href="{change_url(report)}#id_title_en">{title}</a>' in panel
     assert f'<a href="{change_url(section)}#id_summary_en">章節「測試章節 mediation」缺少英文摘要。</a>' in panel
 
 
@@ -48,7 +50,8 @@ def test_publish_action_refuses_drafts_with_open_items_naming_them_and_their_cou
     html = response.content.decode()
     assert "已發布 1 份報告。" in html
     assert "以下報告的發布檢查尚未完成，沒有發布：" in html
-    assert f'<a href="{change_url(lacking)}#publish-checklist">2023 2023年工作綜述（測試數據）（2 項待處理）</a>' in html
+    refused = "2023 2023年工作綜述（測試數據）（2 項待處理）"
+    assert f'<a href="{change_url(lacking)}#publish-checklist">{refused}</a>' in html
     assert Report.objects.get(pk=ready.pk).published
     assert not Report.objects.get(pk=lacking.pk).published
 
@@ -97,3 +100,22 @@ def test_resaving_a_published_report_is_not_checked(editor_client):
     data = admin_form_data(editor_client.get(change_url(report)), byline="署名")
     assert editor_client.post(change_url(report), data).status_code == 302
     assert Report.objects.get(pk=report.pk).byline == "署名"
+
+
+def test_reverting_to_a_published_version_goes_through_the_checklist(editor_client, make_user):
+    report = publication.publish_report(report=make_ready_draft(), user=make_user("viewer", username="first"))
+    published_version = report.history.first()
+    report.published = False
+    report.save()
+    revert = reverse("admin:reports_report_simple_history", args=[report.pk, published_version.history_id])
+    Section.objects.filter(report=report).update(summary_en="")
+    response = editor_client.post(revert, admin_form_data(editor_client.get(revert)))
+    assert response.status_code == 200
+    assert "章節「測試章節 mediation」缺少英文摘要。" in response.context["adminform"].form.errors["published"]
+    assert not Report.objects.get(pk=report.pk).published
+
+    Section.objects.filter(report=report).update(summary_en="Summary")
+    response = editor_client.post(revert, admin_form_data(editor_client.get(revert)))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.published and report.history.first().history_change_reason == "發布報告草稿"
