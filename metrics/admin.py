@@ -4,8 +4,9 @@ and each save's change set with its one-step revert.
 The changelist edits values in place; every figure save locks the figures linked
 to it, refuses stale rows and checks linked rates across every row of the save
 (``metrics.forms``), so a count and its rate change, and revert, together.
-The section admin lives here rather than in ``reports.admin`` because its form
-edits the section's figures, and ``reports`` never imports ``metrics``.
+The report and section admins live here rather than in ``reports.admin``: a section's
+form edits the section's figures, a report is published only when its figures pass the
+publish checklist (``metrics.publication``), and ``reports`` never imports ``metrics``.
 """
 
 from decimal import Decimal
@@ -18,14 +19,15 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, change_set_for
+from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, boolean_icon, change_set_for
+from common.forms import ChangeReasonForm
 from common.versioning import StaleVersion
-from metrics import services
+from metrics import publication, services
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import (
     FigureChangelistFormSet,
@@ -36,7 +38,7 @@ from metrics.forms import (
 from metrics.importing.admin import ImportReportAdminMixin
 from metrics.models import Figure, Unit
 from metrics.rates import rate_status
-from reports.models import NamedItem, NotableCase, Section
+from reports.models import NamedItem, NotableCase, Report, Section
 
 # Rows a section's change form takes in each inline, far above what a report needs (the 2021 report's
 # largest section holds 21 figures, 2 cases and 28 named-list entries) and low enough that the largest
@@ -44,6 +46,9 @@ from reports.models import NamedItem, NotableCase, Section
 MAX_FIGURES_PER_SECTION = 300
 MAX_CASES_PER_SECTION = 50
 MAX_NAMED_ITEMS_PER_SECTION = 200
+# Sections a report's change form takes: a report has one per part of its text (three in 2021), so this
+# leaves room for longer reports while a POST claiming more is refused at once.
+MAX_SECTIONS_PER_REPORT = 20
 
 
 class PlainNumberHistoryHelper(HistoricalRecordContextHelper):
@@ -311,3 +316,131 @@ class SectionAdmin(AuditedAdmin):
                 if inline_form.has_changed():
                     inline_form.instance.stamp_correction(request.user)
         super().save_formset(request, form, formset, change)
+
+
+class SectionInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInline):
+    model = Section
+    max_num = MAX_SECTIONS_PER_REPORT
+    fields = ("version", "position", "slug", "topic", "heading", "heading_en", "source_paragraph")
+    extra = 0
+    show_change_link = True
+
+
+def refusal_messages(checklist: publication.Checklist) -> list[str]:
+    """The publish refusal as a form shows it: the count, then each open item."""
+    count = len(checklist)
+    head = ngettext(
+        "尚有 %(count)s 項待處理，不能發布：",
+        "尚有 %(count)s 項待處理，不能發布：",
+        count,
+    ) % {"count": count}
+    return [head, *(item.message for item in checklist.items)]
+
+
+class ReportForm(ChangeReasonForm):
+    """The report's change form: ticking 已發布 on a draft is refused while its publish checklist has open items.
+
+    The checklist reads the report's text as submitted and its sections and figures as stored;
+    the publish itself is ``publication.publish_report``, run by ``ReportAdmin`` after the save.
+    """
+
+    def publishing(self) -> bool:
+        """Whether this save turns a draft (or a new report) into a published one."""
+        if not self.cleaned_data.get("published"):
+            return False
+        return self.instance.pk is None or not Report.objects.filter(pk=self.instance.pk, published=True).exists()
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors and self.publishing():
+            checklist = publication.report_checklist(report=self.instance)
+            if not checklist.ready:
+                self.add_error("published", refusal_messages(checklist))
+
+
+@admin.register(Report)
+class ReportAdmin(AuditedAdmin):
+    """Reports: their text and sections, the publish checklist on the change form, and publishing.
+
+    A draft is published by the list's action or by ticking 已發布 on its form; both go through
+    ``publication.publish_report``, which refuses while the checklist has open items.
+    """
+
+    form = ReportForm
+    list_display = ("year", "title", "agency", "published_icon", "byline", "source_name")
+    list_filter = ("published", "agency")
+    search_fields = ("title", "agency", "byline", "summary")
+    inlines = [SectionInline]
+    actions = ["publish"]
+    change_form_template = "admin/reports/report/change_form.html"
+
+    @admin.display(description=Report._meta.get_field("published").verbose_name, ordering="published")
+    def published_icon(self, report):
+        return boolean_icon(report.published)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        if report is not None:
+            extra_context = {**(extra_context or {}), "checklist": publication.report_checklist(report=report)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """A save that publishes (the change form's 已發布, or a history revert to a published version) stores
+        the report as a draft, then publishes it through ``publication.publish_report`` in the same transaction.
+
+        Sections edited inline in the same save are checked as stored before it, by the form and the
+        service alike; an item their edits open shows on the checklist panel after the save.
+        """
+        publishing = isinstance(form, ReportForm) and form.publishing()
+        if publishing:
+            obj.published = False
+        super().save_model(request, obj, form, change)
+        if publishing:
+            try:
+                published = publication.publish_report(
+                    report=obj, user=request.user, change_set=change_set_for(request)
+                )
+            except publication.PublishRefused as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            else:
+                obj.published, obj.version = True, published.version
+
+    @admin.action(description=_("發布所選的報告草稿"), permissions=["change"])
+    def publish(self, request, queryset):
+        """Publish each selected draft that passes its checklist; name the refused ones with their open items."""
+        published, refused = 0, []
+        for report in queryset.filter(published=False).order_by("year"):
+            try:
+                publication.publish_report(report=report, user=request.user, change_set=change_set_for(request))
+            except publication.PublishRefused as refusal:
+                refused.append((report, len(refusal.items)))
+            else:
+                published += 1
+        if published or not refused:
+            self.message_user(
+                request,
+                ngettext("已發布 %(count)s 份報告。", "已發布 %(count)s 份報告。", published) % {"count": published},
+                messages.SUCCESS,
+            )
+        if refused:
+            reports = format_html_join(
+                _("、"),
+                '<a href="{}">{}</a>',
+                (
+                    (
+                        publication.checklist_url(report),
+                        ngettext(
+                            "%(report)s（%(count)s 項待處理）",
+                            "%(report)s（%(count)s 項待處理）",
+                            count,
+                        )
+                        % {"report": report, "count": count},
+                    )
+                    for report, count in refused
+                ),
+            )
+            self.message_user(
+                request,
+                format_html("{}{}", _("以下報告的發布檢查尚未完成，沒有發布："), reports),
+                messages.ERROR,
+            )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from metrics.changes import Change, change
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.models import CODE_PATTERN, Figure, Unit
+from metrics.publication import checklist_counts, checklist_url
 from reports.models import NamedItem, NotableCase, Report, Section
 
 
@@ -225,3 +226,35 @@ def import_candidates(*, year: int) -> list[Figure]:
 def unit_codes() -> frozenset[str]:
     """Every unit the portal has a row for, as the figures' ``unit_id`` holds it. 1 query."""
     return frozenset(Unit.objects.values_list("code", flat=True))
+
+
+@dataclass(frozen=True)
+class ReportListing:
+    """A report on the list of years; a draft (shown to editors only) with its open checklist items and where
+    they are listed."""
+
+    report: Report
+    open_items: int | None = None
+    checklist_url: str = ""
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.report.published
+
+
+def report_list(*, drafts: bool = False) -> list[ReportListing]:
+    """Every published report, newest first; with ``drafts`` (for editors) the drafts among them, each with
+    the number of its open publish-checklist items.
+
+    1 query; with ``drafts`` and at least one draft, 2 more whatever the number of drafts
+    (``publication.checklist_counts``).
+    """
+    reports = list((Report.objects.all() if drafts else Report.objects.published()).order_by("-year"))
+    unpublished = [report for report in reports if not report.published]
+    counts = checklist_counts(reports=unpublished) if unpublished else {}
+    return [
+        ReportListing(report=report, open_items=counts[report.pk], checklist_url=checklist_url(report))
+        if not report.published
+        else ReportListing(report=report)
+        for report in reports
+    ]

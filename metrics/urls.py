@@ -13,6 +13,7 @@ urlpatterns = [
     # Where the metric page was first published: links to it keep working.
     path("metrics/series/<str:code>/", RedirectView.as_view(pattern_name="metrics:series", permanent=True)),
     path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),
+    path("reports/", views.report_list, name="report-list"),
     path("reports/<int:year>/", views.report_overview, name="overview"),
     path("reports/<int:year>/<slug:slug>/", views.section_detail, name="section"),
     path("reports/<int:year>/<slug:slug>/charts/<slug:key>.csv", views.chart_csv, name="chart-csv"),

@@ -1,4 +1,5 @@
-"""The pages that show figures: a report's overview, a section, a chart's CSV, and one metric across years.
+"""The pages that show figures: the list of reports (drafts with their checklists), a report's overview, a section,
+a chart's CSV, and one metric across years.
 
 The explorer and its exports are ``metrics.explorer.views``.
 
@@ -81,6 +82,17 @@ def charts_for(
         previous_year=earlier.year if earlier else None,
         previous_source=citation(earlier) if earlier else "",
     )
+
+
+@browse_required
+def report_list(request):
+    """Every report, newest first; to editors the drafts too, marked, with their open checklist items.
+
+    A ``metrics`` view because a draft's count reads its figures (``metrics.publication``). Not cached:
+    ``selectors.report_list`` is 1 query (3 for an editor while there are drafts).
+    """
+    listings = selectors.report_list(drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
+    return render(request, "reports/report_list.html", {"listings": listings})
 
 
 @browse_required

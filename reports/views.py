@@ -1,6 +1,7 @@
-"""The entry pages (the newest report, the list of every year) and the page a refusal shows.
+"""The home page (the newest report) and the page a refusal shows.
 
-The report pages themselves show figures, so they are ``metrics`` views.
+The report pages and the list of every year (a draft's entry counts its open checklist items, which
+reads its figures) are ``metrics`` views.
 """
 
 from django.contrib.auth.decorators import permission_required
@@ -8,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from common.roles import BROWSE_PERMISSION, EXPORT_PARAMETER, EXPORT_PERMISSION, ROLE_LABELS
-from reports import selectors
 from reports.models import Report
 
 #: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
@@ -22,11 +22,6 @@ def home(request):
     if newest is None:
         return render(request, "reports/no_reports.html")
     return redirect(newest)
-
-
-@browse_required
-def report_list(request):
-    return render(request, "reports/report_list.html", {"reports": selectors.report_list()})
 
 
 def role_needed(request) -> str | None:

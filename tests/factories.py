@@ -171,3 +171,20 @@ def make_named_item(section: Section, index: int = 1, **fields) -> NamedItem:
     """An entry of one of ``section``'s named lists (a campaign unless ``kind`` is given), numbered ``index``."""
     defaults = {"kind": ListKind.CAMPAIGN, "name": f"測試名錄 {index}", "source_paragraph": 1, "position": index}
     return NamedItem.objects.create(section=section, **(defaults | fields))
+
+
+def make_ready_draft(year: int = 2022, **report_fields) -> Report:
+    """A draft report that passes the publish checklist: both languages throughout, one mediation section
+    whose two figures (codes of its charts) state their values in their clauses."""
+    fields = {
+        "published": False,
+        "title_en": f"{year} Work Review (test data)",
+        "agency_en": "Wanzhou District Public Security Bureau",
+        "summary": "測試概述",
+        "summary_en": "Test summary",
+    }
+    report = make_report(year, **(fields | report_fields))
+    section = make_section(report, "mediation", heading_en="Test mediation", summary="測試摘要", summary_en="Summary")
+    for index, code in enumerate(("mediation.disputes_screened", "mediation.disputes_resolved"), start=1):
+        make_figure(section, index, code=code, name_en=f"Test figure {index}", theme_en="Test")
+    return report

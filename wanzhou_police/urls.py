@@ -1,4 +1,5 @@
-"""Top-level URLs: the report list (reports), the report pages and explorer (metrics), accounts, admin, health."""
+"""Top-level URLs: the home redirect (reports), the report list, report pages and explorer (metrics), accounts, admin,
+health."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -23,7 +24,6 @@ urlpatterns = [
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
     *i18n_patterns(
         path("", home, name="home"),
-        path("reports/", include("reports.urls")),
         path("", include("metrics.urls")),
         path(
             "accounts/login/",

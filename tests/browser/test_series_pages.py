@@ -52,18 +52,41 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     assert not report.published and report.figures.count() == 54
     # Imported as the clause states them: no correction.
     assert not report.figures.corrections().exists()
-    # Test data: a few 2022 values moved (as if the 2022 text stated them) so the comparison has something to show.
-    for code, factor in (("mediation.disputes_screened", "1.1"), ("mediation.disputes_resolved", "1.05")):
-        figure = Figure.objects.get(report=report, code=code)
-        moved = (figure.value * Decimal(factor)).quantize(Decimal(1))
-        Figure.objects.filter(pk=figure.pk).update(value=moved, stated_value=moved)
-    rate = Decimal("97.42")
-    Figure.objects.filter(report=report, code="mediation.resolution_rate").update(value=rate, stated_value=rate)
-    page.goto(f"{portal.url}/admin/reports/report/")
-    page.check(f"input[name=_selected_action][value='{report.pk}']")
-    page.select_option("select[name=action]", "publish")
-    page.click("button[name=index]")
+    # Test data: a few 2022 values moved (as if the 2022 text stated them) so the comparison has something to show;
+    # the rate still recomputes from its counts (19462 ÷ 19977 = 97.42%), should the import link it to them.
+    # Each clause states its new value, or the checklist would refuse the figure.
+    moved = (
+        ("mediation.disputes_screened", Decimal(19977), "排查矛盾糾紛19977起"),
+        ("mediation.disputes_resolved", Decimal(19462), "化解19462起"),
+        ("mediation.resolution_rate", Decimal("97.42"), "化解率97.42%"),
+    )
+    for code, value, quote in moved:
+        Figure.objects.filter(report=report, code=code).update(value=value, stated_value=value, source_quote=quote)
+
+    def publish_action():
+        page.goto(f"{portal.url}/admin/reports/report/")
+        page.check(f"input[name=_selected_action][value='{report.pk}']")
+        page.select_option("select[name=action]", "publish")
+        page.click("button[name=index]")
+        page.wait_for_load_state("networkidle")
+
+    # The checklist refuses the draft until its English text and our own summaries are written.
+    publish_action()
+    assert page.locator("text=以下報告的發布檢查尚未完成，沒有發布：").count() == 1
+    report.refresh_from_db()
+    assert not report.published
+    page.click(f"a[href$='/admin/reports/report/{report.pk}/change/#publish-checklist']")
     page.wait_for_load_state("networkidle")
+    assert page.locator("#publish-checklist li").count() > 0
+    page.screenshot(path=str(artifacts_dir / "series-publish-checklist.png"))
+    Report.objects.filter(pk=report.pk).update(
+        title_en="2022 Work Review (test data)", agency_en="Wanzhou PSB", summary="測試概述", summary_en="Test summary"
+    )
+    report.sections.update(summary="測試摘要", summary_en="Test summary", heading_en="Test section")
+    for figure in report.figures.filter(name_en=""):
+        Figure.objects.filter(pk=figure.pk).update(name_en=f"Figure {figure.code}")
+    report.figures.filter(theme_en="").update(theme_en="Test")
+    publish_action()
     report.refresh_from_db()
     assert report.published
 

@@ -167,7 +167,7 @@ def section_sorts() -> list[str]:
 #: as some are read from the database.
 PAGES = {
     "home": lambda: ["/", "/en/", "/zh-hans/"],
-    "reports:list": lambda: ["/reports/", "/en/reports/", "/zh-hans/reports/"],
+    "metrics:report-list": lambda: ["/reports/", "/en/reports/", "/zh-hans/reports/"],
     "metrics:overview": lambda: [f"/reports/{year}/" for year in PUBLISHED_YEARS] + ["/en/reports/2023/"],
     "metrics:section": lambda: [f"/reports/{year}/{slug}/" for year in PUBLISHED_YEARS for slug in SECTION_SLUGS]
     + [f"/reports/2023/mediation/?sort={order}" for order in section_sorts()]

@@ -20,8 +20,11 @@ def test_navigation_reports_lists_years_newest_first_with_sections_in_order(djan
     assert reports[0].nav_sections == []
 
 
-def test_report_list_is_newest_first_in_one_query(django_assert_num_queries):
-    for year in (2019, 2021, 2020):
-        make_report(year)
-    with django_assert_num_queries(1):
-        assert [report.year for report in selectors.report_list()] == [2021, 2020, 2019]
+def test_navigation_reports_holds_drafts_only_when_asked(django_assert_num_queries):
+    make_report(2020)
+    make_section(make_report(2021, published=False), "mediation")
+    assert [report.year for report in selectors.navigation_reports()] == [2020]
+    with django_assert_num_queries(2):
+        reports = selectors.navigation_reports(drafts=True)
+    assert [(report.year, report.published) for report in reports] == [(2021, False), (2020, True)]
+    assert [section.slug for section in reports[0].nav_sections] == ["mediation"]

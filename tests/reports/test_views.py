@@ -1,4 +1,6 @@
-"""The entry pages: the newest report and the list of years, with their access rules and query counts."""
+"""The entry pages: the newest report and the list of years, with their access rules and query counts.
+
+The list's content (drafts for editors) is tested in tests/metrics/test_report_list.py: it is a metrics view."""
 
 import pytest
 from django.urls import reverse
@@ -38,13 +40,3 @@ def test_home_without_any_report_says_so(viewer_client):
     response = viewer_client.get("/")
     assert response.status_code == 200
     assert "尚無工作報告" in response.content.decode()
-
-
-def test_report_list_shows_every_year_newest_first(viewer_client, report_2021, django_assert_num_queries):
-    make_report(2019)
-    # The list, then the navigation: the content revision and its two cached queries.
-    with django_assert_num_queries(PER_REQUEST + 1 + 3):
-        html = viewer_client.get("/reports/").content.decode()
-    listing = html[html.index('class="report-list"') :]
-    assert listing.index("/reports/2021/") < listing.index("/reports/2019/")
-    assert "2019年工作綜述（測試數據）" in listing

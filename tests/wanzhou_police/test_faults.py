@@ -65,7 +65,7 @@ def test_cache_down_login_and_every_page_still_answer(cache_down, report_2021, m
     assert "2021" in overview.content.decode()
     for section in report_2021.sections.all():
         assert client.get(section.get_absolute_url()).status_code == 200
-    assert client.get(reverse("reports:list")).status_code == 200
+    assert client.get(reverse("metrics:report-list")).status_code == 200
     assert cache_down.is_down
     assert len(outage_lines(caplog, "cache unavailable")) == 1
 

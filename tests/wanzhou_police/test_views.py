@@ -120,7 +120,9 @@ def test_csrf_failure_without_a_cookie_asks_to_allow_cookies():
 def test_csrf_failure_when_logged_in_keeps_the_navigation(viewer_client, report_2021, django_assert_num_queries):
     viewer_client.handler.enforce_csrf_checks = True
     viewer_client.get("/")  # the CSRF cookie
-    with django_assert_num_queries(5):  # session, user; the navigation: revision, reports, sections
+    # Session, user; the navigation: the user's and groups' permissions (whether it holds drafts), revision,
+    # reports, sections.
+    with django_assert_num_queries(7):
         response = viewer_client.post("/accounts/logout/")
     assert response.status_code == 403
     body = assert_portal_page_without_inline_style_or_script(response)

@@ -18,7 +18,7 @@ from metrics.importing.forms import (
 from metrics.importing.matching import MAX_PROPOSALS
 from metrics.models import Figure
 from reports.models import Report
-from tests.factories import make_figure, make_report, make_section
+from tests.factories import make_figure, make_ready_draft, make_report, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_drafts_are_hidden_from_viewers_until_published(viewer_client, report_20
 
 
 def test_publish_action_publishes_the_draft_with_a_history_reason(editor_client, report_2021):
-    draft = make_report(2022, published=False)
+    draft = make_ready_draft(2022)
     response = editor_client.post(
         "/admin/reports/report/", {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
