@@ -11,11 +11,13 @@ from django.test import override_settings
 from metrics.importing.forms import (
     MAX_PARAGRAPH_CHARS,
     MAX_TEXT_CHARS,
+    ImportHeadingForm,
+    ImportHeadingFormSet,
     ImportReportForm,
     ImportRowForm,
     ImportRowFormSet,
 )
-from metrics.importing.matching import MAX_PROPOSALS
+from metrics.importing.matching import MAX_PROPOSALS, MAX_SECTIONS
 from metrics.models import Figure
 from reports.models import Report
 from tests.factories import make_figure, make_report, make_section
@@ -44,7 +46,9 @@ HEADER = {
 def rows_post(response) -> dict:
     """The review step's form as the browser would post it back, unchanged."""
     data = {}
-    for form in [response.context["form"], response.context["formset"].management_form, *response.context["formset"]]:
+    sections = response.context["heading_formset"]
+    formset = response.context["formset"]
+    for form in [response.context["form"], formset.management_form, *formset, sections.management_form, *sections]:
         for field in form:
             value = field.value()
             if field.field.__class__.__name__ == "BooleanField":
@@ -208,6 +212,8 @@ def test_import_settings_take_every_field_of_the_largest_create():
         len(ImportRowForm.base_fields) * MAX_PROPOSALS
         + len(ImportReportForm.base_fields)
         + len(ImportRowFormSet().management_form.fields)
+        + len(ImportHeadingForm.base_fields) * MAX_SECTIONS
+        + len(ImportHeadingFormSet().management_form.fields)
         + 2  # the CSRF token and the button
     )
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= fields
@@ -222,6 +228,8 @@ def test_import_of_the_largest_create_is_read_whole(editor_client):
     assert len(text) == MAX_TEXT_CHARS
     data = {**HEADER, "text": text, "create": "1", "rows-TOTAL_FORMS": MAX_PROPOSALS}
     data |= {"rows-INITIAL_FORMS": MAX_PROPOSALS, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": MAX_PROPOSALS}
+    # The text has no heading: one part, whose English heading is at its longest too.
+    data |= {"sections-TOTAL_FORMS": 1, "sections-INITIAL_FORMS": 1, "sections-0-heading_en": wide * 200}
     for index in range(MAX_PROPOSALS):
         code = f"stability.{index:04d}".ljust(80, "x")
         data |= {
@@ -232,10 +240,13 @@ def test_import_of_the_largest_create_is_read_whole(editor_client):
                 "code": code,
                 "name": wide * 100,
                 "theme": wide * 50,
+                "name_en": wide * 200,
+                "theme_en": wide * 100,
+                "headline": "on",
                 "value": "99999999999999",
                 "unit": "人次",
                 "qualifier": "exact",
-                "paragraph": "32767",
+                "paragraph": str(full_lines + 1),  # the text's last paragraph
                 "quote": wide * 284 + "99999999999999人次",
                 "confidence": "100",
             }.items()
