@@ -210,9 +210,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The report import's "create" step posts 14 fields a row for up to metrics.importing.MAX_PROPOSALS (500)
-# rows, plus the report's fields, a field for each of at most 20 headings and the management forms; Django's default of 1,000 refused an import of
-# more than about 89 figures (TooManyFieldsSent, a 400 that lost the review). Settings cannot import app
-# code, so tests/metrics/importing/test_admin.py checks that this still covers them.
+# rows, plus the report's fields, one field for each of at most 20 headings and the management forms;
+# Django's default of 1,000 refused an import of more than about 89 figures (TooManyFieldsSent, a 400 that
+# lost the review). Settings cannot import app code, so tests/metrics/importing/test_admin.py checks that
+# this still covers them.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 14 * 500 + 100
 
 # --- Security -------------------------------------------------------------------

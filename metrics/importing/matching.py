@@ -33,6 +33,8 @@ MAX_PROPOSALS = 500
 #: A heading is a short line without sentence punctuation, standing between paragraphs.
 HEADING_MAX_CHARS = 40
 SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?、]")
+#: A heading's number, as reports write it before the words: 一、 （二） 3. — its 、 is no sentence mark.
+HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])\s*")
 #: The most headings (so sections) one import reads, as many as a report's admin page takes; lines past the
 #: last are read as paragraphs. It bounds the choices of every row's section field on the review page.
 MAX_SECTIONS = 20
@@ -116,7 +118,8 @@ def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
     """The headings of ``text`` in order, at most ``MAX_SECTIONS``, each a section of its own.
 
     A heading is a non-empty line of at most ``HEADING_MAX_CHARS`` characters with no
-    sentence punctuation. A text without one reads as a single part headed ``全文``.
+    sentence punctuation after its number, if it has one (``HEADING_NUMBER``: 一、, （二）).
+    A text without one reads as a single part headed ``全文``.
     Each heading is proposed the topic of a section of last year's figures ``previous``
     (``section`` joined) that it is most like (``proposed_topics``), and then that topic as
     its slug too, and that section's English heading; a heading without one gets ``part-<n>``
@@ -127,7 +130,10 @@ def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
     bodies: list[list[str]] = [[]]
     for number, line in enumerate(paragraphs(text), start=1):
         stripped = line.strip()
-        is_heading = stripped and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(stripped)
+        words_of_heading = HEADING_NUMBER.sub("", stripped)
+        is_heading = (
+            words_of_heading and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(words_of_heading)
+        )
         if is_heading and len(found) < MAX_SECTIONS:
             if found:
                 bodies.append([])

@@ -10,6 +10,7 @@ through ``metrics.services.create_report``: this module only composes them.
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from metrics import selectors
 from metrics.importing.forms import ImportRowFormSet
@@ -43,6 +44,7 @@ class Review:
     initial: list[dict]
     known_units: frozenset[str]
     links: dict[str, RateLink] = field(default_factory=dict)
+    previous_codes: frozenset[str] = frozenset()
 
     @property
     def matched(self) -> int:
@@ -98,7 +100,14 @@ def review_import(*, text: str, year: int) -> Review:
     known = selectors.unit_codes()
     initial = [row_initial(row, known) for row in rows]
     links = carried_links([accepted_figure(row) for row in initial], previous)
-    return Review(headings=headings, rows=rows, initial=initial, known_units=known, links=links)
+    return Review(
+        headings=headings,
+        rows=rows,
+        initial=initial,
+        known_units=known,
+        links=links,
+        previous_codes=frozenset(figure.code for figure in previous),
+    )
 
 
 def read_headings(*, text: str, year: int | None) -> list[Heading]:
@@ -276,6 +285,8 @@ def row_formset(rows: Sequence[Mapping], *, headings: Sequence[Heading], prefix:
             if isinstance(value, bool):
                 if value:
                     data[f"{prefix}-{index}-{name}"] = "on"
+            elif isinstance(value, Decimal):
+                data[f"{prefix}-{index}-{name}"] = format(value, "f")
             elif value is not None:
                 data[f"{prefix}-{index}-{name}"] = str(value)
     return ImportRowFormSet(data, prefix=prefix, form_kwargs={"headings": headings})
