@@ -43,7 +43,8 @@ def test_import_review_fits_1280px_with_readable_columns(browser, import_portal,
     assert page.locator("tbody.import-row").count() == 18
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 1280, f"the review page is {scroll_width}px wide"
-    for selector in ("select[name$='-slug']", "input[name$='-code']", "input[name$='-name_en']", "input[name$='-quote']"):
+    fields = ("select[name$='-slug']", "input[name$='-code']", "input[name$='-name_en']", "input[name$='-quote']")
+    for selector in fields:
         box = page.locator(selector).first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, f"{selector} is off screen: {box}"
         assert box["width"] >= MIN_COLUMN_PX, f"{selector} is {box['width']}px wide"
