@@ -451,3 +451,25 @@ def test_import_row_refused_at_create_shows_why_on_its_row(editor_client, report
     assert "沒有建立報告：1 筆數據有誤" in page and "沒有載明 18" in page
     assert response.context["formset"].forms[0].non_field_errors()
     assert not Report.objects.filter(year=2022).exists()
+
+
+def test_import_heading_formset_builds_no_more_forms_than_the_sections_limit():
+    formset = ImportHeadingFormSet(
+        {"sections-TOTAL_FORMS": "1000000", "sections-INITIAL_FORMS": "0"}, prefix="sections"
+    )
+    assert len(formset.forms) == MAX_SECTIONS and not formset.is_valid()
+
+
+def test_import_refuses_an_upload_with_the_reviewed_text_at_create(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    response = editor_client.post(URL, {**data, "upload": upload("t.txt", TEXT), "create": "1"})
+    assert response.status_code == 200 and "請只用一種方式提供原文" in response.content.decode()
+    assert not Report.objects.filter(year=2030).exists()
+
+
+def test_import_refuses_headings_posted_for_another_text(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data |= {"sections-TOTAL_FORMS": "3", "sections-INITIAL_FORMS": "3", "sections-2-heading_en": "Extra"}
+    page = editor_client.post(URL, {**data, "create": "1"}).content.decode()
+    assert "原文的小標題有 2 個，與審閱頁不同：請重新讀取原文。" in page
+    assert not Report.objects.filter(year=2030).exists()
