@@ -141,7 +141,7 @@ def _create(request, data: dict, formset, headings):
     """Create the draft and redirect to it; None (with the reasons on the rows, or as a message) when a row or the
     database refuses."""
     rows = formset.accepted()
-    problems = checked_rows(rows)
+    problems = checked_rows(rows, text=data["text"])
     if problems:
         accepted_forms = [form for form in formset.forms if form.cleaned_data.get("accept")]
         for index, messages_of_row in problems.items():

@@ -12,6 +12,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from metrics import selectors
 from metrics.importing.forms import ImportRowFormSet
 from metrics.importing.matching import (
@@ -27,12 +29,15 @@ from metrics.importing.matching import (
 )
 from metrics.models import Figure
 from metrics.services import AcceptedFigure, Heading, create_report, figure_problems
+from metrics.text.extraction import paragraphs
 from metrics.text.units import same_unit
 from reports.models import Report
 
 #: The fields of a review row (``forms.ImportRowForm``) that make an ``AcceptedFigure``.
-FIGURE_FIELDS = ("slug", "code", "name", "theme", "name_en", "theme_en", "headline")
-FIGURE_FIELDS += ("value", "unit", "qualifier", "paragraph", "quote")
+FIGURE_FIELDS = (
+    *("slug", "code", "name", "theme", "name_en", "theme_en", "headline"),
+    *("value", "unit", "qualifier", "paragraph", "quote"),
+)
 
 
 @dataclass(frozen=True)
@@ -123,9 +128,19 @@ def rate_links(*, rows: Sequence[Mapping], year: int) -> dict[str, RateLink]:
     return carried_links(figures, selectors.import_candidates(year=year))
 
 
-def checked_rows(rows: Sequence[Mapping]) -> dict[int, list[str]]:
-    """What ``create_report`` would refuse of each of the accepted, cleaned ``rows`` on its own, by index. 1 query."""
-    return figure_problems(figures=[accepted_figure(row) for row in rows])
+def checked_rows(rows: Sequence[Mapping], *, text: str) -> dict[int, list[str]]:
+    """What ``create_report`` would refuse of each of the accepted, cleaned ``rows`` on its own, by index: a
+    paragraph outside ``text``, and the figure's own rules (``figure_problems``). 1 query."""
+    problems = figure_problems(figures=[accepted_figure(row) for row in rows])
+    last = sum(1 for _line in paragraphs(text))
+    for index, row in enumerate(rows):
+        if not 1 <= row["paragraph"] <= last:
+            message = _("原文只有 %(last)s 段，沒有第 %(paragraphs)s 段。") % {
+                "last": last,
+                "paragraphs": row["paragraph"],
+            }
+            problems.setdefault(index, []).insert(0, message)
+    return dict(sorted(problems.items()))
 
 
 @dataclass(frozen=True)

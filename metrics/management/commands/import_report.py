@@ -100,7 +100,7 @@ class Command(BaseCommand):
                 refused[index] = [f"{name}: {message}" for name, errors in form.errors.items() for message in errors]
         good = [index for index, form in enumerate(formset.forms) if rows[index]["accept"] and index not in refused]
         cleaned = [formset.forms[index].cleaned_data for index in good]
-        for place, problems in checked_rows(cleaned).items():
+        for place, problems in checked_rows(cleaned, text=data["text"]).items():
             refused[good[place]] = problems
         accepted = [formset.forms[index].cleaned_data for index in good if index not in refused]
         for index in sorted(refused):

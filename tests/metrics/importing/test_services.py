@@ -153,8 +153,10 @@ def test_checked_rows_names_each_row_create_would_refuse(report_2021, django_ass
     rows = review_import(text=YEAR_AFTER, year=2022).initial
     rows[0] = {**rows[0], "value": Decimal(18)}  # the clause states 17
     rows[13] = {**rows[13], "value": Decimal(120)}  # a percentage over 100
+    rows[15] = {**rows[15], "paragraph": 12}  # the text has 11
     with django_assert_num_queries(1):
-        problems = checked_rows(rows)
-    assert sorted(problems) == [0, 13]
+        problems = checked_rows(rows, text=YEAR_AFTER)
+    assert sorted(problems) == [0, 13, 15]
+    assert problems[15] == ["原文只有 11 段，沒有第 12 段。"]
     assert "沒有載明 18" in problems[0][0] and "百分比須介於 0 與 100 之間" in " ".join(problems[13])
     assert not Report.objects.filter(year=2022).exists()
