@@ -235,13 +235,16 @@ def review_file(review: Review) -> list[dict]:
 def read_review_file(entries, *, headings: Sequence[Heading], year: int) -> list[dict]:
     """The review rows (form data, as ``row_initial`` gives) of a review file's parsed JSON ``entries``.
 
-    ``ReviewFileError`` names the first entry whose keys or types are wrong. A row left
+    ``ReviewFileError`` for more than ``MAX_PROPOSALS`` entries, or naming the first entry whose keys or
+    types are wrong. A row left
     without name, theme, English name and theme or headline takes them from last year's
     figure of its code, as the review page carries them, or else as a new code's row gets
     them; its unit is last year's unit row when it is the same unit (``unit_for``). 2 queries.
     """
     if not isinstance(entries, list):
         raise ReviewFileError("a review file is a JSON list of proposals (as extract_figures --format json prints)")
+    if len(entries) > MAX_PROPOSALS:
+        raise ReviewFileError(f"{len(entries)} entries: one import takes at most {MAX_PROPOSALS}; import in parts")
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             raise ReviewFileError(f"entry {number} is not a JSON object")

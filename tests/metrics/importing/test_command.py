@@ -136,8 +136,9 @@ def test_import_report_lists_refused_rows_creates_the_rest_and_fails(tmp_path):
             '"section": "part-1", "accept": true, "colour": "red"}]',
             "entry 1: unknown colour",
         ),
+        ("[" + ",".join(["{}"] * 501) + "]", "501 entries: one import takes at most 500"),
     ],
-    ids=["bad_json", "not_a_list", "missing_keys", "wrong_type", "unknown_key"],
+    ids=["bad_json", "not_a_list", "missing_keys", "wrong_type", "unknown_key", "too_many"],
 )
 def test_import_report_refuses_a_bad_review_file_clearly(tmp_path, content, message):
     review = tmp_path / "review.json"
