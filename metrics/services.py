@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from metrics.choices import UnitKind
 from metrics.models import MAX_DECIMALS, Figure, Unit, linked_rate_errors, linked_set, lock_figures
+from metrics.rates import rate_error
 from metrics.text.clauses import stated_decimals
+from metrics.text.extraction import paragraphs
 from metrics.text.units import KIND_COUNT, KIND_MONEY, KIND_PERCENT, KIND_POINTS, KIND_TIME, KIND_WEIGHT, unit_kind
 from reports.models import Report, Section
 
@@ -136,17 +138,27 @@ def revert_change_set(*, change_set: UUID, reason: str, user, acting_change_set:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading of the text: a section of the report to be, with the slug and topic proposed for it."""
+    """A heading of the text: a section of the report to be, with the slug and topic proposed for it.
+
+    ``heading_en`` is the section's English heading: last year's section of the same topic's, or as the editor
+    wrote it on the review; blank for a new part.
+    """
 
     paragraph: int
     text: str
     slug: str
     topic: str
+    heading_en: str = ""
 
 
 @dataclass(frozen=True)
 class AcceptedFigure:
-    """One row the editor accepted, as edited."""
+    """One row the editor accepted, as edited.
+
+    ``name_en``, ``theme_en`` and ``headline`` are carried from last year's figure of the code (or
+    written by the editor). ``numerator`` and ``denominator`` are codes of other figures of the same
+    import that this rate is computed from (``metrics.importing.matching.carried_links``), both or neither.
+    """
 
     slug: str
     code: str
@@ -157,6 +169,15 @@ class AcceptedFigure:
     qualifier: str
     paragraph: int
     quote: str
+    name_en: str = ""
+    theme_en: str = ""
+    headline: bool = False
+    numerator: str = ""
+    denominator: str = ""
+
+    @property
+    def is_linked_rate(self) -> bool:
+        return bool(self.numerator and self.denominator)
 
 
 #: The portal's kind of a unit a text uses, from what ``metrics.text.units.unit_kind`` reads it as.
@@ -188,32 +209,103 @@ def new_unit(code: str, *, values: Iterable[Decimal]) -> Unit:
     return unit
 
 
+def unsaved_figure(accepted: AcceptedFigure, *, unit: Unit, position: int) -> Figure:
+    """The figure ``create_report`` saves for ``accepted``, in ``unit`` (its row), without report, section or links.
+
+    A figure is imported as its clause states it: ``stated_value`` is the value, ``decimals``
+    the clause's places. A clause that does not state the value is left for ``full_clean``,
+    which names what the clause does state.
+    """
+    figure = Figure(
+        code=accepted.code,
+        name=accepted.name,
+        theme=accepted.theme,
+        name_en=accepted.name_en,
+        theme_en=accepted.theme_en,
+        headline=accepted.headline,
+        value=accepted.value,
+        stated_value=accepted.value,
+        decimals=stated_decimals(
+            accepted.quote, value=accepted.value, unit=accepted.unit, qualifier=accepted.qualifier, most=MAX_DECIMALS
+        ),
+        unit_id=accepted.unit,
+        qualifier=accepted.qualifier,
+        source_paragraph=accepted.paragraph,
+        source_quote=accepted.quote,
+        position=position,
+    )
+    figure.unit = unit
+    return figure
+
+
+def figure_problems(*, figures: Sequence[AcceptedFigure]) -> dict[int, list[str]]:
+    """What ``create_report`` would refuse of each of ``figures`` on its own, by index, writing nothing.
+
+    The figure's own rules (``Figure.clean``: the clause states the value, a count is whole, a
+    percentage at most 100…) in the unit row it would get, a unit the portal lacks as
+    ``create_report`` would add it. Links, codes and sections are the caller's to check. 1 query.
+    """
+    units: dict[str, Unit] = Unit.objects.in_bulk({accepted.unit for accepted in figures})
+    problems: dict[int, list[str]] = {}
+    for index, accepted in enumerate(figures):
+        try:
+            unit = units.get(accepted.unit) or new_unit(
+                accepted.unit, values=[other.value for other in figures if other.unit == accepted.unit]
+            )
+            figure = unsaved_figure(accepted, unit=unit, position=index + 1)
+            figure.rate_check_deferred = True
+            figure.full_clean(
+                exclude=["report", "section", "unit", "numerator", "denominator"], validate_constraints=False
+            )
+        except ValidationError as error:
+            problems[index] = error.messages
+    return problems
+
+
 def create_report(
     *,
     year: int,
     agency: str,
     title: str,
     source_name: str,
+    text: str,
     headings: Sequence[Heading],
     figures: Sequence[AcceptedFigure],
 ) -> Report:
     """Create the draft report, a section for each of ``headings`` that holds an accepted figure, and the figures,
     in one transaction.
 
-    A section takes its heading's text, paragraph, slug and topic, and its place among
-    ``headings`` as position. Every row is saved on its own (not bulk) so each gets a
+    ``text`` is the report's text the headings and figures were read from (one paragraph a
+    line): every heading's and figure's paragraph must lie inside it. A section takes its
+    heading's text, English heading, paragraph, slug and topic, and its place among
+    ``headings`` as position. A figure takes its English name and theme and headline flag as
+    given, and a rate its ``numerator`` and ``denominator`` (codes of this import) as links,
+    checked like any linked rate. Every row is saved on its own (not bulk) so each gets a
     history row carrying the reason; the acting user comes from the request
-    (simple-history's middleware). A figure is imported as its clause states it:
-    ``stated_value`` is the value, ``decimals`` the clause's places; a correction is an
-    edit made afterwards, with its reason. Raises ``ValidationError`` (from
-    ``full_clean``, or for a figure whose slug is none of ``headings``') and rolls
-    everything back when a row breaks a rule.
+    (simple-history's middleware). A figure is imported as its clause states it
+    (``unsaved_figure``); a correction is an edit made afterwards, with its reason. Raises
+    ``ValidationError`` (from ``full_clean``, for a figure whose slug is none of
+    ``headings``', a paragraph outside the text, or a link to a code the import lacks) and
+    rolls everything back when a row breaks a rule.
     """
     reason = _("從原文匯入：%(source)s") % {"source": source_name or title}
     used = {figure.slug for figure in figures}
     unknown = used - {heading.slug for heading in headings}
     if unknown:
         raise ValidationError(_("原文沒有代號為「%(slug)s」的章節。") % {"slug": "、".join(sorted(unknown))})
+    last = sum(1 for _line in paragraphs(text))
+    outside = sorted({item.paragraph for item in [*headings, *figures] if not 1 <= item.paragraph <= last})
+    if outside:
+        raise ValidationError(
+            _("原文只有 %(last)s 段，沒有第 %(paragraphs)s 段。")
+            % {"last": last, "paragraphs": "、".join(str(number) for number in outside)}
+        )
+    codes = {accepted.code for accepted in figures}
+    missing = sorted(
+        {code for accepted in figures for code in (accepted.numerator, accepted.denominator) if code} - codes
+    )
+    if missing:
+        raise ValidationError(_("比率連結的數據不在這次匯入中：%(codes)s。") % {"codes": "、".join(missing)})
     with transaction.atomic():
         report = Report(year=year, agency=agency, title=title, source_name=source_name, published=False)
         report.full_clean()
@@ -229,6 +321,7 @@ def create_report(
                 topic=heading.topic,
                 position=position,
                 heading=heading.text,
+                heading_en=heading.heading_en,
                 source_paragraph=heading.paragraph,
             )
             section._change_reason = reason
@@ -240,34 +333,25 @@ def create_report(
             units[code] = new_unit(code, values=[accepted.value for accepted in figures if accepted.unit == code])
             units[code]._change_reason = reason
             units[code].save()
-        for position, accepted in enumerate(figures, start=1):
-            figure = Figure(
-                report=report,
-                section=sections[accepted.slug],
-                code=accepted.code,
-                name=accepted.name,
-                theme=accepted.theme,
-                value=accepted.value,
-                stated_value=accepted.value,
-                # A clause that does not state the value is refused by full_clean, which names what it does state.
-                decimals=stated_decimals(
-                    accepted.quote,
-                    value=accepted.value,
-                    unit=accepted.unit,
-                    qualifier=accepted.qualifier,
-                    most=MAX_DECIMALS,
-                ),
-                unit_id=accepted.unit,
-                qualifier=accepted.qualifier,
-                source_paragraph=accepted.paragraph,
-                source_quote=accepted.quote,
-                position=position,
+        created: dict[str, Figure] = {}
+        # The counts before the rates linked to them, so each rate is saved once, with its links.
+        in_order = sorted(enumerate(figures, start=1), key=lambda pair: pair[1].is_linked_rate)
+        for position, accepted in in_order:
+            figure = unsaved_figure(accepted, unit=units[accepted.unit], position=position)
+            figure.report, figure.section = report, sections[accepted.slug]
+            if accepted.is_linked_rate:
+                figure.numerator, figure.denominator = created[accepted.numerator], created[accepted.denominator]
+                # Checked here against the counts just saved, without reading them again.
+                figure.rate_check_deferred = True
+                if message := rate_error(figure, figure.numerator, figure.denominator, []):
+                    raise ValidationError(f"「{figure.name}」：{message}")
+            # Figure.clean() states each of the table's constraints in the editor's words; validating them again as
+            # constraints would cost a query per constraint (8 a figure), and the database enforces them anyway. The
+            # report, section, unit and links were saved just above: checking that they exist needs no query.
+            figure.full_clean(
+                exclude=["report", "section", "unit", "numerator", "denominator"], validate_constraints=False
             )
-            # Figure.clean() states each of the table's constraints in the editor's words; validating them again
-            # as constraints would cost a query per constraint (8 a figure), and the database enforces them anyway.
-            # The report and section were saved just above and every unit read or added: none needs a query.
-            figure.unit = units[accepted.unit]
-            figure.full_clean(exclude=["report", "section", "unit"], validate_constraints=False)
             figure._change_reason = reason
             figure.save()
+            created[accepted.code] = figure
     return report

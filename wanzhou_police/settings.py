@@ -209,11 +209,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The report import's "create" step posts 11 fields a row for up to metrics.importing.MAX_PROPOSALS (500)
-# rows, plus the report's fields and the management form; Django's default of 1,000 refused an import of
-# more than about 89 figures (TooManyFieldsSent, a 400 that lost the review). Settings cannot import app
-# code, so test_import_admin checks that this still covers ImportRowForm's fields × MAX_PROPOSALS.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 11 * 500 + 100
+# The report import's "create" step posts 14 fields a row for up to metrics.importing.MAX_PROPOSALS (500)
+# rows, plus the report's fields, one field for each of at most 20 headings and the management forms;
+# Django's default of 1,000 refused an import of more than about 89 figures (TooManyFieldsSent, a 400 that
+# lost the review). Settings cannot import app code, so tests/metrics/importing/test_admin.py checks that
+# this still covers them.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 14 * 500 + 100
 
 # --- Security -------------------------------------------------------------------
 # DJANGO_HTTPS=1 (the default unless DEBUG) turns on everything `check --deploy` asks for.

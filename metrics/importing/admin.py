@@ -7,7 +7,7 @@ The work of both is bounded by ``MAX_TEXT_CHARS`` and ``MAX_PROPOSALS``; whateve
 step two refuses, the page shows the rows again as they were posted.
 """
 
-from collections.abc import Collection
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,38 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from metrics import selectors
-from metrics.importing.forms import ImportReportForm, ImportRowFormSet
-from metrics.importing.matching import (
-    MAX_PROPOSALS,
-    TooManyProposals,
-    find_headings,
-    heading_for,
-    offered_unit,
-    paragraph_texts,
-    propose,
-)
-from metrics.services import AcceptedFigure, create_report
+from metrics.importing.forms import ImportHeadingFormSet, ImportReportForm, ImportRowFormSet
+from metrics.importing.matching import MAX_PROPOSALS, TooManyProposals, heading_for, paragraph_texts
+from metrics.importing.services import checked_rows, create_import, rate_links, read_headings, review_import
 
 IMPORT_PERMISSIONS = ("reports.add_report", "reports.add_section", "metrics.add_figure")
 ROWS_PREFIX = "rows"
-
-
-def row_initial(row, known_units: Collection[str]) -> dict:
-    proposal = row.proposal
-    return {
-        "accept": True,
-        "slug": row.slug,
-        "code": row.code,
-        "name": row.name,
-        "theme": row.theme,
-        "value": proposal.value,
-        "unit": offered_unit(proposal.unit, known_units),
-        "qualifier": proposal.qualifier,
-        "paragraph": proposal.paragraph,
-        "quote": proposal.quote,
-        "confidence": row.confidence,
-    }
+HEADINGS_PREFIX = "sections"
 
 
 def _number(value, *, default: int) -> int:
@@ -59,14 +34,16 @@ def _number(value, *, default: int) -> int:
         return default
 
 
-def grouped(formset, text: str, headings) -> list[dict]:
+def grouped(formset, text: str, headings, links=None) -> list[dict]:
     """The row forms grouped by heading (of ``headings``) and then paragraph, in reading order, with the paragraph's
-    text."""
+    text; each form with its match's confidence and its rate's link to last year's counts (of ``links``, by code)."""
+    links = links or {}
     numbers = [_number(form["paragraph"].value(), default=1) for form in formset.forms]
     lines = paragraph_texts(text, numbers)
     groups: list[dict] = []
     for form, paragraph in zip(formset.forms, numbers, strict=True):
         form.match_confidence = _number(form["confidence"].value(), default=0)
+        form.rate_link = links.get(form["code"].value())
         heading = heading_for(paragraph, headings)
         if not groups or groups[-1]["heading"] != heading:
             groups.append({"heading": heading, "paragraphs": []})
@@ -96,24 +73,29 @@ def import_report_view(model_admin, request):
     if not request.user.has_perms(IMPORT_PERMISSIONS):
         raise PermissionDenied
     form = ImportReportForm(request.POST or None, request.FILES or None)
-    formset = None
+    formset = heading_formset = None
     matched = None
     new_units: list[str] = []
     headings = []
+    links = {}
     if request.method == "POST" and "create" in request.POST:
         header_valid = form.is_valid()
         headings = _headings(form)
         # Bound before the rows are checked: whatever is refused, the rows come back as the editor left them.
         formset = ImportRowFormSet(request.POST, prefix=ROWS_PREFIX, form_kwargs={"headings": headings})
-        if formset.is_valid() and header_valid:
+        heading_formset = ImportHeadingFormSet(request.POST, prefix=HEADINGS_PREFIX, headings=headings)
+        if formset.is_valid() and heading_formset.is_valid() and header_valid:
+            headings = [
+                replace(heading, heading_en=heading_form.cleaned_data["heading_en"])
+                for heading, heading_form in zip(headings, heading_formset.forms, strict=True)
+            ]
             response = _create(request, form.cleaned_data, formset, headings)
             if response is not None:
                 return response
+            links = rate_links(rows=formset.accepted(), year=form.cleaned_data["year"])
     elif request.method == "POST" and form.is_valid():
         try:
-            headings, rows = propose(
-                form.cleaned_data["text"], selectors.import_candidates(year=form.cleaned_data["year"])
-            )
+            review = review_import(text=form.cleaned_data["text"], year=form.cleaned_data["year"])
         except TooManyProposals:
             form.add_error(
                 None,
@@ -121,14 +103,15 @@ def import_report_view(model_admin, request):
                 % {"limit": MAX_PROPOSALS},
             )
         else:
-            known_units = selectors.unit_codes()
-            formset = ImportRowFormSet(
-                initial=[row_initial(row, known_units) for row in rows],
-                prefix=ROWS_PREFIX,
-                form_kwargs={"headings": headings},
+            headings, links = review.headings, review.links
+            formset = ImportRowFormSet(initial=review.initial, prefix=ROWS_PREFIX, form_kwargs={"headings": headings})
+            heading_formset = ImportHeadingFormSet(
+                initial=[{"heading_en": heading.heading_en} for heading in headings],
+                prefix=HEADINGS_PREFIX,
+                headings=headings,
             )
-            matched = sum(row.matched for row in rows)
-            new_units = sorted({initial["unit"] for initial in formset.initial} - known_units)
+            matched = review.matched
+            new_units = review.new_units
             # The text travels with the review step, so the page can show each paragraph.
             form = ImportReportForm(initial={**form.cleaned_data, "upload": None})
     context = {
@@ -137,7 +120,9 @@ def import_report_view(model_admin, request):
         "title": _("從原文匯入報告"),
         "form": form,
         "formset": formset,
-        "groups": grouped(formset, form["text"].value() or "", headings) if formset is not None else [],
+        "heading_rows": list(zip(headings, heading_formset.forms, strict=False)) if heading_formset else [],
+        "heading_formset": heading_formset,
+        "groups": grouped(formset, form["text"].value() or "", headings, links) if formset is not None else [],
         "matched": matched,
         "new_units": new_units,
     }
@@ -148,35 +133,35 @@ def _headings(form) -> list:
     """The sections the create step offers: the headings of the posted text, topics proposed from the year before
     the posted year (as at the review step); without last year's when the header is invalid. 1 query when valid."""
     if form.is_valid():
-        previous = selectors.import_candidates(year=form.cleaned_data["year"])
-        return find_headings(form.cleaned_data["text"], previous)
-    return find_headings(form["text"].value() or "")
+        return read_headings(text=form.cleaned_data["text"], year=form.cleaned_data["year"])
+    return read_headings(text=form["text"].value() or "", year=None)
 
 
 def _create(request, data: dict, formset, headings):
-    """Create the draft and redirect to it; None (with the reason as a message) when the database refuses."""
-    accepted = [
-        AcceptedFigure(
-            slug=row["slug"],
-            code=row["code"],
-            name=row["name"],
-            theme=row["theme"],
-            value=row["value"],
-            unit=row["unit"],
-            qualifier=row["qualifier"],
-            paragraph=row["paragraph"],
-            quote=row["quote"],
+    """Create the draft and redirect to it; None (with the reasons on the rows, or as a message) when a row or the
+    database refuses."""
+    rows = formset.accepted()
+    problems = checked_rows(rows, text=data["text"])
+    if problems:
+        accepted_forms = [form for form in formset.forms if form.cleaned_data.get("accept")]
+        for index, messages_of_row in problems.items():
+            for message in messages_of_row:
+                accepted_forms[index].add_error(None, message)
+        messages.error(
+            request,
+            _("沒有建立報告：%(count)s 筆數據有誤，請看標示的列（修改，或取消勾選「採用」）。")
+            % {"count": len(problems)},
         )
-        for row in formset.accepted()
-    ]
+        return None
     try:
-        report = create_report(
+        created = create_import(
             year=data["year"],
             agency=data["agency"],
             title=data["title"],
             source_name=data["source_name"],
+            text=data["text"],
             headings=headings,
-            figures=accepted,
+            rows=rows,
         )
     except ValidationError as error:
         messages.error(request, _("沒有建立報告：%(error)s") % {"error": "；".join(error.messages)})
@@ -187,6 +172,9 @@ def _create(request, data: dict, formset, headings):
     messages.success(
         request,
         _("已建立 %(year)s 年度報告草稿，含 %(count)s 筆數據；檢查後請在報告列表中發布。")
-        % {"year": report.year, "count": len(accepted)},
+        % {"year": created.report.year, "count": created.figures},
     )
-    return redirect(reverse("admin:reports_report_change", args=[report.pk]))
+    for link in created.links.values():
+        if link.problem:
+            messages.warning(request, _("「%(code)s」：%(problem)s") % {"code": link.rate, "problem": link.problem})
+    return redirect(reverse("admin:reports_report_change", args=[created.report.pk]))

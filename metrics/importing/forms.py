@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import Qualifier
 from metrics.formatting import grouped_number
-from metrics.importing.matching import MAX_PROPOSALS
-from metrics.models import CODE_PATTERN, Unit
-from reports.models import FIRST_YEAR, LAST_YEAR, Report
+from metrics.importing.matching import MAX_PROPOSALS, MAX_SECTIONS
+from metrics.models import CODE_PATTERN, Figure, Unit
+from reports.models import FIRST_YEAR, LAST_YEAR, Report, Section
 
 #: The longest text an import reads, in characters of the text as ``import_text`` leaves it (a line break is
 #: one character, control characters are gone): the same count for a paste and an upload, at review and at
@@ -156,23 +156,33 @@ class ImportRowForm(forms.Form):
     code = forms.CharField(
         label=_("指標代碼"),
         max_length=80,
-        widget=forms.TextInput(attrs={"size": 26}),
         validators=[RegexValidator(CODE_PATTERN, _("指標代碼須為「章節代號.名稱」（小寫英文字母、數字與底線）。"))],
     )
-    name = forms.CharField(label=_("指標名稱"), max_length=100, widget=forms.TextInput(attrs={"size": 16}))
-    theme = forms.CharField(label=_("主題"), max_length=50, widget=forms.TextInput(attrs={"size": 10}))
+    name = forms.CharField(label=_("指標名稱"), max_length=100, widget=forms.TextInput(attrs={"lang": "zh-Hant"}))
+    theme = forms.CharField(label=_("主題"), max_length=50, widget=forms.TextInput(attrs={"lang": "zh-Hant"}))
+    name_en = forms.CharField(
+        label=_("指標名稱（英文）"),
+        max_length=Figure._meta.get_field("name_en").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    theme_en = forms.CharField(
+        label=_("主題（英文）"),
+        max_length=Figure._meta.get_field("theme_en").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    headline = forms.BooleanField(label=_("重點數據"), required=False)
     value = forms.DecimalField(label=_("數值"), max_digits=16, decimal_places=2, min_value=0)
     unit = forms.CharField(
         label=_("單位"),
         max_length=Unit._meta.get_field("code").max_length,
-        widget=forms.TextInput(attrs={"size": 4, "lang": "zh-Hant"}),
+        widget=forms.TextInput(attrs={"lang": "zh-Hant"}),
         help_text=_("原文寫的單位；平台還沒有的單位在建立報告時一併新增。"),
     )
     qualifier = forms.ChoiceField(label=_("精確度"), choices=Qualifier.choices)
     paragraph = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)
-    quote = forms.CharField(
-        label=_("原文引句"), max_length=300, widget=forms.TextInput(attrs={"size": 24, "lang": "zh-Hant"})
-    )
+    quote = forms.CharField(label=_("原文引句"), max_length=300, widget=forms.TextInput(attrs={"lang": "zh-Hant"}))
     confidence = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=100)
 
     def __init__(self, *args, headings=(), **kwargs):
@@ -220,5 +230,46 @@ ImportRowFormSet = forms.formset_factory(
     extra=0,
     max_num=MAX_PROPOSALS,
     absolute_max=MAX_PROPOSALS,
+    validate_max=True,
+)
+
+
+class ImportHeadingForm(forms.Form):
+    """One heading of the text as a section: its English heading, carried from last year's section of its topic."""
+
+    heading_en = forms.CharField(
+        label=_("標題（英文）"),
+        max_length=Section._meta.get_field("heading_en").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+
+    def has_changed(self):
+        return True
+
+
+class BaseImportHeadingFormSet(forms.BaseFormSet):
+    def __init__(self, *args, headings=(), **kwargs):
+        """``headings``: the text's, one form each, in order; a post with another count is refused."""
+        self.headings = list(headings)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if len(self.forms) != len(self.headings):
+            raise forms.ValidationError(
+                _("原文的小標題有 %(count)s 個，與審閱頁不同：請重新讀取原文。") % {"count": len(self.headings)},
+                code="headings_changed",
+            )
+
+
+#: At most ``MAX_SECTIONS`` headings, as ``matching.find_headings`` reads.
+ImportHeadingFormSet = forms.formset_factory(
+    ImportHeadingForm,
+    formset=BaseImportHeadingFormSet,
+    extra=0,
+    max_num=MAX_SECTIONS,
+    absolute_max=MAX_SECTIONS,
     validate_max=True,
 )

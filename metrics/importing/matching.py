@@ -9,11 +9,17 @@ An import reads at most ``MAX_PROPOSALS`` figures (``propose`` refuses a text th
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from difflib import SequenceMatcher
 
-from metrics.models import Figure
-from metrics.services import Heading
+from django.utils.translation import gettext as _
+
+from metrics.choices import Unit as UnitName
+from metrics.models import MAX_DECIMALS, Figure
+from metrics.rates import rate_error
+from metrics.services import AcceptedFigure, Heading
+from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import Proposal, extract_figures, paragraphs
 from metrics.text.units import same_unit
 from reports.models import Section
@@ -27,6 +33,8 @@ MAX_PROPOSALS = 500
 #: A heading is a short line without sentence punctuation, standing between paragraphs.
 HEADING_MAX_CHARS = 40
 SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?、]")
+#: A heading's number, as reports write it before the words: 一、 （二） 3. — its 、 is no sentence mark.
+HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])\s*")
 #: The most headings (so sections) one import reads, as many as a report's admin page takes; lines past the
 #: last are read as paragraphs. It bounds the choices of every row's section field on the review page.
 MAX_SECTIONS = 20
@@ -49,7 +57,12 @@ NUMBERS = re.compile(r"[\d.,%％﹪]+|[〇零一二三四五六七八九十百�
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One proposal as the import page shows it. ``confidence`` is 0 when no code of last year matched."""
+    """One proposal as the import page shows it. ``confidence`` is 0 when no code of last year matched.
+
+    ``previous`` is last year's figure of the matched code (None when unmatched): the row carries its
+    name and theme in both languages, its headline flag and its unit row (``unit``, None for a new code,
+    whose unit the page offers from the text's wording).
+    """
 
     proposal: Proposal
     heading: Heading | None
@@ -59,6 +72,30 @@ class ImportRow:
     theme: str
     confidence: int
     matched: bool
+    name_en: str = ""
+    theme_en: str = ""
+    headline: bool = False
+    unit: str | None = None
+    previous: Figure | None = None
+
+
+@dataclass(frozen=True)
+class RateLink:
+    """Last year's link of a rate, for this year's figure of its code: made when ``problem`` is empty."""
+
+    rate: str
+    numerator: str
+    denominator: str
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class LinkedParts:
+    """What ``rates.rate_error`` reads of a rate and its counts."""
+
+    name: str
+    value: Decimal
+    decimals: int = 0
 
 
 class TooManyProposals(Exception):
@@ -81,17 +118,22 @@ def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
     """The headings of ``text`` in order, at most ``MAX_SECTIONS``, each a section of its own.
 
     A heading is a non-empty line of at most ``HEADING_MAX_CHARS`` characters with no
-    sentence punctuation. A text without one reads as a single part headed ``全文``.
+    sentence punctuation after its number, if it has one (``HEADING_NUMBER``: 一、, （二）).
+    A text without one reads as a single part headed ``全文``.
     Each heading is proposed the topic of a section of last year's figures ``previous``
     (``section`` joined) that it is most like (``proposed_topics``), and then that topic as
-    its slug too; a heading without one gets ``part-<n>`` (n its place among the headings)
-    as slug and topic. Slugs and topics are unique among the headings.
+    its slug too, and that section's English heading; a heading without one gets ``part-<n>``
+    (n its place among the headings) as slug and topic, and no English heading. Slugs and
+    topics are unique among the headings.
     """
     found: list[tuple[int, str]] = []
     bodies: list[list[str]] = [[]]
     for number, line in enumerate(paragraphs(text), start=1):
         stripped = line.strip()
-        is_heading = stripped and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(stripped)
+        words_of_heading = HEADING_NUMBER.sub("", stripped)
+        is_heading = (
+            words_of_heading and len(stripped) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(words_of_heading)
+        )
         if is_heading and len(found) < MAX_SECTIONS:
             if found:
                 bodies.append([])
@@ -101,6 +143,8 @@ def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
             bodies[-1].append(line)
     if not found:
         found = [(1, WHOLE_TEXT)]
+    previous = list(previous)
+    sections = {figure.section.topic: figure.section for figure in previous}
     topics = proposed_topics([line for _number, line in found], ["\n".join(body) for body in bodies], previous)
     taken = set(topics.values())
     headings = []
@@ -111,7 +155,8 @@ def find_headings(text: str, previous: Iterable[Figure] = ()) -> list[Heading]:
             while topic in taken:
                 topic += "-x"
             taken.add(topic)
-        headings.append(Heading(paragraph=number, text=line, slug=topic, topic=topic))
+        english = sections[topic].heading_en if topic in sections else ""
+        headings.append(Heading(paragraph=number, text=line, slug=topic, topic=topic, heading_en=english))
     return headings
 
 
@@ -171,6 +216,11 @@ def words(text: str) -> str:
     return NUMBERS.sub("", text)
 
 
+def default_name(quote: str) -> str:
+    """The Chinese name a new code's row is given: its clause without the numbers."""
+    return words(quote)[:100]
+
+
 def similarity(first: str, second: str) -> float:
     return SequenceMatcher(None, words(first), words(second), autojunk=False).ratio()
 
@@ -191,8 +241,11 @@ def import_rows(
     (``TEXT_WEIGHT``) and whether last year's section has the heading's topic
     (``SECTION_WEIGHT``). Pairs are taken best first, each code and proposal once, down
     to ``MATCH_THRESHOLD``. A matched proposal takes last year's code, so the two years
-    compare; an unmatched one gets the new code ``<topic's letters>.p<paragraph>_<n>``
-    (n counts its paragraph's proposals). ``previous`` needs ``section`` joined.
+    compare, and carries what last year's figure says in English, its headline flag and its
+    unit row (``ImportRow``); an unmatched one gets the new code
+    ``<topic's letters>.p<paragraph>_<n>`` (n counts its paragraph's proposals), ``_new``
+    appended while that is one of last year's codes or already taken, and no English name.
+    ``previous`` needs ``section`` joined.
     """
     previous = list(previous)
     headings = list(headings) or find_headings("")
@@ -215,19 +268,92 @@ def import_rows(
             matches[index] = (score, figure)
             taken.add(figure.code)
 
+    # A new code is none of last year's (it would be compared with an unrelated figure) and none of this import's.
+    taken |= {figure.code for figure in previous}
     rows, per_paragraph = [], {}
     for index, proposal in enumerate(proposals):
         heading = placed[index]
         per_paragraph[proposal.paragraph] = per_paragraph.get(proposal.paragraph, 0) + 1
         if index in matches:
             score, figure = matches[index]
-            row = ImportRow(proposal, heading, heading.slug, figure.code, figure.name, figure.theme, score, True)
+            row = ImportRow(
+                proposal,
+                heading,
+                heading.slug,
+                figure.code,
+                figure.name,
+                figure.theme,
+                score,
+                True,
+                name_en=figure.name_en,
+                theme_en=figure.theme_en,
+                headline=figure.headline,
+                unit=figure.unit_id,
+                previous=figure,
+            )
         else:
             code = f"{code_prefix(heading.topic)}.p{proposal.paragraph}_{per_paragraph[proposal.paragraph]}"
-            name = words(proposal.quote)[:100]
-            row = ImportRow(proposal, heading, heading.slug, code, name, heading.text[:50], 0, False)
+            while code in taken:
+                code += "_new"
+            taken.add(code)
+            row = ImportRow(
+                proposal, heading, heading.slug, code, default_name(proposal.quote), heading.text[:50], 0, False
+            )
         rows.append(row)
     return rows
+
+
+def carried_links(figures: Sequence[AcceptedFigure], previous: Iterable[Figure]) -> dict[str, RateLink]:
+    """Last year's rate links for this year's ``figures`` (the accepted rows), by the rate's code.
+
+    A figure whose code was a linked rate in ``previous`` (last year's figures, all of one report)
+    gets last year's numerator and denominator codes. The link is made (empty ``problem``) when
+    both codes are among ``figures`` too and the three values recompute (``rates.rate_error``);
+    otherwise ``problem`` says why not, and the rate is imported unlinked.
+    """
+    previous = list(previous)
+    code_of = {figure.pk: figure.code for figure in previous}
+    last_links = {
+        figure.code: (code_of.get(figure.numerator_id), code_of.get(figure.denominator_id))
+        for figure in previous
+        if figure.is_linked_rate
+    }
+    by_code = {figure.code: figure for figure in figures}
+    links = {}
+    for figure in figures:
+        if figure.code not in last_links:
+            continue
+        numerator, denominator = last_links[figure.code]
+        if not numerator or not denominator:
+            continue
+        absent = [code for code in (numerator, denominator) if code not in by_code]
+        if absent:
+            problem = _("上一年度與它連結的「%(codes)s」這次沒有匯入，比率不連結。") % {"codes": "、".join(absent)}
+        elif figure.unit != UnitName.PERCENT:
+            problem = _("單位不是「%」，不連結分子與分母。")
+        else:
+            parts = [by_code[code] for code in (numerator, denominator)]
+            decimals = stated_decimals(
+                figure.quote, value=figure.value, unit=figure.unit, qualifier=figure.qualifier, most=MAX_DECIMALS
+            )
+            problem = rate_error(
+                LinkedParts(figure.name, figure.value, decimals),
+                *(LinkedParts(part.name, part.value) for part in parts),
+                [],
+            )
+            problem = _("數字對不上，比率不連結：%(reason)s") % {"reason": problem} if problem else ""
+        links[figure.code] = RateLink(figure.code, numerator, denominator, str(problem))
+    return links
+
+
+def with_links(figures: Sequence[AcceptedFigure], links: dict[str, RateLink]) -> list[AcceptedFigure]:
+    """``figures`` with the made ``links`` (``carried_links``) as their numerator and denominator codes."""
+    return [
+        replace(figure, numerator=link.numerator, denominator=link.denominator)
+        if (link := links.get(figure.code)) is not None and not link.problem
+        else figure
+        for figure in figures
+    ]
 
 
 def offered_unit(unit: str, known: Collection[str]) -> str:

@@ -40,7 +40,7 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     page.fill("textarea[name=text]", source_text_2021)
     page.click("input[name=propose]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("tr.import-row").count() == 54
+    assert page.locator("tbody.import-row").count() == 54
     assert page.locator("text=嚴防死守安全底線 防控能力穩固提升").count() >= 1
     page.screenshot(path=str(artifacts_dir / "series-import-proposals.png"), full_page=True)
     page.locator("h3.import-heading").first.scroll_into_view_if_needed()

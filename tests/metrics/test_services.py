@@ -97,6 +97,8 @@ def test_lock_linked_figures_returns_the_rate_and_both_counts_of_an_edited_count
 # --- Creating a report from its text ---------------------------------------------------------------------------
 
 HEADINGS = [Heading(paragraph=2, text="矛盾化解", slug="mediation", topic="mediation")]
+#: A text with the heading at paragraph 2 and room for the figures' paragraph 3.
+TEXT = "2030年工作綜述。\n矛盾化解\n全年化解矛盾糾紛。"
 
 
 def accepted(code="mediation.test_1", **fields):
@@ -120,6 +122,7 @@ def test_create_report_makes_a_draft_with_its_sections_and_audited_figures():
         agency="萬州區公安局",
         title="2030年工作綜述（測試數據）",
         source_name="t.txt",
+        text=TEXT,
         headings=HEADINGS,
         figures=[accepted()],
     )
@@ -148,6 +151,7 @@ def test_create_report_costs_four_queries_a_figure():
                 agency="萬州區公安局",
                 title="測試數據",
                 source_name="",
+                text=TEXT,
                 headings=HEADINGS,
                 figures=[accepted(f"mediation.test_{number}") for number in range(count)],
             )
@@ -163,6 +167,7 @@ def test_create_report_rolls_back_everything_when_a_row_breaks_a_rule():
             agency="萬州區公安局",
             title="2030年工作綜述（測試數據）",
             source_name="",
+            text=TEXT,
             headings=HEADINGS,
             figures=[accepted(), accepted("mediation.test_2", unit="%", value=Decimal(120))],
         )
@@ -176,6 +181,7 @@ def test_create_report_refuses_a_slug_that_is_none_of_the_headings():
             agency="萬州區公安局",
             title="測試數據",
             source_name="",
+            text=TEXT,
             headings=HEADINGS,
             figures=[accepted(slug="traffic")],
         )
@@ -190,7 +196,9 @@ def test_create_report_adds_the_units_the_text_uses_that_the_portal_has_not():
     ]
     history_before = Unit.history.count()
 
-    create_report(year=2030, agency="萬州區公安局", title="測試", source_name="", headings=HEADINGS, figures=figures)
+    create_report(
+        year=2030, agency="萬州區公安局", title="測試", source_name="", text=TEXT, headings=HEADINGS, figures=figures
+    )
 
     added = {
         unit.code: (unit.kind, unit.fractional, unit.yuan)
@@ -209,6 +217,12 @@ def test_create_report_adds_nothing_when_a_row_breaks_a_rule():
     figures = [accepted("mediation.cases", unit="宗", value=Decimal(326), quote="偵破999宗")]
     with pytest.raises(ValidationError):
         create_report(
-            year=2030, agency="萬州區公安局", title="測試", source_name="", headings=HEADINGS, figures=figures
+            year=2030,
+            agency="萬州區公安局",
+            title="測試",
+            source_name="",
+            text=TEXT,
+            headings=HEADINGS,
+            figures=figures,
         )
     assert not Unit.objects.filter(code="宗").exists()

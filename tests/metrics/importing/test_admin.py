@@ -2,6 +2,7 @@
 
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.test import override_settings
 from metrics.importing.forms import (
     MAX_PARAGRAPH_CHARS,
     MAX_TEXT_CHARS,
+    ImportHeadingForm,
+    ImportHeadingFormSet,
     ImportReportForm,
     ImportRowForm,
     ImportRowFormSet,
 )
-from metrics.importing.matching import MAX_PROPOSALS
+from metrics.importing.matching import MAX_PROPOSALS, MAX_SECTIONS
 from metrics.models import Figure
 from reports.models import Report
 from tests.factories import make_figure, make_ready_draft, make_report, make_section
@@ -44,7 +47,9 @@ HEADER = {
 def rows_post(response) -> dict:
     """The review step's form as the browser would post it back, unchanged."""
     data = {}
-    for form in [response.context["form"], response.context["formset"].management_form, *response.context["formset"]]:
+    sections = response.context["heading_formset"]
+    formset = response.context["formset"]
+    for form in [response.context["form"], formset.management_form, *formset, sections.management_form, *sections]:
         for field in form:
             value = field.value()
             if field.field.__class__.__name__ == "BooleanField":
@@ -208,6 +213,8 @@ def test_import_settings_take_every_field_of_the_largest_create():
         len(ImportRowForm.base_fields) * MAX_PROPOSALS
         + len(ImportReportForm.base_fields)
         + len(ImportRowFormSet().management_form.fields)
+        + len(ImportHeadingForm.base_fields) * MAX_SECTIONS
+        + len(ImportHeadingFormSet().management_form.fields)
         + 2  # the CSRF token and the button
     )
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= fields
@@ -222,6 +229,8 @@ def test_import_of_the_largest_create_is_read_whole(editor_client):
     assert len(text) == MAX_TEXT_CHARS
     data = {**HEADER, "text": text, "create": "1", "rows-TOTAL_FORMS": MAX_PROPOSALS}
     data |= {"rows-INITIAL_FORMS": MAX_PROPOSALS, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": MAX_PROPOSALS}
+    # The text has no heading: one part, whose English heading is at its longest too.
+    data |= {"sections-TOTAL_FORMS": 1, "sections-INITIAL_FORMS": 1, "sections-0-heading_en": wide * 200}
     for index in range(MAX_PROPOSALS):
         code = f"stability.{index:04d}".ljust(80, "x")
         data |= {
@@ -232,10 +241,13 @@ def test_import_of_the_largest_create_is_read_whole(editor_client):
                 "code": code,
                 "name": wide * 100,
                 "theme": wide * 50,
+                "name_en": wide * 200,
+                "theme_en": wide * 100,
+                "headline": "on",
                 "value": "99999999999999",
                 "unit": "人次",
                 "qualifier": "exact",
-                "paragraph": "32767",
+                "paragraph": str(full_lines + 1),  # the text's last paragraph
                 "quote": wide * 284 + "99999999999999人次",
                 "confidence": "100",
             }.items()
@@ -380,3 +392,84 @@ def test_import_of_a_paste_with_nul_is_read_without_it(editor_client):
 def test_admin_still_refuses_a_control_character_outside_the_import_text(editor_client):
     response = editor_client.post(URL, {**HEADER, "title": "標題\x00", "text": TEXT, "propose": "1"})
     assert response.status_code == 400
+
+
+# --- A year carried forward: the review shows and edits what last year's figures and sections give -------------
+
+YEAR_AFTER = (Path(__file__).parent / "texts" / "year_after.txt").read_text(encoding="utf-8")
+HEADER_2022 = {**HEADER, "year": 2022, "title": "2022年工作報告（測試數據）", "text": YEAR_AFTER}
+
+
+def test_import_review_shows_what_it_carries_and_the_editor_changes_it(editor_client, report_2021):
+    response = editor_client.post(URL, {**HEADER_2022, "propose": "1"})
+    page = response.content.decode()
+    last = Figure.objects.get(report=report_2021, code="mediation.disputes_screened")
+    forms = {form["code"].value(): form for form in response.context["formset"]}
+    screened = forms["mediation.disputes_screened"]
+    assert (screened["name_en"].value(), screened["headline"].value()) == (last.name_en, True)
+    assert f'value="{last.name_en}"' in page and f'value="{last.section.heading_en}"' in page
+    assert "比率連結：分子 mediation.disputes_resolved，分母 mediation.disputes_screened" in page
+    assert forms["mediation.p11_1"]["name_en"].value() == "" and "新代碼：請填英文名稱" in page
+    data = rows_post(response)
+    index = list(forms).index("mediation.disputes_screened")
+    data[f"rows-{index}-name_en"] = "Disputes found"
+    data.pop(f"rows-{index}-headline")
+    data["sections-2-heading_en"] = "Settling disputes early"
+    assert editor_client.post(URL, {**data, "create": "1"}).status_code == 302
+    new = Figure.objects.get(report__year=2022, code="mediation.disputes_screened")
+    assert (new.name_en, new.headline) == ("Disputes found", False)
+    assert new.section.heading_en == "Settling disputes early"
+    assert Figure.objects.get(report__year=2022, code="mediation.resolution_rate").denominator_id == new.pk
+
+
+def test_import_review_notes_a_rate_it_will_not_link(editor_client, report_2021):
+    text = YEAR_AFTER.replace("排查矛盾糾紛20000起，", "")
+    page = editor_client.post(URL, {**HEADER_2022, "text": text, "propose": "1"}).content.decode()
+    assert "上一年度與它連結的「mediation.disputes_screened」這次沒有匯入，比率不連結。" in page
+
+
+def test_import_review_page_costs_the_same_queries_for_any_number_of_rows(
+    editor_client, report_2021, django_assert_num_queries
+):
+    short = YEAR_AFTER.split("\n二、")[0]
+    with django_assert_num_queries(QUERIES_REVIEW):
+        few = editor_client.post(URL, {**HEADER_2022, "text": short, "propose": "1"})
+    with django_assert_num_queries(QUERIES_REVIEW):
+        many = editor_client.post(URL, {**HEADER_2022, "propose": "1"})
+    assert (few.context["formset"].total_form_count(), many.context["formset"].total_form_count()) == (6, 18)
+
+
+#: The session, the user and their permissions (4), is the year taken (1), last year's figures (1), the units (1).
+QUERIES_REVIEW = 7
+
+
+def test_import_row_refused_at_create_shows_why_on_its_row(editor_client, report_2021):
+    data = rows_post(editor_client.post(URL, {**HEADER_2022, "propose": "1"}))
+    data["rows-0-value"] = "18"  # the clause states 17
+    response = editor_client.post(URL, {**data, "create": "1"})
+    page = response.content.decode()
+    assert "沒有建立報告：1 筆數據有誤" in page and "沒有載明 18" in page
+    assert response.context["formset"].forms[0].non_field_errors()
+    assert not Report.objects.filter(year=2022).exists()
+
+
+def test_import_heading_formset_builds_no_more_forms_than_the_sections_limit():
+    formset = ImportHeadingFormSet(
+        {"sections-TOTAL_FORMS": "1000000", "sections-INITIAL_FORMS": "0"}, prefix="sections"
+    )
+    assert len(formset.forms) == MAX_SECTIONS and not formset.is_valid()
+
+
+def test_import_refuses_an_upload_with_the_reviewed_text_at_create(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    response = editor_client.post(URL, {**data, "upload": upload("t.txt", TEXT), "create": "1"})
+    assert response.status_code == 200 and "請只用一種方式提供原文" in response.content.decode()
+    assert not Report.objects.filter(year=2030).exists()
+
+
+def test_import_refuses_headings_posted_for_another_text(editor_client):
+    data = rows_post(editor_client.post(URL, {**HEADER, "propose": "1"}))
+    data |= {"sections-TOTAL_FORMS": "3", "sections-INITIAL_FORMS": "3", "sections-2-heading_en": "Extra"}
+    page = editor_client.post(URL, {**data, "create": "1"}).content.decode()
+    assert "原文的小標題有 2 個，與審閱頁不同：請重新讀取原文。" in page
+    assert not Report.objects.filter(year=2030).exists()

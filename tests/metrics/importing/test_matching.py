@@ -207,6 +207,7 @@ def test_import_of_a_text_with_four_headings_makes_four_sections():
         agency="萬州區公安局",
         title="測試數據",
         source_name="",
+        text=text,
         headings=headings,
         figures=[
             accepted(
