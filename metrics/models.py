@@ -20,7 +20,7 @@ from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
 from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
-from reports.models import Report
+from reports.models import Report, source_paragraph_errors
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
@@ -376,6 +376,7 @@ class Figure(Versioned):
             self._stated_problems(),
             self._placement_problems(),
             self._link_problems(),
+            self._paragraph_problems(),
         )
         for problems in problems_by_kind:
             for field, message in problems:
@@ -509,6 +510,13 @@ class Figure(Versioned):
                         "name": same_code.name,
                     },
                 )
+
+    def _paragraph_problems(self):
+        """(field, message) pairs: the source paragraph lies in the report's attached text, or is at least 1."""
+        if self.report_id is None:
+            return
+        for message in source_paragraph_errors(self.source_paragraph, report_id=self.report_id):
+            yield "source_paragraph", message
 
     def _link_problems(self):
         """(field, message) pairs: a rate links both counts or neither, of its own report, not itself."""
