@@ -50,9 +50,7 @@ def test_attach_source_refuses_a_text_shorter_than_the_paragraphs_the_report_cit
     make_case(section, source_paragraph=3)
     with pytest.raises(ValidationError) as refused:
         attach_source(report=report, text="甲\n乙\n丙", origin="short.txt")
-    assert refused.value.messages == [
-        "這份原文只有 3 段，但本報告的數據到第 5 段：不是這份報告的原文，或換行有遺失。"
-    ]
+    assert refused.value.messages == ["這份原文只有 3 段，但本報告的數據到第 5 段：不是這份報告的原文，或換行有遺失。"]
     assert not SourceText.objects.exists()
 
 
