@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,7 +21,7 @@ from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
 from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
-from reports.models import Report, source_paragraph_errors
+from reports.models import Report, SourceText, source_paragraph_errors
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
@@ -35,6 +36,11 @@ class FigureQuerySet(models.QuerySet):
     def with_context(self):
         """Join report, section, case and unit so rows render without further queries."""
         return self.select_related("report", "section", "case", "unit")
+
+    def with_source_text(self):
+        """Annotate ``source_text_attached``: whether the figure's report has its text attached, so its
+        paragraph links to the text page (``Figure.get_paragraph_url``). A subquery, no extra query."""
+        return self.annotate(source_text_attached=Exists(SourceText.objects.filter(report=OuterRef("report"))))
 
     def for_section(self, section):
         """The figures of one section in reading order, with their context joined."""
@@ -312,6 +318,15 @@ class Figure(Versioned):
 
     def get_absolute_url(self):
         return f"{self.section.get_absolute_url()}#figure-{self.code}"
+
+    #: Whether the report has its text attached: set by ``with_source_text()`` or by a selector that knows it.
+    source_text_attached = False
+
+    def get_paragraph_url(self) -> str:
+        """The figure's paragraph on its report's text page, '' unless ``source_text_attached``. Reads ``report``."""
+        if not self.source_text_attached:
+            return ""
+        return f"{reverse('metrics:text', kwargs={'year': self.report.year})}#p-{self.source_paragraph}"
 
     @property
     def is_rate(self) -> bool:

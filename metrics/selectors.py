@@ -71,6 +71,7 @@ def report_overview(*, year: int, drafts: bool = False) -> ReportOverview:
     by_section = {section.pk: SectionFigures(section=section, figures=[]) for section in sections}
     for figure in figures:
         figure.report = report
+        figure.source_text_attached = report.has_source_text
         by_section[figure.section_id].figures.append(figure)
         figure.section = by_section[figure.section_id].section
     return ReportOverview(report=report, sections=list(by_section.values()))
@@ -88,6 +89,8 @@ def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
         raise Http404(_("%(year)s 年度報告沒有「%(slug)s」這一章。") % {"year": year, "slug": slug})
     section.report = report
     figures = list(Figure.objects.for_section(section))
+    for figure in figures:
+        figure.source_text_attached = report.has_source_text
     cases = list(
         section.cases.order_by("position").prefetch_related(
             Prefetch(
@@ -231,7 +234,7 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     """
     if not re.fullmatch(CODE_PATTERN, code):
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
-    figures = Figure.objects.with_context().with_previous().filter(code=code)
+    figures = Figure.objects.with_context().with_previous().with_source_text().filter(code=code)
     if not drafts:
         figures = figures.filter(report__published=True)
     series = list(figures.order_by("report__year"))

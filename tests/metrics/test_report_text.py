@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 #: Session, user, the user's and the groups' permissions; content revision for the body and the navigation.
 CACHED_PAGE = 4 + 2
+#: The explorer's (tests/metrics/explorer/test_views.py): linking the paragraphs adds none.
+EXPLORER_QUERIES = 9
 
 
 @pytest.fixture
@@ -118,3 +120,49 @@ def test_unknown_year_text_is_the_portal_404(viewer_client, report_2021):
     response = viewer_client.get("/reports/1999/text/")
     assert response.status_code == 404 and "找不到頁面" in response.content.decode()
     assert Report.objects.count() == 1
+
+
+PAGES_WITH_PARAGRAPHS = [
+    "/reports/2021/",
+    "/reports/2021/mediation/",
+    "/reports/2021/crackdown/",
+    "/metrics/mediation.disputes_screened/",
+    "/metrics/?section=mediation",
+]
+
+
+@pytest.mark.parametrize("path", PAGES_WITH_PARAGRAPHS)
+def test_every_paragraph_number_links_to_the_text_when_it_is_attached(viewer_client, text_2021, path):
+    html = viewer_client.get(path).content.decode()
+    linked = re.findall(r'<a[^>]* href="/reports/2021/text/#p-(\d+)"[^>]*>(?:出處：)?(?:原文)?第 (\d+) 段</a>', html)
+    assert linked and all(anchor == number for anchor, number in linked)
+    # Left as text: a chart's source line (its rows link each paragraph) and the chart data for the script.
+    rest = re.sub(r'class="chart-source">[^<]*|<script[^>]*>[^<]*</script>|<a [^>]*>[^<]*段</a>', "", html)
+    assert not re.search(r"第 \d+ 段", rest), path
+
+
+@pytest.mark.parametrize("path", PAGES_WITH_PARAGRAPHS)
+def test_paragraph_numbers_are_not_text_links_without_a_text(viewer_client, report_2021, path):
+    html = viewer_client.get(path).content.decode()
+    assert "第 19 段" in html or "第 15 段" in html or "第 4 段" in html
+    assert "/text/" not in html
+
+
+def test_paragraph_links_on_each_kind_of_place(viewer_client, text_2021):
+    section = viewer_client.get("/reports/2021/mediation/").content.decode()
+    assert '<span class="paragraph"><a href="/reports/2021/text/#p-19">第 19 段</a></span>' in section
+    assert '<td><a href="/reports/2021/text/#p-19">第 19 段</a></td>' in section  # a chart's table view
+    crackdown = viewer_client.get("/reports/2021/crackdown/").content.decode()
+    assert '<a href="/reports/2021/text/#p-15">出處：原文第 15 段</a>' in crackdown  # a notable case
+    overview = viewer_client.get("/en/reports/2021/").content.decode()
+    assert '<td><a href="/en/reports/2021/text/#p-4">' in overview
+    tiles = "".join(viewer_client.get(f"/reports/2021/{slug}/").content.decode() for slug in ("stability", "mediation"))
+    tile_links = re.findall(r'class="tile-source" href="([^"]+)"', tiles)
+    assert tile_links and all(re.fullmatch(r"/reports/2021/text/#p-\d+", link) for link in tile_links)
+
+
+def test_explorer_links_paragraphs_without_a_query_per_row(viewer_client, text_2021, django_assert_num_queries):
+    assert viewer_client.get("/metrics/?per_page=100").status_code == 200  # the navigation cached
+    with django_assert_num_queries(EXPLORER_QUERIES):
+        html = viewer_client.get("/metrics/?per_page=100").content.decode()
+    assert html.count('href="/reports/2021/text/#p-') == 54
