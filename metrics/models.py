@@ -530,7 +530,9 @@ class Figure(Versioned):
         """(field, message) pairs: the source paragraph lies in the report's attached text, or is at least 1."""
         if self.report_id is None:
             return
-        for message in source_paragraph_errors(self.source_paragraph, report_id=self.report_id):
+        # An import's figures share one report instance: its text's length is read once for all of them.
+        report = self.report if Figure.report.is_cached(self) else None
+        for message in source_paragraph_errors(self.source_paragraph, report=report, report_id=self.report_id):
             yield "source_paragraph", message
 
     def _link_problems(self):

@@ -318,16 +318,27 @@ def paragraph_count(*, report_id=None, section_id=None) -> int | None:
     return texts.values_list("paragraph_count", flat=True).first()
 
 
-def source_paragraph_errors(paragraph, *, report_id=None, section_id=None) -> list[str]:
-    """Why ``paragraph`` cannot be a source paragraph of the report (``report_id``, or ``section_id``'s): empty when
-    it can. It counts from 1, up to the attached text's last paragraph, or without a text up to
+def report_paragraph_count(report: Report) -> int | None:
+    """``paragraph_count`` for ``report``, read once per instance (1 query, then none): the rows of one save
+    (an import's figures) share their report. ``reports.services.attach_source`` keeps it current."""
+    if "_paragraph_count" not in report.__dict__:
+        report.__dict__["_paragraph_count"] = paragraph_count(report_id=report.pk)
+    return report.__dict__["_paragraph_count"]
+
+
+def source_paragraph_errors(paragraph, *, report=None, report_id=None, section_id=None) -> list[str]:
+    """Why ``paragraph`` cannot be a source paragraph of the report (``report``, ``report_id`` or ``section_id``'s):
+    empty when it can. It counts from 1, up to the attached text's last paragraph, or without a text up to
     ``MAX_SOURCE_PARAGRAPH``. Model ``clean()`` of every model with a ``source_paragraph`` calls it; 1 query
-    (none for a number below 1)."""
+    (none for a number below 1, or for a ``report`` whose count was read already)."""
     if paragraph is None:
         return []
     if paragraph < 1:
         return [_("段落從 1 起算：填入的是 %(n)s。") % {"n": paragraph}]
-    count = paragraph_count(report_id=report_id, section_id=section_id)
+    if report is not None:
+        count = report_paragraph_count(report)
+    else:
+        count = paragraph_count(report_id=report_id, section_id=section_id)
     if count is not None and paragraph > count:
         return [_("報告原文只有 %(count)s 段：填入的第 %(n)s 段不在原文之內。") % {"count": count, "n": paragraph}]
     if count is None and paragraph > MAX_SOURCE_PARAGRAPH:

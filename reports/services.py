@@ -79,4 +79,5 @@ def attach_source(*, report: Report, text: str, origin: str, user=None) -> Attac
         source.text, source.origin, source.attached_by = text, origin[:300], user
         source.attached_at = timezone.now()
         source.save()
+    report.__dict__["_paragraph_count"] = source.paragraph_count
     return Attached(source=source, changed=True)

@@ -85,3 +85,16 @@ def test_every_model_with_a_source_paragraph_explains_one_outside_the_text(model
     with pytest.raises(ValidationError) as refused:
         obj.clean()
     assert refused.value.message_dict["source_paragraph"] == ["報告原文只有 2 段：填入的第 9 段不在原文之內。"]
+
+
+def test_a_report_instance_reads_its_texts_length_once_and_attaching_updates_it(django_assert_num_queries):
+    report = make_report(2030)
+    with django_assert_num_queries(1):
+        assert [source_paragraph_errors(n, report=report) for n in (1, 5, 40000)] == [
+            [],
+            [],
+            ["段落最多到 32767：填入的是 40000。"],
+        ]
+    attach_source(report=report, text="甲\n乙", origin="a.txt")
+    with django_assert_num_queries(0):
+        assert source_paragraph_errors(5, report=report) == ["報告原文只有 2 段：填入的第 5 段不在原文之內。"]
