@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from common.source_text import check_text, normalized, paragraphs
 from reports.models import NamedItem, NotableCase, Report, Section, SourceText
 
+#: The origin of a text pasted into the admin's import form (an uploaded one is its file name). Stored as data,
+#: in the portal's language, like any origin; not translated when shown.
+PASTED_IN_THE_IMPORT = "在管理後台匯入時貼上"
+
 
 class Attached(NamedTuple):
     """What ``attach_source`` did: the report's text, and whether this call wrote it (not when it was there)."""
