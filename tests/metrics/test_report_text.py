@@ -166,3 +166,9 @@ def test_explorer_links_paragraphs_without_a_query_per_row(viewer_client, text_2
     with django_assert_num_queries(EXPLORER_QUERIES):
         html = viewer_client.get("/metrics/?per_page=100").content.decode()
     assert html.count('href="/reports/2021/text/#p-') == 54
+
+
+def test_attaching_a_text_refreshes_cached_pages(viewer_client, report_2021, source_text_2021):
+    assert "/reports/2021/text/#p-19" not in viewer_client.get("/reports/2021/mediation/").content.decode()
+    attach_source(report=report_2021, text=source_text_2021, origin="wanzhou-2021.txt")
+    assert "/reports/2021/text/#p-19" in viewer_client.get("/reports/2021/mediation/").content.decode()
