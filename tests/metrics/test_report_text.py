@@ -10,6 +10,7 @@ from metrics.models import Figure
 from reports.models import Report
 from reports.services import attach_source
 from tests.factories import make_figure, make_report, make_section
+from tests.language_check import chinese_outside_chinese, traditional_outside_traditional
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,13 @@ def test_attaching_a_text_refreshes_cached_pages(viewer_client, report_2021, sou
     assert "/reports/2021/text/#p-19" not in viewer_client.get("/reports/2021/mediation/").content.decode()
     attach_source(report=report_2021, text=source_text_2021, origin="wanzhou-2021.txt")
     assert "/reports/2021/text/#p-19" in viewer_client.get("/reports/2021/mediation/").content.decode()
+
+
+# The page's own words are new msgids (locale-additions/source-text.po): until they are merged into the
+# catalogues, the English and Simplified pages show them in Traditional. Remove the mark at that merge.
+@pytest.mark.xfail(strict=True, reason="the new msgids are not in locale/*.po yet")
+def test_text_page_speaks_the_page_language_outside_the_quoted_text(viewer_client, text_2021):
+    english = viewer_client.get("/en/reports/2021/text/").content.decode()
+    simplified = viewer_client.get("/zh-hans/reports/2021/text/").content.decode()
+    assert chinese_outside_chinese(english) == set()
+    assert traditional_outside_traditional(simplified) == set()
