@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes: one per core on this project's 2-core machines; 0 runs the suite in this process.
 TEST_WORKERS ?= 2
+# The 2021 report's text lives beside the repository, never in it; setup attaches it when it is there.
+SOURCE_2021 ?= ../shared/source/wanzhou-police-2021-work-report.zh-Hant.txt
 
 .PHONY: run test install setup serve
 
@@ -20,6 +22,7 @@ install: $(VENV)/.installed
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_report wanzhou_2021
+	@if [ -f "$(SOURCE_2021)" ]; then $(PY) manage.py attach_source 2021 "$(SOURCE_2021)"; fi
 	$(PY) manage.py setup_roles
 	$(PY) manage.py ensure_local_admin
 

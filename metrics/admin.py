@@ -15,17 +15,20 @@ from uuid import UUID
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, boolean_icon, change_set_for
 from common.forms import ChangeReasonForm
+from common.source_text import MAX_TEXT_BYTES, MAX_TEXT_CHARS, check_text, decode, normalized
 from common.versioning import StaleVersion
 from metrics import publication, services
 from metrics.formatting import format_figure, plain_number
@@ -38,7 +41,8 @@ from metrics.forms import (
 from metrics.importing.admin import ImportReportAdminMixin
 from metrics.models import Figure, Unit
 from metrics.rates import rate_status
-from reports.models import NamedItem, NotableCase, Report, Section
+from reports.models import NamedItem, NotableCase, Report, Section, SourceText
+from reports.services import attach_source, checked_text
 
 # Rows a section's change form takes in each inline, far above what a report needs (the 2021 report's
 # largest section holds 21 figures, 2 cases and 28 named-list entries) and low enough that the largest
@@ -338,11 +342,35 @@ def refusal_messages(checklist: publication.Checklist) -> list[str]:
 
 
 class ReportForm(ChangeReasonForm):
-    """The report's change form: ticking 已發布 on a draft is refused while its publish checklist has open items.
+    """The report's change form: ticking 已發布 on a draft is refused while its publish checklist has open items;
+    a file may be attached as the report's text (``reports.services.attach_source``).
 
     The checklist reads the report's text as submitted and its sections and figures as stored;
     the publish itself is ``publication.publish_report``, run by ``ReportAdmin`` after the save.
     """
+
+    source_upload = forms.FileField(
+        label=_("附上原文"),
+        required=False,
+        help_text=format_lazy(
+            _("UTF-8 文字檔，一段一行，最多 {limit} 字；會取代已附上的原文。"), limit=f"{MAX_TEXT_CHARS:,}"
+        ),
+    )
+
+    def clean_source_upload(self):
+        """The uploaded file's text, checked as ``attach_source`` checks it; None without a file."""
+        upload = self.cleaned_data.get("source_upload")
+        if not upload:
+            return None
+        if upload.size > MAX_TEXT_BYTES:
+            raise forms.ValidationError(
+                _("檔案太大：報告原文最多 %(limit)s 字。") % {"limit": f"{MAX_TEXT_CHARS:,}"}, code="too_long"
+            )
+        text = decode(upload.read(MAX_TEXT_BYTES + 1))
+        if self.instance.pk is None:
+            check_text(normalized(text))
+            return text
+        return checked_text(report=self.instance, text=text)
 
     def publishing(self) -> bool:
         """Whether this save turns a draft (or a new report) into a published one."""
@@ -367,16 +395,44 @@ class ReportAdmin(AuditedAdmin):
     """
 
     form = ReportForm
-    list_display = ("year", "title", "agency", "published_icon", "byline", "source_name")
+    list_display = ("year", "title", "agency", "published_icon", "source_text_icon", "byline", "source_name")
     list_filter = ("published", "agency")
     search_fields = ("title", "agency", "byline", "summary")
+    readonly_fields = ("source_text_status",)
     inlines = [SectionInline]
     actions = ["publish"]
     change_form_template = "admin/reports/report/change_form.html"
 
+    def get_queryset(self, request):
+        """Whether each report has its text, without reading the texts: one subquery per row."""
+        attached = Exists(SourceText.objects.filter(report=OuterRef("pk")))
+        return super().get_queryset(request).annotate(has_source_text=attached)
+
     @admin.display(description=Report._meta.get_field("published").verbose_name, ordering="published")
     def published_icon(self, report):
         return boolean_icon(report.published)
+
+    @admin.display(description=_("原文"), ordering="has_source_text")
+    def source_text_icon(self, report):
+        return boolean_icon(report.has_source_text)
+
+    @admin.display(description=_("已附上的原文"))
+    def source_text_status(self, report):
+        """The attached text's paragraphs, checksum, origin, time and editor, or that none is attached."""
+        source = SourceText.objects.filter(report=report.pk).select_related("attached_by").first()
+        if source is None:
+            return _("尚未附上原文。")
+        return format_html(
+            "{}<br><code>SHA-256 {}</code>",
+            _("%(count)s 段；來源：%(origin)s；%(when)s 由 %(who)s 附上。")
+            % {
+                "count": source.paragraph_count,
+                "origin": source.origin,
+                "when": f"{timezone.localtime(source.attached_at):%Y-%m-%d %H:%M}",
+                "who": source.attached_by or _("不明"),
+            },
+            source.checksum,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, object_id)
@@ -395,6 +451,14 @@ class ReportAdmin(AuditedAdmin):
         if publishing:
             obj.published = False
         super().save_model(request, obj, form, change)
+        text = form.cleaned_data.get("source_upload") if isinstance(form, ReportForm) else None
+        if text is not None:
+            attached = attach_source(report=obj, text=text, origin=form.files["source_upload"].name, user=request.user)
+            if attached.changed:
+                message = _("已附上原文：%(count)s 段。") % {"count": attached.source.paragraph_count}
+            else:
+                message = _("上傳的原文與已附上的相同，沒有變更。")
+            self.message_user(request, message, messages.SUCCESS)
         if publishing:
             try:
                 published = publication.publish_report(

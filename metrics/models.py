@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,7 +21,7 @@ from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
 from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
-from reports.models import Report
+from reports.models import Report, SourceText, source_paragraph_errors
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
@@ -35,6 +36,11 @@ class FigureQuerySet(models.QuerySet):
     def with_context(self):
         """Join report, section, case and unit so rows render without further queries."""
         return self.select_related("report", "section", "case", "unit")
+
+    def with_source_text(self):
+        """Annotate ``source_text_attached``: whether the figure's report has its text attached, so its
+        paragraph links to the text page (``Figure.get_paragraph_url``). A subquery, no extra query."""
+        return self.annotate(source_text_attached=Exists(SourceText.objects.filter(report=OuterRef("report"))))
 
     def for_section(self, section):
         """The figures of one section in reading order, with their context joined."""
@@ -313,6 +319,15 @@ class Figure(Versioned):
     def get_absolute_url(self):
         return f"{self.section.get_absolute_url()}#figure-{self.code}"
 
+    #: Whether the report has its text attached: set by ``with_source_text()`` or by a selector that knows it.
+    source_text_attached = False
+
+    def get_paragraph_url(self) -> str:
+        """The figure's paragraph on its report's text page, '' unless ``source_text_attached``. Reads ``report``."""
+        if not self.source_text_attached:
+            return ""
+        return f"{reverse('metrics:text', kwargs={'year': self.report.year})}#p-{self.source_paragraph}"
+
     @property
     def is_rate(self) -> bool:
         return self.unit_id == UnitName.PERCENT
@@ -376,6 +391,7 @@ class Figure(Versioned):
             self._stated_problems(),
             self._placement_problems(),
             self._link_problems(),
+            self._paragraph_problems(),
         )
         for problems in problems_by_kind:
             for field, message in problems:
@@ -509,6 +525,15 @@ class Figure(Versioned):
                         "name": same_code.name,
                     },
                 )
+
+    def _paragraph_problems(self):
+        """(field, message) pairs: the source paragraph lies in the report's attached text, or is at least 1."""
+        if self.report_id is None:
+            return
+        # An import's figures share one report instance: its text's length is read once for all of them.
+        report = self.report if Figure.report.is_cached(self) else None
+        for message in source_paragraph_errors(self.source_paragraph, report=report, report_id=self.report_id):
+            yield "source_paragraph", message
 
     def _link_problems(self):
         """(field, message) pairs: a rate links both counts or neither, of its own report, not itself."""

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Case, Prefetch, QuerySet, Subquery, When
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,8 @@ from metrics.changes import Change, change
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.models import CODE_PATTERN, Figure, Unit
 from metrics.publication import checklist_counts, checklist_url
-from reports.models import NamedItem, NotableCase, Report, Section
+from metrics.text.marks import mark_quotes
+from reports.models import NamedItem, NotableCase, Report, Section, SourceText
 
 
 @dataclass
@@ -43,9 +45,14 @@ class SectionPage:
     named_lists: list[tuple[str, list[NamedItem]]]
 
 
-def _report_or_404(year: int, *, drafts: bool) -> Report:
-    """The report of ``year``; a draft only when ``drafts`` (for editors), else Http404 as for no report."""
-    reports = Report.objects.all() if drafts else Report.objects.published()
+def _report_or_404(year: int, *, drafts: bool, reports: QuerySet | None = None) -> Report:
+    """The report of ``year`` (from ``reports``, default all) annotated ``has_source_text``; a draft only when
+    ``drafts`` (for editors), else Http404 as for no report. 1 query."""
+    reports = (Report.objects.all() if reports is None else reports).annotate(
+        has_source_text=Exists(SourceText.objects.filter(report=OuterRef("pk")))
+    )
+    if not drafts:
+        reports = reports.published()
     report = reports.for_year(year)
     if report is None:
         raise Http404(_("沒有 %(year)s 年度的工作報告。") % {"year": year})
@@ -65,6 +72,7 @@ def report_overview(*, year: int, drafts: bool = False) -> ReportOverview:
     by_section = {section.pk: SectionFigures(section=section, figures=[]) for section in sections}
     for figure in figures:
         figure.report = report
+        figure.source_text_attached = report.has_source_text
         by_section[figure.section_id].figures.append(figure)
         figure.section = by_section[figure.section_id].section
     return ReportOverview(report=report, sections=list(by_section.values()))
@@ -82,6 +90,8 @@ def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
         raise Http404(_("%(year)s 年度報告沒有「%(slug)s」這一章。") % {"year": year, "slug": slug})
     section.report = report
     figures = list(Figure.objects.for_section(section))
+    for figure in figures:
+        figure.source_text_attached = report.has_source_text
     cases = list(
         section.cases.order_by("position").prefetch_related(
             Prefetch(
@@ -97,6 +107,68 @@ def section_page(*, year: int, slug: str, drafts: bool = False) -> SectionPage:
     return SectionPage(
         report=report, section=section, figures=figures, cases=cases, named_lists=list(named_lists.items())
     )
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of a paragraph, and the figure whose clause it is (None: plain text)."""
+
+    text: str
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class TextParagraph:
+    """One paragraph of a report's text: its number, its text in pieces, the section it heads (if it is a
+    heading), and the figures it states whose clause is not marked in it (not found verbatim, or inside
+    a shorter clause's mark)."""
+
+    number: int
+    text: str
+    pieces: tuple[TextPiece, ...]
+    section: Section | None = None
+    unmarked: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report and its attached text paragraph by paragraph; ``source`` None (and no paragraphs) without one."""
+
+    report: Report
+    source: SourceText | None
+    sections: list[Section]
+    paragraphs: list[TextParagraph]
+
+
+def report_text(*, year: int, drafts: bool = False) -> ReportText:
+    """The report of ``year`` with its text, each figure's clause marked in its paragraph, each section's
+    heading paragraph known.
+
+    Raises Http404 for an unknown year, or a draft unless ``drafts``. 3 queries (the report with its
+    text, its sections, its figures) whatever its length; 1 when no text is attached.
+    """
+    report = _report_or_404(year, drafts=drafts, reports=Report.objects.select_related("source_text"))
+    try:
+        source = report.source_text
+    except ObjectDoesNotExist:
+        return ReportText(report=report, source=None, sections=[], paragraphs=[])
+    sections = list(report.sections.order_by("position"))
+    for section in sections:
+        section.report = report
+    figures_by_paragraph: dict[int, list[Figure]] = {}
+    for figure in Figure.objects.filter(report=report).order_by("position", "pk"):
+        figures_by_paragraph.setdefault(figure.source_paragraph, []).append(figure)
+    headings = {section.source_paragraph: section for section in sections}
+    paragraphs = []
+    for number, line in source.paragraphs():
+        figures = figures_by_paragraph.get(number, [])
+        marked = mark_quotes(line, [figure.source_quote for figure in figures])
+        pieces = tuple(
+            TextPiece(piece.text, None if piece.quote is None else figures[piece.quote]) for piece in marked.pieces
+        )
+        unmarked = tuple(figures[index] for index in marked.unmarked)
+        paragraphs.append(TextParagraph(number, line, pieces, headings.get(number), unmarked))
+    return ReportText(report=report, source=source, sections=sections, paragraphs=paragraphs)
 
 
 class Comparison(NamedTuple):
@@ -163,7 +235,7 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     """
     if not re.fullmatch(CODE_PATTERN, code):
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
-    figures = Figure.objects.with_context().with_previous().filter(code=code)
+    figures = Figure.objects.with_context().with_previous().with_source_text().filter(code=code)
     if not drafts:
         figures = figures.filter(report__published=True)
     series = list(figures.order_by("report__year"))

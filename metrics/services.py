@@ -23,6 +23,7 @@ from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import paragraphs
 from metrics.text.units import KIND_COUNT, KIND_MONEY, KIND_PERCENT, KIND_POINTS, KIND_TIME, KIND_WEIGHT, unit_kind
 from reports.models import Report, Section
+from reports.services import PASTED_IN_THE_IMPORT, attach_source
 
 #: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
 REVERTED_FIELDS = (
@@ -271,13 +272,15 @@ def create_report(
     text: str,
     headings: Sequence[Heading],
     figures: Sequence[AcceptedFigure],
+    user=None,
 ) -> Report:
     """Create the draft report, a section for each of ``headings`` that holds an accepted figure, and the figures,
     in one transaction.
 
     ``text`` is the report's text the headings and figures were read from (one paragraph a
-    line): every heading's and figure's paragraph must lie inside it. A section takes its
-    heading's text, English heading, paragraph, slug and topic, and its place among
+    line): every heading's and figure's paragraph must lie inside it, and it is kept as the
+    report's text (``reports.services.attach_source``, its origin ``source_name``, attached by
+    ``user``). A section takes its heading's text, English heading, paragraph, slug and topic, and its place among
     ``headings`` as position. A figure takes its English name and theme and headline flag as
     given, and a rate its ``numerator`` and ``denominator`` (codes of this import) as links,
     checked like any linked rate. Every row is saved on its own (not bulk) so each gets a
@@ -311,6 +314,7 @@ def create_report(
         report.full_clean()
         report._change_reason = reason
         report.save()
+        attach_source(report=report, text=text, origin=source_name or PASTED_IN_THE_IMPORT, user=user)
         sections = {}
         for position, heading in enumerate(headings, start=1):
             if heading.slug not in used:

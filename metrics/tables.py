@@ -26,10 +26,14 @@ def figure_anchor(record) -> str:
 def provenance_html(figure) -> SafeString:
     """The paragraph number and the verbatim clause that state a figure: the one place this markup is made.
 
-    The clause stays in the source's script, marked ``lang="zh-Hant"``; a Simplified
-    page adds a Simplified rendering marked as such.
+    The paragraph links to it on the report's text page when the text is attached
+    (``Figure.get_paragraph_url``: the figure needs ``source_text_attached``). The clause
+    stays in the source's script, marked ``lang="zh-Hant"``; a Simplified page adds a
+    Simplified rendering marked as such.
     """
     paragraph = escape(gettext("第 %(n)s 段") % {"n": figure.source_paragraph})
+    if url := figure.get_paragraph_url():
+        paragraph = f'<a href="{escape(url)}">{paragraph}</a>'
     html = f'<span class="paragraph">{paragraph}</span> <q lang="zh-Hant">{escape(figure.source_quote)}</q>'
     if current_language() == SIMPLIFIED:
         simplified = escape(to_simplified(figure.source_quote))

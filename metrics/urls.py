@@ -15,6 +15,8 @@ urlpatterns = [
     path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<int:year>/", views.report_overview, name="overview"),
+    # Before the section pattern: "text" is a slug no section may take (reports.models.RESERVED_SLUGS).
+    path("reports/<int:year>/text/", views.report_text, name="text"),
     path("reports/<int:year>/<slug:slug>/", views.section_detail, name="section"),
     path("reports/<int:year>/<slug:slug>/charts/<slug:key>.csv", views.chart_csv, name="chart-csv"),
 ]

@@ -1,5 +1,5 @@
 """The pages that show figures: the list of reports (drafts with their checklists), a report's overview, a section,
-a chart's CSV, and one metric across years.
+its text, a chart's CSV, and one metric across years.
 
 The explorer and its exports are ``metrics.explorer.views``.
 
@@ -165,6 +165,29 @@ def section_detail(request, year: int, slug: str):
         ("section", year, slug, sort, can_export, can_edit, drafts), build, revision=ContentRevision.current()
     )
     return render(request, "reports/report_page.html", content)
+
+
+@browse_required
+def report_text(request, year: int):
+    """The report's text paragraph by paragraph, each figure's clause marked and linked to its metric page.
+
+    A ``metrics`` view because it shows figures. Drafts are 404 for all but editors, as on the
+    other report pages; a report without a text is a 404 that says so. The body is cached per
+    content revision (attaching a text bumps it): building it costs ``selectors.report_text``'s 3 queries.
+    """
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
+
+    def build() -> dict:
+        text = selectors.report_text(year=year, drafts=drafts)
+        context = {"report": text.report, "text": text}
+        body = render_body("includes/_report_text_body.html", context) if text.source is not None else None
+        return {"body": body, "report": text.report}
+
+    content = cached(("text", year, drafts), build, revision=ContentRevision.current())
+    if content["body"] is None:
+        context = content | {"can_attach": request.user.is_staff and drafts}
+        return render(request, "metrics/report_text.html", context, status=404)
+    return render(request, "metrics/report_text.html", content)
 
 
 @browse_required

@@ -4,14 +4,19 @@ The numbers live in ``metrics.Figure``; this app holds the text around them.
 Every year's report is data: a 2022 report is entered, not coded.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.source_text import paragraphs
 from common.versioning import ChangeSetRecord, Versioned
 from reports.choices import ListKind
 
@@ -20,6 +25,12 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 #: A topic: lowercase ASCII letters, digits and hyphens, starting with a letter, so it can open a figure code.
 TOPIC_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+#: Slugs a section may not take: ``/reports/<year>/text/`` is the report's text, not a section.
+RESERVED_SLUGS = ("text",)
+
+#: The highest paragraph number a ``source_paragraph`` holds (PositiveSmallIntegerField on every database).
+MAX_SOURCE_PARAGRAPH = 32767
 
 
 class ReportQuerySet(models.QuerySet):
@@ -130,6 +141,8 @@ class Section(Versioned):
             models.UniqueConstraint(fields=["report", "position"], name="section_unique_position_per_report"),
             models.UniqueConstraint(fields=["report", "topic"], name="section_unique_topic_per_report"),
             models.CheckConstraint(condition=Q(topic__regex=TOPIC_PATTERN), name="section_topic_pattern"),
+            models.CheckConstraint(condition=~Q(slug__in=RESERVED_SLUGS), name="section_slug_not_reserved"),
+            models.CheckConstraint(condition=Q(source_paragraph__gte=1), name="section_source_paragraph_from_1"),
         ]
 
     def __str__(self):
@@ -139,8 +152,18 @@ class Section(Versioned):
         """Refuse moving a section that holds figures to another report.
 
         A figure records its report as well as its section (so codes are unique per
-        report); moving the section alone would split the two.
+        report); moving the section alone would split the two. Also refused: a reserved slug,
+        and a heading's paragraph outside the report's text (``source_paragraph_errors``).
         """
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("「%(slug)s」是保留的網址，章節不能使用。") % {"slug": self.slug}
+        if self.report_id is not None and (
+            problems := source_paragraph_errors(self.source_paragraph, report_id=self.report_id)
+        ):
+            errors["source_paragraph"] = problems
+        if errors:
+            raise ValidationError(errors)
         if self.pk is None or self.report_id is None:
             return
         stored_report_id = Section.objects.filter(pk=self.pk).values_list("report_id", flat=True).first()
@@ -181,15 +204,23 @@ class NotableCase(Versioned):
                 condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)),
                 name="case_month_1_to_12",
             ),
+            models.CheckConstraint(condition=Q(source_paragraph__gte=1), name="case_source_paragraph_from_1"),
         ]
 
     def __str__(self):
         return self.title
 
     def clean(self):
-        """Explain the month rule in Chinese before the database constraint rejects it."""
+        """Explain the month and paragraph rules in Chinese before the database constraints reject them."""
+        errors = {}
         if self.month is not None and not 1 <= self.month <= 12:
-            raise ValidationError({"month": _("月份須介於 1 與 12 之間：填入的是 %(month)s。") % {"month": self.month}})
+            errors["month"] = _("月份須介於 1 與 12 之間：填入的是 %(month)s。") % {"month": self.month}
+        if self.section_id is not None and (
+            problems := source_paragraph_errors(self.source_paragraph, section_id=self.section_id)
+        ):
+            errors["source_paragraph"] = problems
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return f"{self.section.get_absolute_url()}#case-{self.pk}"
@@ -213,10 +244,106 @@ class NamedItem(Versioned):
         verbose_name_plural = _("名錄項目")
         constraints = [
             models.UniqueConstraint(fields=["section", "kind", "name"], name="named_item_unique_per_kind"),
+            models.CheckConstraint(condition=Q(source_paragraph__gte=1), name="named_item_source_paragraph_from_1"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.name}"
+
+    def clean(self):
+        """Explain the paragraph rule in Chinese before the database constraint rejects it."""
+        if self.section_id is not None and (
+            problems := source_paragraph_errors(self.source_paragraph, section_id=self.section_id)
+        ):
+            raise ValidationError({"source_paragraph": problems})
+
+
+class SourceText(models.Model):
+    """The text of a report as it was read: one paragraph a line, numbered from 1 (``common.source_text``).
+
+    Every ``source_paragraph`` of the report counts these lines, and the text page shows them.
+    ``checksum`` and ``paragraph_count`` are computed from ``text`` on every save. Written by
+    ``reports.services.attach_source``; the repository never holds a report's text.
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="source_text", verbose_name=_("報告"))
+    text = models.TextField(_("原文"))
+    checksum = models.CharField(_("SHA-256 校驗碼"), max_length=64, editable=False)
+    paragraph_count = models.PositiveIntegerField(_("段數"), editable=False)
+    origin = models.CharField(
+        _("來源"), max_length=300, help_text=_("原文從哪裡來：檔名、路徑，或「在管理後台匯入時貼上」。")
+    )
+    attached_at = models.DateTimeField(_("附上時間"), default=timezone.now)
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("附上者"),
+    )
+
+    class Meta:
+        verbose_name = _("報告原文")
+        verbose_name_plural = _("報告原文")
+        constraints = [
+            models.CheckConstraint(condition=Q(checksum__regex=r"^[0-9a-f]{64}$"), name="source_text_checksum_sha256"),
+            models.CheckConstraint(condition=Q(paragraph_count__gte=1), name="source_text_has_paragraphs"),
+        ]
+
+    def __str__(self):
+        return f"{self.report.year} {self.origin}"
+
+    @staticmethod
+    def checksum_of(text: str) -> str:
+        """The SHA-256 of ``text`` in UTF-8, as hex: what ``sha256sum`` prints for a file holding exactly it."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def save(self, *args, **kwargs):
+        self.checksum = self.checksum_of(self.text)
+        self.paragraph_count = sum(1 for _line in paragraphs(self.text))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "checksum", "paragraph_count"}
+        super().save(*args, **kwargs)
+
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """(number, line) of every paragraph, numbered from 1 as every ``source_paragraph`` counts."""
+        return list(enumerate(paragraphs(self.text), start=1))
+
+
+def paragraph_count(*, report_id=None, section_id=None) -> int | None:
+    """The paragraphs of the text attached to the report (or to the section's report); None without one. 1 query."""
+    texts = SourceText.objects.all()
+    texts = texts.filter(report_id=report_id) if report_id is not None else texts.filter(report__sections=section_id)
+    return texts.values_list("paragraph_count", flat=True).first()
+
+
+def report_paragraph_count(report: Report) -> int | None:
+    """``paragraph_count`` for ``report``, read once per instance (1 query, then none): the rows of one save
+    (an import's figures) share their report. ``reports.services.attach_source`` keeps it current."""
+    if "_paragraph_count" not in report.__dict__:
+        report.__dict__["_paragraph_count"] = paragraph_count(report_id=report.pk)
+    return report.__dict__["_paragraph_count"]
+
+
+def source_paragraph_errors(paragraph, *, report=None, report_id=None, section_id=None) -> list[str]:
+    """Why ``paragraph`` cannot be a source paragraph of the report (``report``, ``report_id`` or ``section_id``'s):
+    empty when it can. It counts from 1, up to the attached text's last paragraph, or without a text up to
+    ``MAX_SOURCE_PARAGRAPH``. Model ``clean()`` of every model with a ``source_paragraph`` calls it; 1 query
+    (none for a number below 1, or for a ``report`` whose count was read already)."""
+    if paragraph is None:
+        return []
+    if paragraph < 1:
+        return [_("段落從 1 起算：填入的是 %(n)s。") % {"n": paragraph}]
+    if report is not None:
+        count = report_paragraph_count(report)
+    else:
+        count = paragraph_count(report_id=report_id, section_id=section_id)
+    if count is not None and paragraph > count:
+        return [_("報告原文只有 %(count)s 段：填入的第 %(n)s 段不在原文之內。") % {"count": count, "n": paragraph}]
+    if count is None and paragraph > MAX_SOURCE_PARAGRAPH:
+        return [_("段落最多到 %(max)s：填入的是 %(n)s。") % {"max": MAX_SOURCE_PARAGRAPH, "n": paragraph}]
+    return []
 
 
 class ContentRevision(models.Model):

@@ -31,7 +31,8 @@ class ChartRow:
     included) and ``unit`` the figure's ``Unit`` row; ``href`` its row on its section page; ``stated_display`` the
     value the clause states, set only when the published value is a correction.
     ``previous`` is last year's row of the same code and unit, and ``change`` the
-    change from it (``metrics.changes``).
+    change from it (``metrics.changes``). ``paragraph_url`` is the figure's paragraph on its
+    report's text page, '' when no text is attached.
     """
 
     code: str
@@ -43,6 +44,7 @@ class ChartRow:
     display: str
     source_paragraph: int
     href: str = ""
+    paragraph_url: str = ""
     is_correction: bool = False
     stated_display: str = ""
     previous: "ChartRow | None" = None
@@ -88,6 +90,7 @@ def chart_row(
         display=format_figure_in_language(figure.value, figure.unit, figure.qualifier, places),
         source_paragraph=figure.source_paragraph,
         href=f"{section_url}#figure-{figure.code}",
+        paragraph_url=figure.get_paragraph_url(),
         is_correction=figure.is_correction,
         stated_display=(
             format_figure_in_language(figure.stated_value, figure.unit, figure.qualifier, places)

@@ -151,7 +151,10 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
         # Only what the table shows: narrower rows make the database's sort of a
         # large result cheaper, and the page needs neither the case nor long texts.
         figures = (
-            self.object_list.select_related(None).select_related("report", "section", "unit").only(*EXPLORER_FIELDS)
+            self.object_list.select_related(None)
+            .select_related("report", "section", "unit")
+            .only(*EXPLORER_FIELDS)
+            .with_source_text()
         )
         return PageFirstRows(figures)
 

@@ -162,6 +162,7 @@ def _create(request, data: dict, formset, headings):
             text=data["text"],
             headings=headings,
             rows=rows,
+            user=request.user,
         )
     except ValidationError as error:
         messages.error(request, _("沒有建立報告：%(error)s") % {"error": "；".join(error.messages)})

@@ -159,6 +159,7 @@ def create_import(
     text: str,
     headings: Sequence[Heading],
     rows: Sequence[Mapping],
+    user=None,
 ) -> Created:
     """Create the draft of ``year`` from the accepted, cleaned review ``rows``; last year's rate links are made
     again where the rate and both its counts are among them and recompute (``links`` says which were not).
@@ -175,6 +176,7 @@ def create_import(
         text=text,
         headings=headings,
         figures=with_links(figures, links),
+        user=user,
     )
     return Created(report=report, figures=len(figures), links=links)
 

@@ -51,10 +51,10 @@ The contract of ``extract_figures``:
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.source_text import paragraphs
 from metrics.changes import DOWN, UP
 from metrics.choices import Qualifier
 from metrics.formatting import plain_number
@@ -441,19 +441,6 @@ def _line_proposals(paragraph: int, line: str, room: int | None = None) -> list[
             if room is not None and len(proposals) > room:
                 break
     return proposals
-
-
-def paragraphs(text: str) -> Iterator[str]:
-    """The lines of ``text`` as the extractor numbers them: split at line feeds only, a carriage return dropped.
-
-    One at a time, so a text of many short lines is never held twice.
-    """
-    text = text.removeprefix("\ufeff").removesuffix("\n")
-    start = 0
-    while (end := text.find("\n", start)) != -1:
-        yield text[start:end].rstrip("\r")
-        start = end + 1
-    yield text[start:].rstrip("\r")
 
 
 def extract_figures(text: str, *, limit: int | None = None) -> list[Proposal]:

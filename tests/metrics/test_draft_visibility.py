@@ -26,6 +26,7 @@ from metrics.explorer.filters import FigureFilter
 from metrics.export import CONTENT_TYPES
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable
+from reports.services import attach_source
 from tests.factories import SECTION_SLUGS, figure_for, make_case, make_named_item, make_report, make_section
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ DRAFT_TEXTS = (
     *(f"草稿獨有章節{slug}" for slug in SECTION_SLUGS),
     "草稿獨有案例",
     "草稿獨有名錄",
+    "草稿獨有原文",
     *DRAFT_ONLY_NAMES.values(),
     *DRAFT_ONLY_CODES.values(),
     str(DRAFT_COUNT),
@@ -98,6 +100,8 @@ def draft(report_2021):
     for figure in figures:
         figure.fill_stated_defaults()
     Figure.objects.bulk_create(figures)
+    attach_source(report=report, text="草稿獨有原文\n第二段", origin="draft.txt")
+    attach_source(report=later.report, text="二〇二三年的原文\n第二段", origin="later.txt")
     return report
 
 
@@ -172,6 +176,8 @@ PAGES = {
     "metrics:section": lambda: [f"/reports/{year}/{slug}/" for year in PUBLISHED_YEARS for slug in SECTION_SLUGS]
     + [f"/reports/2023/mediation/?sort={order}" for order in section_sorts()]
     + ["/en/reports/2021/mediation/", "/zh-hans/reports/2023/mediation/"],
+    "metrics:text": lambda: [f"/reports/{year}/text/" for year in PUBLISHED_YEARS]
+    + ["/en/reports/2021/text/", "/zh-hans/reports/2023/text/"],
     "metrics:chart-csv": lambda: [
         f"/reports/{year}/{slug}/charts/{spec.key}.csv"
         for year in PUBLISHED_YEARS
@@ -203,6 +209,7 @@ _EXPLORER_PATHS = [
 PROBES = {
     "metrics:overview": [Probe(path, **YEAR) for path in ("/reports/{}/", "/en/reports/{}/", "/zh-hans/reports/{}/")],
     "metrics:section": [Probe(path, **YEAR) for path in [*_SECTION_PATHS, "/en/reports/{}/crackdown/"]],
+    "metrics:text": [Probe(path, **YEAR) for path in ("/reports/{}/text/", "/en/reports/{}/text/")],
     "metrics:chart-csv": [
         Probe(f"/reports/{{}}/{slug}/charts/{spec.key}.csv", **YEAR)
         for slug, specs in SECTION_CHARTS.items()

@@ -1,5 +1,6 @@
 """The set-up commands `make run` calls: seed_report, setup_roles, ensure_local_admin."""
 
+import hashlib
 import io
 from decimal import Decimal
 
@@ -10,7 +11,9 @@ from django.core.management import CommandError, call_command
 
 from common.roles import ROLE_PERMISSIONS
 from metrics.models import Figure
-from reports.models import Report
+from reports.models import Report, SourceText
+from tests.conftest import source_path_2021
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,43 @@ def test_ensure_local_admin_prints_a_generated_password_once(monkeypatch):
     assert get_user_model().objects.get(username="admin").check_password(password)
     second = run("ensure_local_admin")
     assert password not in second and "already exists" in second
+
+
+def test_attach_source_attaches_a_file_and_again_is_a_no_op(tmp_path):
+    report = make_report(2030)
+    path = tmp_path / "report.txt"
+    path.write_text("標題\n第二段\n", encoding="utf-8")
+    first = run("attach_source", "2030", str(path))
+    source = SourceText.objects.get(report=report)
+    assert f"已為 2030 年度報告附上原文：2 段，SHA-256 {source.checksum}，來源 {path}。" in first
+    again = run("attach_source", "2030", str(path))
+    assert f"2030 年度報告已附上同一份原文（SHA-256 {source.checksum}）：沒有變更。" in again
+    assert SourceText.objects.get(report=report).attached_at == source.attached_at
+
+
+def test_attach_source_attaches_the_2021_text_with_the_files_checksum(source_text_2021, report_2021):
+    path = source_path_2021()
+    run("attach_source", "2021", str(path))
+    assert report_2021.source_text.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert report_2021.source_text.paragraph_count == 22
+
+
+@pytest.mark.parametrize(
+    ("year", "content", "message"),
+    [
+        ("1999", "甲".encode(), "沒有 1999 年度的工作報告。"),
+        ("2030", None, "無法讀取"),
+        ("2030", "甲".encode("big5"), "檔案不是 UTF-8 編碼的文字檔。"),
+        ("2030", "字".encode() * 200_001, "原文有 200,001 字，超過上限 200,000 字。"),
+        ("2030", b"x" * 800_004, "檔案太大"),
+        ("2030", b"\n\n", "原文是空的。"),
+    ],
+)
+def test_attach_source_refuses_with_a_clear_message(tmp_path, year, content, message):
+    make_report(2030)
+    path = tmp_path / "report.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run("attach_source", year, str(path))
+    assert not SourceText.objects.exists()

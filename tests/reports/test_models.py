@@ -1,0 +1,100 @@
+"""The report's text (SourceText) and the rules on source paragraphs, in the models and the database."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from reports.models import MAX_SOURCE_PARAGRAPH, NamedItem, NotableCase, Section, SourceText, source_paragraph_errors
+from reports.services import attach_source
+from tests.factories import figure_for, make_case, make_named_item, make_report, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def refused_by_database(create) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_source_text_save_computes_checksum_and_paragraphs():
+    source = SourceText.objects.create(report=make_report(2030), text="甲\n\n丙\n", origin="a.txt")
+    assert source.paragraph_count == 3
+    assert source.checksum == SourceText.checksum_of("甲\n\n丙\n")
+
+
+def test_one_text_per_report():
+    report = make_report(2030)
+    SourceText.objects.create(report=report, text="甲", origin="a.txt")
+    refused_by_database(lambda: SourceText.objects.create(report=report, text="乙", origin="b.txt"))
+
+
+def test_database_refuses_a_checksum_that_is_not_sha256():
+    source = SourceText.objects.create(report=make_report(2030), text="甲", origin="a.txt")
+    refused_by_database(lambda: SourceText.objects.filter(pk=source.pk).update(checksum="not-a-checksum"))
+    refused_by_database(lambda: SourceText.objects.filter(pk=source.pk).update(paragraph_count=0))
+
+
+def test_database_refuses_paragraph_0_and_the_reserved_slug():
+    report = make_report(2030)
+    section = make_section(report)
+    refused_by_database(lambda: make_section(report, "other", source_paragraph=0))
+    refused_by_database(lambda: make_section(report, "text"))
+    refused_by_database(lambda: make_case(section, source_paragraph=0))
+    refused_by_database(lambda: make_named_item(section, source_paragraph=0))
+
+
+def test_section_clean_refuses_the_reserved_slug():
+    section = Section(report=make_report(2030), slug="text", topic="text", position=1, heading="甲", source_paragraph=1)
+    with pytest.raises(ValidationError) as refused:
+        section.full_clean()
+    assert refused.value.message_dict["slug"] == ["「text」是保留的網址，章節不能使用。"]
+
+
+def test_source_paragraph_without_a_text_counts_from_1_up_to_the_field_limit():
+    report = make_report(2030)
+    assert source_paragraph_errors(0, report_id=report.pk) == ["段落從 1 起算：填入的是 0。"]
+    assert source_paragraph_errors(MAX_SOURCE_PARAGRAPH, report_id=report.pk) == []
+    assert source_paragraph_errors(99999999999, report_id=report.pk) == ["段落最多到 32767：填入的是 99999999999。"]
+
+
+def test_source_paragraph_lies_in_the_attached_text(django_assert_num_queries):
+    report = make_report(2030)
+    section = make_section(report)
+    attach_source(report=report, text="甲\n乙\n丙", origin="a.txt")
+    with django_assert_num_queries(1):
+        assert source_paragraph_errors(3, report_id=report.pk) == []
+    with django_assert_num_queries(1):
+        assert source_paragraph_errors(4, section_id=section.pk) == ["報告原文只有 3 段：填入的第 4 段不在原文之內。"]
+    assert source_paragraph_errors(99999999999, report_id=report.pk) == [
+        "報告原文只有 3 段：填入的第 99999999999 段不在原文之內。"
+    ]
+
+
+@pytest.mark.parametrize("model", ["section", "case", "named_item", "figure"])
+def test_every_model_with_a_source_paragraph_explains_one_outside_the_text(model):
+    report = make_report(2030)
+    section = make_section(report)
+    attach_source(report=report, text="甲\n乙", origin="a.txt")
+    obj = {
+        "section": lambda: section,
+        "case": lambda: NotableCase(section=section, title="甲", summary="乙", source_paragraph=1),
+        "named_item": lambda: NamedItem(section=section, kind="campaign", name="甲", source_paragraph=1),
+        "figure": lambda: figure_for(section, 1),
+    }[model]()
+    obj.source_paragraph = 9
+    with pytest.raises(ValidationError) as refused:
+        obj.clean()
+    assert refused.value.message_dict["source_paragraph"] == ["報告原文只有 2 段：填入的第 9 段不在原文之內。"]
+
+
+def test_a_report_instance_reads_its_texts_length_once_and_attaching_updates_it(django_assert_num_queries):
+    report = make_report(2030)
+    with django_assert_num_queries(1):
+        assert [source_paragraph_errors(n, report=report) for n in (1, 5, 40000)] == [
+            [],
+            [],
+            ["段落最多到 32767：填入的是 40000。"],
+        ]
+    attach_source(report=report, text="甲\n乙", origin="a.txt")
+    with django_assert_num_queries(0):
+        assert source_paragraph_errors(5, report=report) == ["報告原文只有 2 段：填入的第 5 段不在原文之內。"]
