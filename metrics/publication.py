@@ -17,8 +17,7 @@ The items:
 - a report without sections, sections without figures, and sections none of whose figures is
   drawn in a chart (``metrics.charts.specs.specs_for``, as the section page draws them: a topic
   without specs of its own charts every figure by unit, so such a section always has charts);
-- source paragraphs outside the report's attached text: ``source_paragraph_items``, empty until
-  a report keeps its text.
+- source paragraphs past the end of the report's attached text: ``source_paragraph_items``.
 
 Summaries are written each year in our own words: an item for a missing summary carries last
 year's summary of the same report or topic as ``guide``, to be read beside the empty field,
@@ -30,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -209,13 +209,26 @@ def _figure_items(figure: Figure) -> Iterable[ChecklistItem]:
 
 
 def source_paragraph_items(report: Report, sections: Sequence[Section], figures: Sequence[Figure]):
-    """Items for source paragraphs (sections', figures') outside the report's attached text.
+    """Items for the source paragraphs (sections', figures') past the end of the report's attached text.
 
-    Empty until a report keeps the text it was read from: the check then goes here, with
-    kind ``SOURCE_PARAGRAPH``, reading the text's paragraph count from what the checklist
-    has already read (no query per figure).
+    The text's paragraph count comes with the sections (``text_paragraphs``, annotated by
+    ``_checklists``), so this reads nothing. Without a text there is nothing to check against
+    (the forms keep a paragraph at 1 or more).
     """
-    return ()
+    last = sections[0].text_paragraphs if sections else None
+    if last is None:
+        return
+    for obj, described in [
+        *((section, _("章節「%(heading)s」") % {"heading": section.heading}) for section in sections),
+        *((figure, _("數據 %(code)s「%(name)s」") % {"code": figure.code, "name": figure.name}) for figure in figures),
+    ]:
+        if obj.source_paragraph > last:
+            yield ChecklistItem(
+                SOURCE_PARAGRAPH,
+                _("%(object)s的來源段落是第 %(paragraph)s 段，但附上的原文只有 %(last)s 段。")
+                % {"object": described, "paragraph": obj.source_paragraph, "last": last},
+                admin_url(obj, "source_paragraph"),
+            )
 
 
 def _checklists(reports: Sequence[Report], *, previous: Report | None = None) -> dict[int, Checklist]:
@@ -228,7 +241,10 @@ def _checklists(reports: Sequence[Report], *, previous: Report | None = None) ->
     sections_of = defaultdict(list)
     figures_of = defaultdict(list)
     if saved:
-        for section in Section.objects.filter(report__in=saved).order_by("report_id", "position"):
+        sections = Section.objects.filter(report__in=saved).annotate(
+            text_paragraphs=F("report__source_text__paragraph_count")
+        )
+        for section in sections.order_by("report_id", "position"):
             sections_of[section.report_id].append(section)
         figures = Figure.objects.filter(report__in=saved).select_related("numerator", "denominator")
         for figure in figures.order_by("position", "pk"):

@@ -201,3 +201,21 @@ def test_publish_report_publishes_a_ready_draft_with_its_reason_and_editor(make_
     assert Report.objects.get(pk=report.pk).published
     record = report.history.first()
     assert (record.history_change_reason, record.history_user) == ("發布報告草稿", editor)
+
+
+def test_report_checklist_names_a_source_paragraph_past_the_end_of_the_attached_text(django_assert_num_queries):
+    from reports.models import SourceText
+
+    report = make_ready_draft()
+    SourceText.objects.create(report=report, text="第一段\n第二段\n第三段", origin="test.txt")
+    figure = report.figures.get(code="mediation.disputes_resolved")
+    assert figure.source_paragraph <= 3 and report.sections.get().source_paragraph <= 3
+    assert kinds(report) == []
+    Figure.objects.filter(pk=figure.pk).update(source_paragraph=7)  # as stored before the text was attached
+    with django_assert_num_queries(3):  # the report before, the sections with the text's length, the figures
+        item = only_item(report)
+    assert item.kind == publication.SOURCE_PARAGRAPH
+    assert item.message == "數據 mediation.disputes_resolved「測試數據 2」的來源段落是第 7 段，但附上的原文只有 3 段。"
+    assert item.url == change_url(figure, "#id_source_paragraph")
+    Figure.objects.filter(pk=figure.pk).update(source_paragraph=3)
+    assert kinds(report) == []
