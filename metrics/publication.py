@@ -17,7 +17,8 @@ The items:
 - a report without sections, sections without figures, and sections none of whose figures is
   drawn in a chart (``metrics.charts.specs.specs_for``, as the section page draws them: a topic
   without specs of its own charts every figure by unit, so such a section always has charts);
-- source paragraphs past the end of the report's attached text: ``source_paragraph_items``.
+- source paragraphs past the end of the report's attached text: ``source_paragraph_items``;
+- units the figures use without an English name (an import adds a new unit so): ``unit_items``.
 
 Summaries are written each year in our own words: an item for a missing summary carries last
 year's summary of the same report or topic as ``guide``, to be read beside the empty field,
@@ -51,6 +52,7 @@ NO_SECTIONS = "no-sections"
 NO_FIGURES = "no-figures"
 NO_CHARTS = "no-charts"
 SOURCE_PARAGRAPH = "source-paragraph"
+UNIT_ENGLISH = "unit-english"
 
 #: Anchor of the inline list of a section's figures on the section's change form (the formset's prefix).
 FIGURES_INLINE_ANCHOR = "figures-group"
@@ -231,6 +233,18 @@ def source_paragraph_items(report: Report, sections: Sequence[Section], figures:
             )
 
 
+def unit_items(figures: Sequence[Figure]) -> Iterable[ChecklistItem]:
+    """Items for the units ``figures`` use (their ``unit`` joined) that have no English name: an English page
+    would write the Chinese unit on a chart's axis and in its exports. Units added by an import start so."""
+    units = {figure.unit_id: figure.unit for figure in figures if not figure.unit.name_en}
+    for code in sorted(units):
+        yield ChecklistItem(
+            UNIT_ENGLISH,
+            _("單位「%(unit)s」缺少英文名稱。") % {"unit": code},
+            admin_url(units[code], "name_en"),
+        )
+
+
 def _checklists(reports: Sequence[Report], *, previous: Report | None = None) -> dict[int, Checklist]:
     """The checklists of ``reports`` by pk, read in 2 queries (sections, figures with their counts joined).
 
@@ -246,7 +260,7 @@ def _checklists(reports: Sequence[Report], *, previous: Report | None = None) ->
         )
         for section in sections.order_by("report_id", "position"):
             sections_of[section.report_id].append(section)
-        figures = Figure.objects.filter(report__in=saved).select_related("numerator", "denominator")
+        figures = Figure.objects.filter(report__in=saved).select_related("numerator", "denominator", "unit")
         for figure in figures.order_by("position", "pk"):
             figures_of[figure.section_id].append(figure)
     previous_sections = {}
@@ -270,6 +284,7 @@ def _checklists(reports: Sequence[Report], *, previous: Report | None = None) ->
                 figure.report, figure.section = report, section
                 items += _figure_items(figure)
         items += source_paragraph_items(report, sections, all_figures)
+        items += unit_items(all_figures)
         checklists[report.pk] = checklist
     return checklists
 

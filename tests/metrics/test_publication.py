@@ -219,3 +219,19 @@ def test_report_checklist_names_a_source_paragraph_past_the_end_of_the_attached_
     assert item.url == change_url(figure, "#id_source_paragraph")
     Figure.objects.filter(pk=figure.pk).update(source_paragraph=3)
     assert kinds(report) == []
+
+
+def test_report_checklist_asks_for_the_english_name_of_a_unit_its_figures_use():
+    from tests.factories import unit
+
+    report = make_ready_draft()
+    new_unit = unit("宗")
+    assert new_unit.name_en == ""
+    figure = report.figures.first()
+    Figure.objects.filter(pk=figure.pk).update(unit=new_unit, value=5, stated_value=5, source_quote="查處5宗")
+    item = only_item(report)
+    assert item.kind == publication.UNIT_ENGLISH and item.message == "單位「宗」缺少英文名稱。"
+    assert item.url == change_url(new_unit, "#id_name_en")
+    new_unit.name_en = "cases"
+    new_unit.save()
+    assert kinds(report) == []
