@@ -46,4 +46,21 @@ def test_text_page_fits_a_phone_and_paragraph_links_land_on_their_paragraph(brow
     assert target.evaluate("el => el.matches(':target')")
     box = target.bounding_box()
     assert box is not None and 0 <= box["y"] < 844
+    page.screenshot(path=str(artifacts_dir / "phone-report-text-p19.png"))
+    context.close()
+
+    # On a desktop, in each language: the paragraph a link points to, its clauses marked and linked.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{portal.url}/accounts/login/")
+    page.fill("input[name=username]", "viewer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    for prefix in ("", "/zh-hans", "/en"):
+        page.goto(f"{portal.url}{prefix}/reports/2021/text/#p-19")
+        marked = page.locator("#p-19 mark a")
+        assert marked.count() >= 3 and marked.first.get_attribute("href").startswith(f"{prefix}/metrics/")
+        name = prefix.strip("/") or "zh-hant"
+        page.screenshot(path=str(artifacts_dir / f"report-text-p19-1280-{name}.png"))
     context.close()
