@@ -216,9 +216,26 @@ def words(text: str) -> str:
     return NUMBERS.sub("", text)
 
 
-def default_name(quote: str) -> str:
-    """The Chinese name a new code's row is given: its clause without the numbers."""
-    return words(quote)[:100]
+#: The first number a clause writes in digits, with a 萬/億 after it, and an 餘/多 (over) after that.
+FIRST_NUMBER = re.compile(r"\d[\d,.]*\s*[萬万億亿]?[餘余多]?")
+#: Words that lead up to a clause's number without naming anything: 近, 約, 達到, 共計 …
+LEAD_IN = re.compile(r"(?:近|約|约|逾|超過|超过|達到|达到|達|达|到|為|为|共計|共计|合計|合计|累計|累计|共|計|计)+$")
+
+
+def default_name(quote: str, unit: str = "") -> str:
+    """The Chinese name a new code's row is given: what its clause says before the number, without the words
+    leading up to it (「抓獲嫌疑人近900名」 → 抓獲嫌疑人); for a clause that starts with its number, what follows
+    the number and its unit (「603個必巡點」 → 必巡點); the clause itself when neither leaves a word."""
+    match = FIRST_NUMBER.search(quote)
+    if match is None:
+        return quote[:100]
+    before = LEAD_IN.sub("", quote[: match.start()]).strip(" ，,、；;：:")
+    if before:
+        return before[:100]
+    after = quote[match.end() :]
+    if unit and after.startswith(unit):
+        after = after[len(unit) :]
+    return (after.strip(" ，,、；;：:") or quote)[:100]
 
 
 def similarity(first: str, second: str) -> float:
@@ -297,7 +314,14 @@ def import_rows(
                 code += "_new"
             taken.add(code)
             row = ImportRow(
-                proposal, heading, heading.slug, code, default_name(proposal.quote), heading.text[:50], 0, False
+                proposal,
+                heading,
+                heading.slug,
+                code,
+                default_name(proposal.quote, proposal.unit),
+                heading.text[:50],
+                0,
+                False,
             )
         rows.append(row)
     return rows

@@ -267,7 +267,7 @@ def read_review_file(entries, *, headings: Sequence[Heading], year: int) -> list
     for entry in entries:
         last = previous.get(entry["code"])
         carried = {
-            "name": last.name if last else default_name(entry["quote"]),
+            "name": last.name if last else default_name(entry["quote"], entry["unit"]),
             "theme": last.theme if last else heading_texts.get(entry["section"], "")[:50],
             "name_en": last.name_en if last else "",
             "theme_en": last.theme_en if last else "",

@@ -13,6 +13,7 @@ from metrics.importing.matching import (
     MAX_SECTIONS,
     Heading,
     TooManyProposals,
+    default_name,
     find_headings,
     import_rows,
     offered_unit,
@@ -229,3 +230,20 @@ def test_import_of_a_text_with_four_headings_makes_four_sections():
         (4, "part-4", "part-4", "反詐宣傳", 7),
     ]
     assert [section.figures.count() for section in sections] == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("quote", "unit", "name"),
+    [
+        ("抓獲犯罪嫌疑人近900名", "人", "抓獲犯罪嫌疑人"),
+        ("追繳涉案資金約3.5億元", "億元", "追繳涉案資金"),
+        ("開展夜間巡邏860餘次", "次", "開展夜間巡邏"),
+        ("群眾滿意率達到97.3%", "%", "群眾滿意率"),
+        ("出動警力12,400人次", "人次", "出動警力"),
+        ("603個必巡點", "個", "必巡點"),
+        ("化解率98.66%", "%", "化解率"),
+        ("1087次", "次", "1087次"),
+    ],
+)
+def test_default_name_is_what_the_clause_names_without_its_number_and_lead_in(quote, unit, name):
+    assert default_name(quote, unit) == name
