@@ -160,7 +160,8 @@ def readme(reports: list[Report], *, revisions: int, built_at: datetime, portal_
         f"## {_('更正')}",
         "",
         _(
-            "value 是公布的數值，stated_value 是原文所寫的數值；兩者不同時，correction 寫明更正理由，revisions.csv 列出更正時間。"
+            "value 是公布的數值，stated_value 是原文所寫的數值；"
+            "兩者不同時，correction 寫明更正理由，revisions.csv 列出更正時間。"
         ),
         "",
         f"## {_('出處')}",
