@@ -17,7 +17,7 @@ browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
 @browse_required
 @require_http_methods(["GET", "POST"])
 def tokens(request):
-    """The user's tokens: create one (its secret shown on this answer only), see last use, revoke. 2-3 queries."""
+    """The user's tokens: create one (its secret shown on this answer only), see last use, revoke. 1 query (2-3 on a POST)."""
     secret = None
     if request.method == "POST":
         form = TokenForm(request.POST, user=request.user)
@@ -55,7 +55,7 @@ def revoke(request, token_id: int):
 
 @browse_required
 def data_dictionary(request):
-    """Every exported column and code, as the bundles' datapackage.json and README describe them. 1 query."""
+    """Every exported column and code, as the bundles' datapackage.json and README describe them. 1 query (units)."""
     context = {
         "columns": [
             {"name": name, "type": kind, "description": description}

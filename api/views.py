@@ -10,7 +10,7 @@ import tempfile
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -57,6 +57,14 @@ class ApiView(APIView):
     """Read-only, conditional: subclasses write ``answer(request, **kwargs)``; ``get`` adds the ETag and 304."""
 
     renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
+
+    def initial(self, request, *args, **kwargs):
+        # The API's paths carry no language prefix, so LocaleMiddleware gives every one the default;
+        # a client names its language with Accept-Language (or the portal's language cookie).
+        language = translation.get_language_from_request(request._request)
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
 
     def drafts(self) -> bool:
         return self.request.user.has_perm(SEE_DRAFTS_PERMISSION)
