@@ -17,7 +17,10 @@ browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
 @browse_required
 @require_http_methods(["GET", "POST"])
 def tokens(request):
-    """The user's tokens: create one (its secret shown on this answer only), see last use, revoke. 1 query (2-3 on a POST)."""
+    """The user's tokens: create one (its secret shown on this answer only), see last use, revoke.
+
+    1 query (3-4 on a POST: the active count, the insert, the list).
+    """
     secret = None
     if request.method == "POST":
         form = TokenForm(request.POST, user=request.user)
