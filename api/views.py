@@ -80,10 +80,11 @@ class ApiView(APIView):
         raise NotImplementedError
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error is told in JSON whatever format was asked for: a CSV, XLSX or zip of an error would mislead.
+        # An error is told in JSON whatever format was asked for (or when none could be agreed):
+        # a CSV, XLSX or zip of an error would mislead.
         if isinstance(response, Response) and response.status_code >= 400:
             renderer = getattr(request, "accepted_renderer", None)
-            if renderer is not None and renderer.format not in ("json", "api"):
+            if renderer is None or renderer.format != "api":
                 request.accepted_renderer = JSONRenderer()
                 request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
