@@ -14,34 +14,38 @@ from metrics.models import Unit
 browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
 
 
+#: Where a new secret waits for the one page that shows it (then it is gone from the session).
+NEW_SECRET_KEY = "api_new_token"
+
+
 @browse_required
 @require_http_methods(["GET", "POST"])
 def tokens(request):
-    """The user's tokens: create one (its secret shown on this answer only), see last use, revoke.
+    """The user's tokens: create one, see last use, revoke.
 
-    1 query (3-4 on a POST: the active count, the insert, the list).
+    A created token's secret is kept in the session only until the redirected GET shows it
+    (post/redirect/get: reloading the page neither shows it again nor makes another token).
+    A GET is 1 query beyond the request's own (the list); a POST 2 (the active count, the insert).
     """
-    secret = None
     if request.method == "POST":
         form = TokenForm(request.POST, user=request.user)
         if form.is_valid():
-            token, secret = services.create_token(
+            _token, secret = services.create_token(
                 user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
-            form = TokenForm(user=request.user)
+            request.session[NEW_SECRET_KEY] = secret
+            return redirect("api-pages:tokens")
     else:
         form = TokenForm(user=request.user)
     context = {
         "form": form,
-        "secret": secret,
+        "secret": request.session.pop(NEW_SECRET_KEY, None) if request.method == "GET" else None,
         "tokens": selectors.token_list(user=request.user),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "sees_drafts": request.user.has_perm(SEE_DRAFTS_PERMISSION),
     }
-    response = render(
-        request, "api/tokens.html", context, status=400 if request.method == "POST" and secret is None else 200
-    )
-    # The secret is on this page once: never kept by a cache or the browser's history.
+    response = render(request, "api/tokens.html", context, status=400 if request.method == "POST" else 200)
+    # The secret is on this answer once: never kept by a cache or the browser.
     response["Cache-Control"] = "no-store"
     return response
 
