@@ -21,7 +21,7 @@ APP = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", APP)
 
 #: Examples per operation: enough to reach every parameter, short enough for CI (< 1 minute in all).
-EXAMPLES = 8
+EXAMPLES = 6
 
 
 @pytest.fixture
