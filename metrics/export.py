@@ -3,7 +3,8 @@
 CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese), the header
 ``EXPORT_COLUMNS``, RFC 4180 quoting with CRLF line ends.
 JSON: a list of objects with the same keys; the number columns are JSON numbers written
-from the decimal's own digits (null where there is none), years and paragraphs are integers.
+from the decimal's own digits (null where there is none), years and paragraphs are integers,
+and an empty text (``correction`` of an uncorrected figure) is null.
 Numbers keep the places the report states them with (a rate stated 98.60 stays 98.60).
 The columns after ``source_quote`` were appended over time, so every earlier column
 keeps its position: ``stated_value`` is what the clause states and ``correction`` is
@@ -11,8 +12,8 @@ empty or the reason the portal publishes another value; ``previous_value`` is th
 of the same code in the published report just before (``metrics.models.previous_figure``;
 empty when there is none) with its own stated places, and ``change`` is ``value -
 previous_value`` to the finer of the two precisions (percentage points for rates).
-XLSX: the same columns with numbers as number cells and the header frozen, and a
-second sheet citing the source, the export time and the filters.
+XLSX: the same columns with numbers as number cells, the header frozen, set column
+widths and an autofilter over the rows, and a second sheet citing the source, the export time and the filters.
 In all three, a text cell that a spreadsheet could run as a formula gets a leading ``'``.
 
 The database writes the cells (number text, formula escapes, the English text), so
@@ -38,10 +39,10 @@ from django.db.models import Case, F, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from common.languages import (
     ENDONYMS,
@@ -199,11 +200,11 @@ def export_rows(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[tupl
     return chain.from_iterable(export_batches(figures, language))
 
 
-def csv_chunks(figures: QuerySet, language: str = TRADITIONAL, *, source: str = "") -> Iterator[str]:
-    """The CSV export: BOM and header first, then the rows, ``ROWS_PER_CHUNK`` lines a chunk.
+def csv_chunks(figures: QuerySet, language: str = TRADITIONAL) -> Iterator[str]:
+    """The CSV export: BOM and header first, then the rows, ``ROWS_PER_CHUNK`` lines a chunk; nothing after them.
 
-    With ``source`` (a citation, as a chart's CSV has) an empty line and a
-    ``資料來源,<source>`` row, its label in ``language``, end the file.
+    Every line after the header is a data row, so a CSV reader (pandas, R) reads exactly the
+    figures; a chart's citation travels in an HTTP header (``citation_header``) and the bundle's README.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -214,13 +215,15 @@ def csv_chunks(figures: QuerySet, language: str = TRADITIONAL, *, source: str = 
         buffer.truncate()
         writer.writerows(batch)
         yield buffer.getvalue()
-    if source:
-        with translation.override(current_language(language)):
-            label = _("資料來源")
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows([[], [label, escape_formula(source)]])
-        yield buffer.getvalue()
+
+
+#: The response header that carries a download's citation (RFC 8187 ``UTF-8''`` form: any script).
+CITATION_HEADER = "X-Citation"
+
+
+def citation_header(text: str) -> str:
+    """``text`` as an RFC 8187 extended value, ``UTF-8''<percent-encoded>``: ASCII-safe in any header."""
+    return "UTF-8''" + quote(text, safe="")
 
 
 def _json_object(cells: tuple) -> str:
@@ -229,6 +232,8 @@ def _json_object(cells: tuple) -> str:
         cell = cells[index]
         if index in NUMBER_INDEXES:
             encoded = "null" if cell is None else cell
+        elif cell == "":
+            encoded = "null"
         else:
             encoded = json.dumps(cell, ensure_ascii=False)
         parts.append(f"{json.dumps(column)}: {encoded}")
@@ -327,6 +332,11 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+#: Each data column's width in characters (a CJK character counts about two).
+XLSX_WIDTHS = (11, 30, 16, 26, 30, 12, 8, 9, 16, 60, 12, 30, 14, 10)
+COLUMN_LETTERS = tuple(get_column_letter(index) for index in range(1, len(EXPORT_COLUMNS) + 1))
+
+
 def sheet_text(text: str) -> str:
     """Text for an XLSX cell: control characters XML cannot hold removed, then formulas escaped."""
     return escape_formula(ILLEGAL_CHARACTERS_RE.sub("", text))
@@ -361,11 +371,15 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet(_("數據"))
     data.freeze_panes = "A2"
+    for letter, width in zip(COLUMN_LETTERS, XLSX_WIDTHS, strict=True):
+        data.column_dimensions[letter].width = width
     data.append(EXPORT_COLUMNS)
     count = 0
     for cells in export_rows(figures, language):
         data.append(xlsx_row(cells))
         count += 1
+    # Write-only sheets write the filter after the rows, so its range can name the last one.
+    data.auto_filter.ref = f"A1:{COLUMN_LETTERS[-1]}{count + 1}"
 
     about = workbook.create_sheet(_("來源與篩選"))
     about.append([_("項目"), _("內容")])

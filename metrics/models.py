@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Case, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +68,21 @@ class FigureQuerySet(models.QuerySet):
             previous_value=Subquery(previous_figure().values("value")[:1], output_field=number),
             previous_qualifier=Subquery(previous_figure().values("qualifier")[:1]),
             change=ExpressionWrapper(F("value") - F("previous_value"), output_field=number),
+        )
+
+    def with_percent_change(self):
+        """Annotate ``change_percent``: ``change`` as a percentage of ``previous_value`` (after ``with_previous()``).
+
+        None without a previous value or when it was 0 (no percentage of nothing). For sorting
+        figures of different units together; never shown as a figure of the report.
+        """
+        number = DecimalField(max_digits=30, decimal_places=10)
+        return self.annotate(
+            change_percent=Case(
+                When(Q(previous_value__isnull=True) | Q(previous_value=0), then=Value(None, output_field=number)),
+                default=ExpressionWrapper(F("change") * 100 / F("previous_value"), output_field=number),
+                output_field=number,
+            )
         )
 
     def rates(self):

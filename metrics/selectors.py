@@ -3,19 +3,22 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.caching import cached
 from metrics.changes import Change, change
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.models import CODE_PATTERN, Figure, Unit
 from metrics.publication import checklist_counts, checklist_url
 from metrics.text.marks import mark_quotes
-from reports.models import NamedItem, NotableCase, Report, Section, SourceText
+from reports.models import ContentRevision, NamedItem, NotableCase, Report, Section, SourceText
 
 
 @dataclass
@@ -330,3 +333,21 @@ def report_list(*, drafts: bool = False) -> list[ReportListing]:
         else ReportListing(report=report)
         for report in reports
     ]
+
+
+class ContentStamp(NamedTuple):
+    """The content revision and when content last changed (None when nothing records it)."""
+
+    revision: int
+    last_modified: datetime | None
+
+
+def content_stamp() -> ContentStamp:
+    """The revision (1 query) and the newest recorded figure edit, read once per revision (1 query more)."""
+    revision = ContentRevision.current()
+    last = cached(
+        ("content-last-modified",),
+        lambda: Figure.history.aggregate(last=Max("history_date"))["last"] or timezone.now(),
+        revision=revision,
+    )
+    return ContentStamp(revision, last)

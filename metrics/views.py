@@ -9,6 +9,7 @@ shell (navigation, login state) is rendered per request.
 """
 
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from common.caching import cached
+from common.conditional import etag, not_modified, request_tag_parts, stamp
 from common.languages import citation, newest_with_text
 from common.roles import (
     BROWSE_PERMISSION,
@@ -31,7 +33,7 @@ from metrics.charts.builders import section_charts
 from metrics.charts.rows import Chart, chart_rows
 from metrics.charts.series import series_chart
 from metrics.explorer.filters import explorer_query
-from metrics.export import EXPORT_TIMEZONE, csv_chunks, streaming_download
+from metrics.export import CITATION_HEADER, EXPORT_TIMEZONE, citation_header, csv_chunks, streaming_download
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable, provenance_html, section_sort
 from reports.models import ContentRevision
@@ -192,19 +194,26 @@ def report_text(request, year: int):
 
 @browse_required
 def chart_csv(request, year: int, slug: str, key: str):
-    """The numbers of one chart as CSV: ``metrics.export``'s rows in the chart's order, then the source.
+    """The numbers of one chart as CSV: ``metrics.export``'s rows in the chart's order, and nothing else.
 
-    After the rows come an empty line and a ``資料來源,<citation>`` row. Any role that may
+    The citation is in the ``X-Citation`` header (``export.citation_header``). Any role that may
     read the page may download it: it holds exactly the numbers the chart and its
     table already show. 404 for an unknown year, section or chart, or a chart without
     figures. 3 queries (``selectors.chart_figures``' 2, then the rows).
     """
-    chart = selectors.chart_figures(year=year, slug=slug, key=key, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
-    return streaming_download(
-        csv_chunks(chart.figures, get_language(), source=citation(chart.report)),
+    drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
+    chart = selectors.chart_figures(year=year, slug=slug, key=key, drafts=drafts)
+    content = selectors.content_stamp()
+    tag = etag(content.revision, *request_tag_parts(request), drafts)
+    if not_modified(request, tag):
+        return stamp(HttpResponseNotModified(), tag, content.last_modified)
+    response = streaming_download(
+        csv_chunks(chart.figures, get_language()),
         export_format="csv",
         filename=f"wanzhou-{year}-{slug}-{key}.csv",
     )
+    response[CITATION_HEADER] = citation_header(citation(chart.report))
+    return stamp(response, tag, content.last_modified)
 
 
 @browse_required
@@ -243,8 +252,13 @@ def metric_series_csv(request, code: str):
     The published years of ``selectors.figure_series`` (1 query), then their rows (1 query).
     """
     series = selectors.figure_series(code=code)
+    content = selectors.content_stamp()
+    tag = etag(content.revision, *request_tag_parts(request))
+    if not_modified(request, tag):
+        return stamp(HttpResponseNotModified(), tag, content.last_modified)
     figures = Figure.objects.for_export().filter(pk__in=[figure.pk for figure in series])
     day = timezone.now().astimezone(EXPORT_TIMEZONE)
-    return streaming_download(
+    response = streaming_download(
         csv_chunks(figures, get_language()), export_format="csv", filename=f"wanzhou-series-{code}-{day:%Y%m%d}.csv"
     )
+    return stamp(response, tag, content.last_modified)

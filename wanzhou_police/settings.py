@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "common",
     "reports",
     "metrics",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +268,32 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The API (docs/api.md): tokens or the session, read-only, throttled per token in the cache.
+API_RATE = os.environ.get("API_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadsPortal"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wanzhou police work reports API",
+    "DESCRIPTION": "Read-only figures of the Wanzhou District Public Security Bureau's work reports. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens: /api/tokens/). "
+    f"Rate limit: {API_RATE} per token; past it, 429 with Retry-After.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": [],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Login throttling (django-axes, wanzhou_police/security.py LoginThrottle): a user name is

@@ -21,10 +21,13 @@ urlpatterns = [
     # Probes and people type it both ways; neither should get a 404.
     path("healthz/", healthz),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's own error pages, feeds).
+    # The API is versioned in its path and not per language (Accept-Language chooses the text).
+    path("api/v1/", include("api.urls")),
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
     *i18n_patterns(
         path("", home, name="home"),
         path("", include("metrics.urls")),
+        path("", include("api.page_urls")),
         path(
             "accounts/login/",
             auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),

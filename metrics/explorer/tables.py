@@ -60,6 +60,8 @@ class FigureExplorerTable(tables.Table):
     )
     value = tables.Column(verbose_name=_("數值"), order_by=("value", "pk"), attrs={"td": {"class": "num"}})
     change = tables.Column(verbose_name=_("與上年相比"), attrs={"td": {"class": "change-cell"}})
+    #: Not shown (the change column states the change); a sort only, so units of different size compare.
+    change_percent = tables.Column(verbose_name=_("與上年相比（百分比）"), visible=False, empty_values=())
     provenance = tables.Column(
         verbose_name=_("出處（段落・原文）"),
         accessor="source_quote",
@@ -69,7 +71,7 @@ class FigureExplorerTable(tables.Table):
 
     class Meta:
         model = Figure
-        fields = ("year", "section", "name", "code", "value", "change", "provenance")
+        fields = ("year", "section", "name", "code", "value", "change", "change_percent", "provenance")
         attrs = {"class": "figure-table explorer-table"}
         template_name = "metrics/explorer_table.html"
         empty_text = _("沒有符合篩選條件的數據。")
@@ -119,6 +121,12 @@ class FigureExplorerTable(tables.Table):
         """By the numeric change, figures without a previous value last both ways, then by ``pk``."""
         by_change = F("change").desc(nulls_last=True) if is_descending else F("change").asc(nulls_last=True)
         return queryset.order_by(by_change, "-pk" if is_descending else "pk"), True
+
+    def order_change_percent(self, queryset, is_descending):
+        """By the change as a percentage of last year's value; without one (no value, or 0 last year) last."""
+        by_percent = F("change_percent")
+        by_percent = by_percent.desc(nulls_last=True) if is_descending else by_percent.asc(nulls_last=True)
+        return queryset.with_percent_change().order_by(by_percent, "-pk" if is_descending else "pk"), True
 
     def render_provenance(self, record):
         return provenance_html(record)
@@ -189,7 +197,7 @@ class FigureExplorerTable(tables.Table):
 def sort_choices(table_class: type[tables.Table]) -> list[tuple[str, str]]:
     """The ``?sort=`` values a table accepts: each orderable column ascending, then descending."""
     choices = []
-    for column in table_class([]).columns:
+    for column in table_class([]).columns.iterall():
         if column.orderable:
             choices.append((column.name, format_lazy(_("{}（由小到大）"), column.header)))
             choices.append((f"-{column.name}", format_lazy(_("{}（由大到小）"), column.header)))

@@ -6,13 +6,14 @@ import tempfile
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from common.conditional import etag, not_modified, request_tag_parts, stamp
 from common.roles import (
     BROWSE_PERMISSION,
     EXPORT_PARAMETER,
@@ -29,6 +30,7 @@ from metrics.export import (
     write_xlsx,
 )
 from metrics.models import Figure
+from metrics.selectors import content_stamp
 from reports.models import Report
 
 #: Query parameters that select a page or a download rather than the rows.
@@ -84,7 +86,11 @@ class FigureExportMixin:
             return self.refuse_export(_("沒有這種匯出格式；可匯出 CSV、Excel（XLSX）或 JSON。"))
         if not self.filterset.is_valid():
             return self.refuse_export(_("篩選條件有誤，沒有匯出任何數據；請修正下列欄位後再匯出。"))
-        return self.export_response(export_format, self.export_rows())
+        content = content_stamp()
+        tag = etag(content.revision, *request_tag_parts(request))
+        if not_modified(request, tag):
+            return stamp(HttpResponseNotModified(), tag, content.last_modified)
+        return stamp(self.export_response(export_format, self.export_rows()), tag, content.last_modified)
 
     def refuse_export(self, message: str):
         """The page itself, with ``message`` and any form errors, as a 400."""

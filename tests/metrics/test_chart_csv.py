@@ -1,8 +1,10 @@
-"""The per-chart CSV (metrics.views.chart_csv): export rows of one chart's figures, in its order, with the source."""
+"""The per-chart CSV (metrics.views.chart_csv): one chart's export rows, in its order; the source in a header."""
 
 import csv
 import io
+from urllib.parse import unquote
 
+import pandas
 import pytest
 
 from metrics.charts.specs import chart_spec
@@ -20,11 +22,12 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
 
 
-def test_chart_csv_holds_the_chart_figures_in_chart_order_then_the_citation(
+def test_chart_csv_holds_the_chart_figures_in_chart_order_and_cites_in_a_header(
     viewer_client, report_2021, django_assert_num_queries
 ):
-    # session, user, user and group permissions; then report, figures exist, the rows
-    with django_assert_num_queries(7):
+    # session, user, user and group permissions; then report, figures exist, the content revision and
+    # its last edit (the ETag and Last-Modified), the rows
+    with django_assert_num_queries(9):
         response = viewer_client.get(URL)
         rows = read_csv(response)
     assert response.status_code == 200
@@ -37,7 +40,17 @@ def test_chart_csv_holds_the_chart_figures_in_chart_order_then_the_citation(
     # previous value or change: 2021 is the first report.
     quote = Figure.objects.get(code="crackdown.explosives_public_order_cases").source_quote
     assert rows[1][8:] == ["12", quote, "23", "", "", ""]
-    assert rows[4:] == [[], ["資料來源", "萬州區公安局《2021年工作綜述》"]]
+    # Only the chart's rows: the citation moved from a trailing row to the X-Citation header.
+    assert len(rows) == 4
+    assert unquote(response["X-Citation"].removeprefix("UTF-8''")) == "萬州區公安局《2021年工作綜述》"
+    assert response["ETag"] and response["Last-Modified"]
+
+
+def test_chart_csv_reads_in_pandas_as_exactly_the_chart_rows(viewer_client, report_2021):
+    content = b"".join(viewer_client.get(URL).streaming_content)
+    frame = pandas.read_csv(io.BytesIO(content), encoding="utf-8-sig")
+    assert list(frame["metric_code"]) == list(chart_spec("crackdown", "firearms-cases").codes)
+    assert list(frame["value"]) == [23, 1, 38]
 
 
 def test_chart_csv_of_tiles_too(viewer_client, report_2021):

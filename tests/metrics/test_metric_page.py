@@ -85,8 +85,8 @@ def test_metric_series_csv_gives_every_year_in_the_export_format_to_a_viewer(
 ):
     # Like every chart's CSV it holds exactly the numbers the page shows, so reading the page is enough.
     assert f"/metrics/{CODE}/csv/" in viewer_client.get(f"/metrics/{CODE}/").content.decode()
-    # The per-request four, the series, then its rows.
-    with django_assert_num_queries(6):
+    # The per-request four, the series, the content revision and its last edit (ETag), then its rows.
+    with django_assert_num_queries(8):
         response = viewer_client.get(f"/metrics/{CODE}/csv/")
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert 'filename="wanzhou-series-mediation.disputes_screened-' in response["Content-Disposition"]

@@ -102,6 +102,8 @@ def test_json_export_is_the_command_output_and_parses(report_2021, analyst_clien
     rate = next(row for row in rows if row["metric_code"] == "mediation.resolution_rate")
     assert rate["value"] == Decimal("98.66")
     assert rate["report_year"] == 2021 and isinstance(rate["source_paragraph"], int)
+    # An empty text is null, not "": no correction, and no previous value in the first report.
+    assert rate["correction"] is None and rate["previous_value"] is None
 
 
 def test_json_export_respects_the_search(report_2021, analyst_client):

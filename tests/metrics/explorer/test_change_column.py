@@ -6,6 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from api.services import create_token
 from metrics.choices import Unit
 from metrics.explorer.filters import FigureFilter
 from metrics.models import Figure
@@ -188,3 +189,27 @@ def test_explorer_query_count_by_change_is_the_same_for_one_comparison_and_thous
         response = viewer_client.get(EXPLORER, params)
     assert response.context["table"].paginator.count >= 300
     assert len(codes_in(response)) == min(response.context["table"].paginator.count, int(params.get("per_page", 25)))
+
+
+def test_explorer_sorts_by_percent_change_across_units(two_years, viewer_client):
+    """rise +20 %, fall -20 %, rate -1.28 %, flat 0 %; without a previous value (new) last both ways."""
+    ascending = explore(viewer_client, year="2002", sort="change_percent")
+    assert ascending == ["mediation.fall", "mediation.rate", "mediation.flat", "mediation.rise", "mediation.new"]
+    descending = explore(viewer_client, year="2002", sort="-change_percent")
+    assert descending == ["mediation.rise", "mediation.flat", "mediation.rate", "mediation.fall", "mediation.new"]
+    # By raw change the rate's -1.16 points sits between the counts' -10 and 0.
+    assert explore(viewer_client, year="2002", sort="change")[:3] == [
+        "mediation.fall",
+        "mediation.rate",
+        "mediation.flat",
+    ]
+
+
+def test_api_sorts_by_percent_change_as_the_explorer(two_years, client, make_user):
+    user = make_user("viewer")
+    secret = create_token(user=user, name="t", days=1)[1]
+    rows = client.get(
+        reverse("api:figures"), {"year": "2002", "sort": "-change_percent"}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    ).json()["results"]
+    client.force_login(user)
+    assert [row["metric_code"] for row in rows] == explore(client, year="2002", sort="-change_percent")
