@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ def create_token(*, user, label: str) -> tuple[FeedToken, str]:
     Raises ValidationError when ``user`` already holds ``MAX_ACTIVE_TOKENS`` tokens not revoked. The
     account's row is locked, so two requests at once cannot pass the bound together.
     """
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if FeedToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             _("最多只能有 %(limit)s 個有效的訂閱金鑰：請先撤銷不用的。") % {"limit": MAX_ACTIVE_TOKENS},

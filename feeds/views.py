@@ -4,12 +4,14 @@ their tokens."""
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,10 +112,15 @@ def _public_only(view):
 
 @_public_only
 def robots_txt(request):
-    """Crawlers may read what public mode opens; the admin, the explorer (and its exports), the accounts and the
-    feed tokens stay out of their way. Names the sitemap."""
-    disallowed = [reverse("admin:index"), reverse("metrics:explorer"), reverse("login"), reverse("feeds:tokens")]
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed)]
+    """Crawlers may read what public mode opens; the admin, the accounts, the explorer's filtered lists and
+    downloads (``/metrics/?…``; the metric pages under ``/metrics/<code>/`` stay open) and the feeds stay out
+    of their way, in every language. Names the sitemap."""
+    lines = ["User-agent: *"]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            closed = [reverse("admin:index"), reverse("login").rsplit("/", 2)[0] + "/", reverse("feeds:tokens")]
+            closed.append(reverse("metrics:explorer") + "?")
+        lines += [f"Disallow: {path}" for path in closed]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
