@@ -72,6 +72,9 @@ def public_page(view):
     open to anyone in public mode; otherwise as every portal page, a login (redirect) and the viewer role (403).
 
     Drafts, the explorer and its exports, and the admin keep their own permissions whatever the mode.
+
+    The hook for the record of revisions (``/revisions/``): its page takes this decorator to be public in
+    public mode, as the release calendar does (and ``feeds.sitemaps.SITEMAPS`` takes an entry for it).
     """
 
     @login_not_required

@@ -59,6 +59,7 @@ class CalendarSitemap(PortalSitemap):
         return reverse(name)
 
 
+#: Every public page kind; the record of revisions (``/revisions/``), once it exists, takes an entry here.
 SITEMAPS = {
     "reports": ReportSitemap,
     "sections": SectionSitemap,
