@@ -56,10 +56,6 @@ class ReportQuerySet(models.QuerySet):
         """
         return self.filter(released())
 
-    def scheduled(self):
-        """Reports with a release time not yet released (drafts among them): the releases announced. Soonest first."""
-        return self.filter(release_at__isnull=False).exclude(released()).order_by("release_at", "year")
-
     def just_before(self, year):
         """Published reports before ``year`` (an int, or an expression such as ``OuterRef``), the nearest first.
 
@@ -409,11 +405,6 @@ class ContentRevision(models.Model):
 
     def __str__(self):
         return f"#{self.edits}"
-
-    @classmethod
-    def edit_count(cls) -> int:
-        """The number of edits so far (0 before the first): one query."""
-        return cls.objects.filter(pk=cls.ROW).values_list("edits", flat=True).first() or 0
 
     @classmethod
     def current(cls) -> str:
