@@ -38,11 +38,7 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-# ``django_db_setup`` first: the test database then outlives the live server, so when this is the last test of a
-# run, the units put back after its flush (tests/conftest.py) still find their table.
-def test_release_calendar_and_a_section_page_open_to_anyone_on_desktop_and_phone(
-    django_db_setup, browser, public_portal, artifacts_dir
-):
+def test_release_calendar_and_a_section_page_open_to_anyone_on_desktop_and_phone(browser, public_portal, artifacts_dir):
     for name, width in WIDTHS.items():
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
