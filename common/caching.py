@@ -1,9 +1,10 @@
 """Page fragments cached per content revision.
 
-Callers pass the current ``ContentRevision`` number as the cache version (the
-generation-key pattern): a save anywhere bumps the number, so the next request
-in every process asks for a version nobody has stored yet, and entries of older
-revisions are never read again and age out.
+Callers pass the current ``ContentRevision`` revision as the cache version (the
+generation-key pattern): a save anywhere bumps it, and so does a report's release
+time passing (``"<edits>.<released>"``), so the next request in every process asks
+for a version nobody has stored yet, and entries of older revisions are never read
+again and age out.
 """
 
 import hashlib
@@ -25,7 +26,7 @@ def cache_key(parts: tuple) -> str:
     return "portal:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def cached(parts: tuple, build: Callable[[], T], *, revision: int) -> T:
+def cached(parts: tuple, build: Callable[[], T], *, revision: int | str) -> T:
     """The value stored for ``parts`` at ``revision``; on a miss ``build()`` makes and stores it.
 
     If ``build()`` raises (Http404, say) nothing is stored.

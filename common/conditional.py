@@ -13,7 +13,7 @@ from django.utils.http import http_date, parse_etags
 from django.utils.translation import get_language
 
 
-def etag(revision: int, *parts) -> str:
+def etag(revision: str, *parts) -> str:
     """A strong entity tag for the answer ``parts`` describe at ``revision``, in the active language."""
     raw = "\x1f".join(str(part) for part in (revision, get_language(), *parts))
     return '"' + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32] + '"'

@@ -5,6 +5,7 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from common import roles
 from common.languages import ENDONYMS, html_lang
 from common.roles import EXPORT_PARAMETER
 
@@ -37,3 +38,9 @@ def language_links(request):
     ``page_lang``: the active language's ``lang`` tag ('zh-Hant', 'zh-Hans' or 'en').
     """
     return {"language_links": SimpleLazyObject(lambda: _links(request)), "page_lang": html_lang()}
+
+
+def public_mode(request):
+    """``public_mode``: whether anyone may read the published pages without logging in (the navigation shows
+    them, and a login link, to an anonymous reader)."""
+    return {"public_mode": roles.public_mode()}

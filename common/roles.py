@@ -6,6 +6,12 @@ holds any ``auth`` permission: only superusers manage users. ``setup_roles``
 applies ``ROLE_PERMISSIONS`` to the groups of the same names.
 """
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 BROWSE_PERMISSION = "reports.view_report"
@@ -46,3 +52,39 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 #: What the interface calls each role, lowest first; the admin shows the group names (the keys).
 ROLE_LABELS = {"viewer": _("瀏覽者"), "analyst": _("分析員"), "editor": _("編輯")}
+
+
+def public_mode() -> bool:
+    """Whether anyone may read the published report without logging in (``settings.PUBLIC_MODE``, off by default).
+
+    Read at each request, so a test's ``override_settings`` takes effect.
+    """
+    return settings.PUBLIC_MODE
+
+
+def may_read(user) -> bool:
+    """Whether ``user`` (anonymous too) may read what is published: anyone in public mode, else a viewer or above."""
+    return public_mode() or user.has_perm(BROWSE_PERMISSION)
+
+
+def public_page(view):
+    """A page of what is published (report, section, metric pages, their chart CSVs, the release calendar):
+    open to anyone in public mode; otherwise as every portal page, a login (redirect) and the viewer role (403).
+
+    Drafts, the explorer and its exports, and the admin keep their own permissions whatever the mode.
+
+    The hook for the record of revisions (``/revisions/``): its page takes this decorator to be public in
+    public mode, as the release calendar does (and ``feeds.sitemaps.SITEMAPS`` takes an entry for it).
+    """
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not public_mode():
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(BROWSE_PERMISSION):
+                raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -378,6 +378,16 @@ class ReportForm(ChangeReasonForm):
             return False
         return self.instance.pk is None or not Report.objects.filter(pk=self.instance.pk, published=True).exists()
 
+    def clean_release_at(self):
+        """A release time ahead is refused for a report readers already see: it would take it away from them."""
+        release_at = self.cleaned_data.get("release_at")
+        if release_at is not None and release_at > timezone.now() and self.instance.pk is not None:
+            if Report.objects.published().filter(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    _("這份報告已對讀者顯示，不能再排定將來的發布時間。"), code="already_released"
+                )
+        return release_at
+
     def _post_clean(self):
         super()._post_clean()
         if not self._errors and self.publishing():
@@ -391,14 +401,25 @@ class ReportAdmin(AuditedAdmin):
     """Reports: their text and sections, the publish checklist on the change form, and publishing.
 
     A draft is published by the list's action or by ticking 已發布 on its form; both go through
-    ``publication.publish_report``, which refuses while the checklist has open items.
+    ``publication.publish_report``, which refuses while the checklist has open items. Its 預定發布時間
+    (``release_at``) schedules it: published before that time, readers see it only from then on.
     """
 
     form = ReportForm
-    list_display = ("year", "title", "agency", "published_icon", "source_text_icon", "byline", "source_name")
+    list_display = (
+        "year",
+        "title",
+        "agency",
+        "published_icon",
+        "release_at",
+        "published_at",
+        "source_text_icon",
+        "byline",
+        "source_name",
+    )
     list_filter = ("published", "agency")
     search_fields = ("title", "agency", "byline", "summary")
-    readonly_fields = ("source_text_status",)
+    readonly_fields = ("source_text_status", "published_at")
     inlines = [SectionInline]
     actions = ["publish"]
     change_form_template = "admin/reports/report/change_form.html"

@@ -21,7 +21,7 @@ from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
 from metrics.text.clauses import clause_decimals, clause_states, stated_decimals, stated_numbers
-from reports.models import Report, SourceText, source_paragraph_errors
+from reports.models import Report, SourceText, released, source_paragraph_errors
 
 #: The places a value can hold (``Figure.value`` has two), so the most a figure can be stated with.
 MAX_DECIMALS = 2
@@ -117,7 +117,7 @@ def previous_figure() -> models.QuerySet:
 class UnitQuerySet(models.QuerySet):
     def published(self):
         """The units at least one figure of a published report is stated in, in code order."""
-        return self.filter(Exists(Figure.objects.filter(unit=OuterRef("pk"), report__published=True))).order_by("code")
+        return self.filter(Exists(Figure.objects.filter(released("report__"), unit=OuterRef("pk")))).order_by("code")
 
 
 class Unit(Versioned):

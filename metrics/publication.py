@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metrics.charts.specs import specs_for
@@ -322,9 +323,10 @@ def publish_report(*, report: Report, user, change_set=None) -> Report:
         checklist = report_checklist(report=stored)
         if not checklist.ready:
             raise PublishRefused(checklist)
-        stored.published = True
+        # A release time (``release_at``) still ahead keeps it from readers until then (``reports.models.released``).
+        stored.published, stored.published_at = True, timezone.now()
         stored._change_reason = PUBLISH_REASON
         stored._history_user = user
         stored._change_set = change_set
-        stored.save(update_fields=["published"])
+        stored.save(update_fields=["published", "published_at"])
     return stored

@@ -18,7 +18,7 @@ from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.models import CODE_PATTERN, Figure, Unit
 from metrics.publication import checklist_counts, checklist_url
 from metrics.text.marks import mark_quotes
-from reports.models import ContentRevision, NamedItem, NotableCase, Report, Section, SourceText
+from reports.models import ContentRevision, NamedItem, NotableCase, Report, Section, SourceText, released
 
 
 @dataclass
@@ -240,7 +240,7 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
     figures = Figure.objects.with_context().with_previous().with_source_text().filter(code=code)
     if not drafts:
-        figures = figures.filter(report__published=True)
+        figures = figures.filter(released("report__"))
     series = list(figures.order_by("report__year"))
     if not series:
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
@@ -274,7 +274,7 @@ def chart_figures(*, year: int, slug: str, key: str, drafts: bool = False) -> Ch
     """
     sections = Section.objects.select_related("report").filter(report__year=year, slug=slug)
     if not drafts:
-        sections = sections.filter(report__published=True)
+        sections = sections.filter(released("report__"))
     section = sections.first()
     spec = None
     if section is not None:
@@ -316,6 +316,11 @@ class ReportListing:
     def is_draft(self) -> bool:
         return not self.report.published
 
+    @property
+    def is_scheduled(self) -> bool:
+        """Published and waiting for its release time: shown to editors only until then."""
+        return self.report.published and not self.report.is_released
+
 
 def report_list(*, drafts: bool = False) -> list[ReportListing]:
     """Every published report, newest first; with ``drafts`` (for editors) the drafts among them, each with
@@ -338,7 +343,7 @@ def report_list(*, drafts: bool = False) -> list[ReportListing]:
 class ContentStamp(NamedTuple):
     """The content revision and when content last changed (None when nothing records it)."""
 
-    revision: int
+    revision: str
     last_modified: datetime | None
 
 

@@ -5,10 +5,12 @@ The explorer and its exports are ``metrics.explorer.views``.
 
 The overview and section bodies are rendered once per content revision and
 variant and then served from the cache (``common.caching``); only the page
-shell (navigation, login state) is rendered per request.
+shell (navigation, login state) is rendered per request. A variant is keyed by
+what differs by reader: drafts (editors), export and edit links, and whether the
+reader is logged in at all (public mode's anonymous readers get their own entries).
+Every page here is ``public_page``: open to anyone in public mode.
 """
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,10 +24,10 @@ from common.caching import cached
 from common.conditional import etag, not_modified, request_tag_parts, stamp
 from common.languages import citation, newest_with_text
 from common.roles import (
-    BROWSE_PERMISSION,
     EDIT_FIGURE_PERMISSION,
     EXPORT_PERMISSION,
     SEE_DRAFTS_PERMISSION,
+    public_page,
 )
 from metrics import selectors
 from metrics.changes import change
@@ -37,8 +39,6 @@ from metrics.export import CITATION_HEADER, EXPORT_TIMEZONE, citation_header, cs
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable, provenance_html, section_sort
 from reports.models import ContentRevision
-
-browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
 
 
 def render_body(template_name: str, context: dict) -> str:
@@ -86,7 +86,7 @@ def charts_for(
     )
 
 
-@browse_required
+@public_page
 def report_list(request):
     """Every report, newest first; to editors the drafts too, marked, with their open checklist items.
 
@@ -97,7 +97,7 @@ def report_list(request):
     return render(request, "reports/report_list.html", {"listings": listings})
 
 
-@browse_required
+@public_page
 def report_overview(request, year: int):
     """The report with each section's first chart, last year's values beside this year's.
 
@@ -124,11 +124,13 @@ def report_overview(request, year: int):
         context = {"report": overview.report, "sections": sections}
         return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
 
-    content = cached(("overview", year, drafts), build, revision=ContentRevision.current())
+    content = cached(
+        ("overview", year, drafts, request.user.is_authenticated), build, revision=ContentRevision.current()
+    )
     return render(request, "reports/report_page.html", content)
 
 
-@browse_required
+@public_page
 def section_detail(request, year: int, slug: str):
     """One section: its charts and table with last year's values and the changes beside this year's.
 
@@ -164,12 +166,14 @@ def section_detail(request, year: int, slug: str):
         }
 
     content = cached(
-        ("section", year, slug, sort, can_export, can_edit, drafts), build, revision=ContentRevision.current()
+        ("section", year, slug, sort, can_export, can_edit, drafts, request.user.is_authenticated),
+        build,
+        revision=ContentRevision.current(),
     )
     return render(request, "reports/report_page.html", content)
 
 
-@browse_required
+@public_page
 def report_text(request, year: int):
     """The report's text paragraph by paragraph, each figure's clause marked and linked to its metric page.
 
@@ -185,14 +189,14 @@ def report_text(request, year: int):
         body = render_body("includes/_report_text_body.html", context) if text.source is not None else None
         return {"body": body, "report": text.report}
 
-    content = cached(("text", year, drafts), build, revision=ContentRevision.current())
+    content = cached(("text", year, drafts, request.user.is_authenticated), build, revision=ContentRevision.current())
     if content["body"] is None:
         context = content | {"can_attach": request.user.is_staff and drafts}
         return render(request, "metrics/report_text.html", context, status=404)
     return render(request, "metrics/report_text.html", content)
 
 
-@browse_required
+@public_page
 def chart_csv(request, year: int, slug: str, key: str):
     """The numbers of one chart as CSV: ``metrics.export``'s rows in the chart's order, and nothing else.
 
@@ -216,7 +220,7 @@ def chart_csv(request, year: int, slug: str, key: str):
     return stamp(response, tag, content.last_modified)
 
 
-@browse_required
+@public_page
 def metric_series(request, code: str):
     """Each year's value, change from the report just before (same unit only), clause and paragraph; 404 if unknown."""
     series = selectors.figure_series(code=code, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
@@ -244,7 +248,7 @@ def metric_series(request, code: str):
     return render(request, "metrics/series.html", context)
 
 
-@browse_required
+@public_page
 def metric_series_csv(request, code: str):
     """The series in the export row format (``metrics.export``), oldest year first; 404 for an unknown code.
 

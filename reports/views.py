@@ -4,24 +4,29 @@ The report pages and the list of every year (a draft's entry counts its open che
 reads its figures) are ``metrics`` views.
 """
 
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from common.roles import BROWSE_PERMISSION, EXPORT_PARAMETER, EXPORT_PERMISSION, ROLE_LABELS
+from common.roles import BROWSE_PERMISSION, EXPORT_PARAMETER, EXPORT_PERMISSION, ROLE_LABELS, public_page
 from reports.models import Report
-
-#: Every portal page: logged in (LoginRequiredMiddleware) and allowed to browse, else 403.
-browse_required = permission_required(BROWSE_PERMISSION, raise_exception=True)
+from reports.selectors import release_calendar
 
 
-@browse_required
+@public_page
 def home(request):
     """Redirect to the newest published report; with none published yet, say so."""
     newest = Report.objects.published().newest()
     if newest is None:
         return render(request, "reports/no_reports.html")
     return redirect(newest)
+
+
+@public_page
+def releases(request):
+    """The release calendar: releases announced (title, year, release time) and past releases (also when each was
+    released). Not cached: 1 query (``release_calendar``); it changes the moment a release time passes."""
+    return render(request, "reports/releases.html", {"calendar": release_calendar(), "now": timezone.now()})
 
 
 def role_needed(request) -> str | None:

@@ -196,5 +196,7 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         put_units_back = item.stash.get(UNITS_BACK, None)
-        if put_units_back is not None:
+        # Only for a test that follows: after the last test of a run (or of an xdist worker) the session's
+        # teardown has already removed the test database, and nothing needs the units any more.
+        if put_units_back is not None and nextitem is not None:
             put_units_back()

@@ -40,6 +40,11 @@ SECRET_KEY = os.environ.get(
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
+# Public mode: anyone may read the published reports, section, metric and text pages, the release
+# calendar and the feeds without logging in; robots.txt and the sitemap answer. The explorer and its
+# exports stay with analysts, drafts with editors, the admin with staff (docs/public.md).
+PUBLIC_MODE = env_bool("WANZHOU_PUBLIC_MODE", False)
+
 INSTALLED_APPS = [
     "wanzhou_police.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -58,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "feeds",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.report_navigation",
                 "common.context_processors.language_links",
+                "common.context_processors.public_mode",
             ],
         },
     },

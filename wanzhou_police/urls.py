@@ -10,7 +10,9 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from reports.views import home, permission_denied
+from feeds import views as feed_views
+from feeds.sitemaps import SITEMAPS
+from reports.views import home, permission_denied, releases
 from wanzhou_police.forms import PortalAuthenticationForm
 from wanzhou_police.views import healthz
 
@@ -24,10 +26,15 @@ urlpatterns = [
     # The API is versioned in its path and not per language (Accept-Language chooses the text).
     path("api/v1/", include("api.urls")),
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
+    # Public mode only (404 otherwise): for crawlers, outside the language prefixes.
+    path("robots.txt", feed_views.robots_txt, name="robots"),
+    path("sitemap.xml", feed_views.sitemap_xml, {"sitemaps": SITEMAPS}, name="sitemap"),
     *i18n_patterns(
         path("", home, name="home"),
         path("", include("metrics.urls")),
         path("", include("api.page_urls")),
+        path("releases/", releases, name="releases"),
+        path("", include("feeds.urls")),
         path(
             "accounts/login/",
             auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),

@@ -31,7 +31,7 @@ from metrics.export import (
 )
 from metrics.models import Figure
 from metrics.selectors import content_stamp
-from reports.models import Report
+from reports.models import Report, released
 
 #: Query parameters that select a page or a download rather than the rows.
 NOT_FILTERS = ("page", EXPORT_PARAMETER)
@@ -151,7 +151,7 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
     missing_page_of = None
 
     def get_queryset(self):
-        return Figure.objects.for_export().filter(report__published=True).with_previous()
+        return Figure.objects.for_export().filter(released("report__")).with_previous()
 
     def get_table_data(self):
         # Only what the table shows: narrower rows make the database's sort of a

@@ -18,9 +18,11 @@ from decimal import Decimal
 from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver, resolve
 from openpyxl import load_workbook
 
+from feeds.services import create_token
 from metrics.charts.specs import SECTION_CHARTS
 from metrics.explorer.filters import FigureFilter
 from metrics.export import CONTENT_TYPES
@@ -192,10 +194,32 @@ PAGES = {
         f"/metrics/series/{DRAFT_AND_LATER_CODE}/",
         f"/metrics/series/{DRAFT_AND_LATER_CODE}/csv/",
     ],
+    "releases": lambda: ["/releases/", "/en/releases/"],
+    "feeds:tokens": lambda: ["/feeds/"],
+    "feeds (no token)": lambda: [
+        "/feeds/reports.atom",
+        "/feeds/revisions.atom",
+        f"/feeds/metrics/{DRAFT_AND_LATER_CODE}.atom",
+    ],
+    "feeds (the reader's token)": lambda: token_feeds(role_token()),
+    "robots and sitemap (public mode only)": lambda: ["/robots.txt", "/sitemap.xml"],
     "healthz": lambda: ["/healthz", "/healthz/", "/favicon.ico"],
     "accounts": lambda: ["/accounts/login/", "/accounts/logout/"],
     "admin": lambda: ["/admin/", "/admin/reports/report/", "/admin/reports/section/"],
 }
+
+
+def role_token() -> str:
+    """A feed token of the walk's one logged-in account (``role_client``'s viewer or analyst); a token of
+    nobody where no account is logged in (the coverage test reads only the routes)."""
+    user = get_user_model().objects.filter(username__in=[f"{role}-user" for role in ROLES]).first()
+    return "no-such-token" if user is None else create_token(user=user, label="walk")[1]
+
+
+def token_feeds(token: str) -> list[str]:
+    feeds = ("reports.atom", "revisions.atom", *(f"metrics/{code}.atom" for code in SHARED_CODES))
+    return [f"/feeds/{token}/{feed}" for feed in feeds] + [f"/en/feeds/{token}/reports.atom"]
+
 
 _SECTION_PATHS = [f"/reports/{{}}/{slug}/" for slug in SECTION_SLUGS] + ["/reports/{}/mediation/?sort=-value"]
 _EXPLORER_PATHS = [

@@ -1,10 +1,12 @@
 """The publish checklist (metrics.publication): each kind of item appears, links to its fix and goes once fixed;
 publishing refuses while any is open."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from metrics import publication
 from metrics.models import Figure
@@ -235,3 +237,15 @@ def test_report_checklist_asks_for_the_english_name_of_a_unit_its_figures_use():
     new_unit.name_en = "cases"
     new_unit.save()
     assert kinds(report) == []
+
+
+def test_publish_report_records_when_it_was_published_and_keeps_a_release_time_ahead():
+    draft = make_ready_draft()
+    release_at = timezone.now() + timedelta(days=1)
+    Report.objects.filter(pk=draft.pk).update(release_at=release_at)
+    before = timezone.now()
+    published = publication.publish_report(report=draft, user=None)
+    stored = Report.objects.get(pk=draft.pk)
+    assert stored.published and before <= stored.published_at <= timezone.now()
+    assert stored.release_at == release_at and not stored.is_released
+    assert published.published_at == stored.published_at

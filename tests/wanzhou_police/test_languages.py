@@ -22,6 +22,8 @@ PAGES = [
     "/reports/2021/mediation/",
     "/metrics/",
     "/metrics/?section=mediation&kind=rates",
+    "/releases/",
+    "/feeds/",
 ]
 PREFIXES = {"": "zh-Hant", "/zh-hans": "zh-Hans", "/en": "en"}
 
