@@ -55,6 +55,10 @@ SELECT pg_is_in_recovery(),
 """
 
 
+#: While the replica does not answer, it is probed this many check intervals apart.
+UNAVAILABLE_BACKOFF = 3
+
+
 @dataclass
 class _Route:
     """One request's choice: ``alias`` is decided at its first read and kept for the rest."""
@@ -78,7 +82,11 @@ class ReplicaState:
 
     def usable(self) -> bool:
         now = time.monotonic()
-        if now - self._checked_at >= settings.DATABASE_REPLICA_CHECK_SECONDS and self._lock.acquire(blocking=False):
+        # A replica that does not answer may cost its whole connect timeout: tried less often.
+        interval = settings.DATABASE_REPLICA_CHECK_SECONDS * (
+            UNAVAILABLE_BACKOFF if self.status == "unavailable" else 1
+        )
+        if now - self._checked_at >= interval and self._lock.acquire(blocking=False):
             try:
                 self._checked_at = now
                 self._set(*self.probe())
@@ -230,7 +238,11 @@ class PrimaryPinMiddleware:
         logger.warning("replica failed during %s %s, answered from the primary", request.method, request.path)
         route.alias = PRIMARY
         view_func, view_args, view_kwargs = request.replica_view
-        return view_func(request, *view_args, **view_kwargs)
+        response = view_func(request, *view_args, **view_kwargs)
+        # A TemplateResponse whose rendering met the replica is not rendered again by Django.
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        return response
 
 
 def replica_state() -> str | None:

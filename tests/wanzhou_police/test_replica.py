@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import OperationalError, connections
 from django.http import HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.test import RequestFactory
 
 from metrics.models import Figure
@@ -172,6 +174,41 @@ def test_a_read_that_meets_the_replica_gone_is_run_again_on_the_primary(replica_
     assert response.content == b"from the primary"
     assert aliases == [REPLICA, PRIMARY]
     assert replica.REPLICA_STATE.status == "unavailable"
+
+
+def test_a_template_response_whose_rendering_met_the_replica_gone_is_rendered_from_the_primary(replica_ok, monkeypatch):
+    monkeypatch.setattr(replica.REPLICA_STATE, "probe", lambda: ("unavailable", None))
+    monkeypatch.setattr(replica, "close_replica", lambda: None)
+    middleware = PrimaryPinMiddleware(lambda request: None)
+    request = RequestFactory().get("/healthz")
+
+    def view(request):
+        return TemplateResponse(request, engines["django"].from_string("{{ where }}"), {"where": read_alias()})
+
+    def get_response(request):
+        middleware.process_view(request, view, (), {})
+        read_alias()
+        return middleware.process_exception(request, OperationalError("gone while rendering"))
+
+    middleware.get_response = get_response
+    response = middleware(request)
+    assert response.is_rendered
+    assert response.content == b"default"
+
+
+def test_replica_state_unavailable_is_probed_less_often(monkeypatch):
+    state = ReplicaState()
+    calls = []
+    monkeypatch.setattr(state, "probe", lambda: calls.append(1) or ("unavailable", None))
+    assert state.usable() is False
+    monkeypatch.setattr(state, "_checked_at", time.monotonic() - settings.DATABASE_REPLICA_CHECK_SECONDS * 1.5)
+    assert state.usable() is False
+    assert len(calls) == 1
+    monkeypatch.setattr(
+        state, "_checked_at", time.monotonic() - settings.DATABASE_REPLICA_CHECK_SECONDS * replica.UNAVAILABLE_BACKOFF
+    )
+    state.usable()
+    assert len(calls) == 2
 
 
 def test_an_error_while_the_replica_answers_is_left_to_the_outage_handling(replica_ok, monkeypatch):
