@@ -9,7 +9,7 @@ TEST_WORKERS ?= 2
 # The 2021 report's text lives beside the repository, never in it; setup attaches it when it is there.
 SOURCE_2021 ?= ../shared/source/wanzhou-police-2021-work-report.zh-Hant.txt
 
-.PHONY: run test install setup serve
+.PHONY: run test install setup serve cluster cluster-stop backup restore test-cluster
 
 # The venv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -45,3 +45,24 @@ serve: install
 
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The portal past one machine, on loopback (docs/deploy.md "Several nodes"): PostgreSQL primary and
+# replica of our own, Redis database 13, two gunicorn nodes, nginx; stops only what it started.
+cluster: install
+	$(PY) scripts/cluster.py up $(CLUSTER_ARGS)
+
+cluster-stop:
+	$(PY) scripts/cluster.py down
+
+# pg_dump -Fc of the cluster's primary with a .sha256 beside it (var/backups/); restore checks the
+# checksum and loads the newest dump (or DUMP=…) into a fresh database (RESTORE_DB, created here).
+RESTORE_DB ?= wanzhou_restored
+backup:
+	$(PY) scripts/cluster.py backup
+
+restore:
+	$(PY) scripts/cluster.py restore --into $(RESTORE_DB) $(if $(DUMP),--dump $(DUMP))
+
+# The tests on that shape (tests_cluster/README.md); `make test` never runs them.
+test-cluster: install
+	$(PY) -m pytest -s tests_cluster $(PYTEST_ARGS)

@@ -162,6 +162,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)} {_options.get('options', '')}".strip()
     )
 
+# --- A read replica (optional): DATABASE_REPLICA_URL=postgres://…@replica:5433/wanzhou ---------
+# A PostgreSQL streaming replica of DATABASE_URL takes the reads of pages, the explorer and exports
+# (wanzhou_police/replica.py says which reads, and why the others stay on the primary). Without it
+# nothing below is installed and every query goes to the one database, as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# A replica whose replay is further behind than this is not read from (checked once a second per process).
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_MAX_LAG", "5"))
+DATABASE_REPLICA_CHECK_SECONDS = 1.0
+# How long a browser that wrote reads from the primary: past the lag limit and one check, every
+# replica the router still reads from has replayed the write (read-your-writes).
+READ_YOUR_WRITES_SECONDS = int(DATABASE_REPLICA_MAX_LAG_SECONDS + DATABASE_REPLICA_CHECK_SECONDS) + 2
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # A replica that does not answer costs at most a second, once per check; reads then use the primary.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": 1,
+        "options": f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}",
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["wanzhou_police.replica.PrimaryReplicaRouter"]
+    # Before the session is read, so the request's reads are routed from its first query on.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("wanzhou_police.middleware.DatabaseOutageMiddleware") + 1,
+        "wanzhou_police.replica.PrimaryPinMiddleware",
+    )
+
 # Local memory by default (one process); CACHE_URL=redis://host:6379/1 shares the
 # cache between gunicorn processes and machines. The cache holds only rebuildable
 # page fragments: while Redis does not answer, pages render uncached (wanzhou_police/cache.py).

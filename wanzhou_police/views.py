@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from wanzhou_police.limits import TIME_LIMIT_EXCEEDED_ENVIRON_KEY, RequestTimeLimitExceeded
 from wanzhou_police.outages import DATABASE
+from wanzhou_police.replica import replica_state
 
 #: Seconds a client is asked to wait before retrying while the database is down.
 RETRY_AFTER_SECONDS = 30
@@ -53,13 +54,16 @@ def cache_state() -> str:
 @never_cache
 @require_safe
 def healthz(request):
-    """One line per dependency ("database: ok", "cache: unavailable"), plain text.
+    """One line per dependency ("database: ok", "cache: unavailable", "replica: lagging (7.0 s)"), plain text.
 
     200 while the database answers, even with the cache down (pages then render
     uncached); 503 when the database does not. Reads and writes no data.
     """
     database = database_state()
     body = f"database: {database}\ncache: {cache_state()}\n"
+    replica = replica_state() if database == "ok" else None
+    if replica is not None:  # only with DATABASE_REPLICA_URL; reads fall back to the primary, so still 200
+        body += f"replica: {replica}\n"
     status = 200 if database == "ok" else 503
     response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
     if status == 503:
