@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "common",
     "reports",
+    "search",
     "metrics",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     *i18n_patterns(
         path("", home, name="home"),
         path("", include("metrics.urls")),
+        path("", include("search.urls")),
         path(
             "accounts/login/",
             auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
