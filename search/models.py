@@ -31,9 +31,7 @@ class SearchEntry(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
+    report = models.ForeignKey("reports.Report", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     section = models.ForeignKey(
         "reports.Section", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )

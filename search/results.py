@@ -41,9 +41,7 @@ def result(entry: SearchEntry, needle: str, language: str | None = None) -> Resu
     """``entry`` (with report and section joined) for a page in ``language`` (default: the active one)."""
     language = current_language(language)
     year = entry.report.year
-    section_url = (
-        reverse("metrics:section", kwargs={"year": year, "slug": entry.section.slug}) if entry.section else ""
-    )
+    section_url = reverse("metrics:section", kwargs={"year": year, "slug": entry.section.slug}) if entry.section else ""
     title = in_language(entry.title, entry.title_en, language)
     context = in_language(entry.context, entry.context_en, language)
     quoted = entry.kind in (Kind.FIGURE, Kind.PARAGRAPH)

@@ -67,7 +67,9 @@ def search(request):
     entries = []
     if counts.total:
         start = (page - 1) * PAGE_SIZE
-        entries = list(search_entries(needle=needle, user=request.user, years=years, kind=kind)[start : start + PAGE_SIZE])
+        entries = list(
+            search_entries(needle=needle, user=request.user, years=years, kind=kind)[start : start + PAGE_SIZE]
+        )
     context |= {
         "facets": counts,
         "results": [result(entry, needle) for entry in entries],
