@@ -42,7 +42,11 @@ class SearchForm(forms.Form):
         required=False,
         min_value=1,
         max_value=MAX_PAGE,
-        error_messages={"invalid": _("頁次須是整數。")},
+        error_messages={
+            "invalid": _("頁次須是整數。"),
+            "min_value": _("頁次從 1 起算。"),
+            "max_value": _("頁次最多到 %(limit_value)s。"),
+        },
     )
 
     def clean_q(self):

@@ -26,7 +26,8 @@ class Result:
     #: Whether ``body`` quotes the report (shown in its own script, ``lang="zh-Hant"``).
     quoted: bool
     value: str = ""
-    code: SafeString = SafeString("")
+    code: str = ""
+    code_html: SafeString = SafeString("")
     metric_url: str = ""
     paragraph: int | None = None
 
@@ -65,7 +66,8 @@ def result(entry: SearchEntry, needle: str, language: str | None = None) -> Resu
         body=highlight(body, needle, snippet=True),
         quoted=quoted,
         value=_value(entry, language) if entry.kind == Kind.FIGURE else "",
-        code=highlight(entry.code, needle) if entry.kind == Kind.FIGURE else SafeString(""),
+        code=entry.code if entry.kind == Kind.FIGURE else "",
+        code_html=highlight(entry.code, needle) if entry.kind == Kind.FIGURE else SafeString(""),
         metric_url=metric_url,
         paragraph=entry.paragraph,
     )
