@@ -14,13 +14,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, models, router, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from reports.models import NamedItem, NotableCase, Section, SourceText
 from search.models import Kind, SearchEntry
-from search.text import normalise
+from search.text import grams, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +109,20 @@ def reindex(model, *, pks: Iterable = (), conditions: Iterable[Q] = ()) -> int:
         condition |= extra
     objects = list(source.queryset().filter(condition)) if pks or conditions else []
     ids = sorted(pks | {obj.pk for obj in objects})
-    entries = [entry for obj in objects for entry in source.entries(obj)]
+    entries = with_grams(entry for obj in objects for entry in source.entries(obj))
     with transaction.atomic(using=router.db_for_write(SearchEntry)):
         for start in range(0, len(ids), BATCH):
             SearchEntry.objects.filter(kind=source.kind, object_id__in=ids[start : start + BATCH]).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(entries)
+
+
+def with_grams(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
+    """``entries`` with ``grams`` filled from their document."""
+    entries = list(entries)
+    for entry in entries:
+        entry.grams = grams(entry.document)
+    return entries
 
 
 def rebuild() -> int:
@@ -125,13 +133,17 @@ def rebuild() -> int:
         for source in SOURCES.values():
             batch = []
             for obj in source.queryset().iterator(chunk_size=2000):
-                batch.extend(source.entries(obj))
+                batch.extend(with_grams(source.entries(obj)))
                 if len(batch) >= BATCH:
                     SearchEntry.objects.bulk_create(batch)
                     written += len(batch)
                     batch = []
             SearchEntry.objects.bulk_create(batch)
             written += len(batch)
+    # Fresh statistics: a planner that still thinks the table empty joins every match to every report.
+    connection = connections[router.db_for_write(SearchEntry)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
     _state.pending = {}
     return written
 
