@@ -67,7 +67,12 @@ measure() {  # $1: label
     curl -sf -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  local before after
+  before=$(cut -d' ' -f1 /proc/loadavg)
   python3 bench/search_bench.py --base "http://127.0.0.1:$PORT" --label "$1"
+  after=$(cut -d' ' -f1 /proc/loadavg)
+  echo
+  echo "Load average (1 min) on this $(nproc)-core machine: $before before, $after after."
   stop_server
 }
 

@@ -21,6 +21,7 @@ from limits_check import Client  # noqa: E402
 #: (label, query): one, two, three and five characters and an English word; each size once on a query that
 #: only the 2021 report states (few matches) and once on one every synthetic figure matches (tens of thousands).
 QUERIES = [
+    ("the page without a query (no index read: the floor)", ""),
     ("1 character, few matches", "槍"),
     ("1 character, every synthetic figure", "合"),
     ("2 characters (Simplified), few matches", "纠纷"),
@@ -55,7 +56,7 @@ def main() -> int:
     print(f"| {args.label}: query | characters | results | p50 ms | p95 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, query in QUERIES:
-        path = "/search/?" + urlencode({"q": query})
+        path = "/search/?" + urlencode({"q": query}) if query else "/search/"
         for _ in range(3):
             client.get(path)
         times, answer = [], None
@@ -67,7 +68,7 @@ def main() -> int:
             times.append(answer.seconds * 1000)
         found = re.search(r'class="search-summary">\D*([\d,]+)', answer.text)
         print(
-            f"| {label} | {len(query)} | {found.group(1) if found else '?'} | {statistics.median(times):.1f} "
+            f"| {label} | {len(query)} | {found.group(1) if found else '–'} | {statistics.median(times):.1f} "
             f"| {percentile(times, 0.95):.1f} | {max(times):.1f} |"
         )
     return 0

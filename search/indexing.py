@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 
 from reports.models import NamedItem, NotableCase, Section, SourceText
 from search.models import Kind, SearchEntry
-from search.text import grams, normalise
+from search.text import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -109,20 +109,12 @@ def reindex(model, *, pks: Iterable = (), conditions: Iterable[Q] = ()) -> int:
         condition |= extra
     objects = list(source.queryset().filter(condition)) if pks or conditions else []
     ids = sorted(pks | {obj.pk for obj in objects})
-    entries = with_grams(entry for obj in objects for entry in source.entries(obj))
+    entries = [entry for obj in objects for entry in source.entries(obj)]
     with transaction.atomic(using=router.db_for_write(SearchEntry)):
         for start in range(0, len(ids), BATCH):
             SearchEntry.objects.filter(kind=source.kind, object_id__in=ids[start : start + BATCH]).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(entries)
-
-
-def with_grams(entries: Iterable[SearchEntry]) -> list[SearchEntry]:
-    """``entries`` with ``grams`` filled from their document."""
-    entries = list(entries)
-    for entry in entries:
-        entry.grams = grams(entry.document)
-    return entries
 
 
 def rebuild() -> int:
@@ -133,7 +125,7 @@ def rebuild() -> int:
         for source in SOURCES.values():
             batch = []
             for obj in source.queryset().iterator(chunk_size=2000):
-                batch.extend(with_grams(source.entries(obj)))
+                batch.extend(source.entries(obj))
                 if len(batch) >= BATCH:
                     SearchEntry.objects.bulk_create(batch)
                     written += len(batch)

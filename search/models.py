@@ -39,9 +39,6 @@ class SearchEntry(models.Model):
     paragraph = models.PositiveIntegerField(null=True)
     #: Everything searchable of the entry, Chinese and English, in ``normalise``'s form.
     document = models.TextField()
-    #: The document's distinct characters and adjacent pairs (``search.text.grams``), for one- and two-character
-    #: queries, which a trigram index cannot answer.
-    grams = models.TextField(blank=True)
     title = models.TextField(blank=True)
     title_en = models.TextField(blank=True)
     context = models.TextField(blank=True)

@@ -23,7 +23,6 @@ SHORT_QUERY_LENGTH = 2
 #: A comma between digit groups (after NFKC, so the full-width ``，`` is one too): 18,161 → 18161.
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACES = re.compile(r"\s+")
-_BREAKS = re.compile(r"[\s\x00-\x1f]+")
 
 #: How much of a long text a result shows around its first match, before and after.
 SNIPPET_BEFORE, SNIPPET_AFTER = 40, 110
@@ -35,17 +34,6 @@ def normalise(text: str) -> str:
     text = to_simplified(text).casefold()
     text = _GROUP_COMMA.sub("", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def grams(document: str) -> str:
-    """Every distinct character and pair of adjacent characters of ``document`` (normalised), space-separated:
-    what answers a query of one or two characters from an index (``search.selectors.matching``). A pair never
-    spans white space or a field separator (any control character)."""
-    found = set()
-    for run in _BREAKS.split(document):
-        found.update(run)
-        found.update(run[index : index + 2] for index in range(len(run) - 1))
-    return " ".join(sorted(found))
 
 
 def _fold_char(char: str) -> str:

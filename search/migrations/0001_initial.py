@@ -4,15 +4,12 @@ import django.db.models.deletion
 from django.db import DatabaseError, migrations, models, transaction
 
 #: PostgreSQL: pg_trgm (shipped with PostgreSQL; trusted, so the database owner may create it) and a GIN
-#: trigram index on ``document``, which serves ``LIKE '%…%'`` from three characters; and a GIN index on the
-#: array of ``grams`` for one and two characters.
+#: trigram index on ``document``, which serves ``LIKE '%…%'`` from three characters.
 POSTGRESQL_FORWARD = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX search_entry_document_trgm ON search_searchentry USING gin (document gin_trgm_ops)",
-    # One- and two-character queries: the document's characters and pairs (``grams``) as an array, GIN-indexed.
-    "CREATE INDEX search_entry_grams ON search_searchentry USING gin (string_to_array(grams, ' '))",
 )
-POSTGRESQL_BACKWARD = ("DROP INDEX IF EXISTS search_entry_grams", "DROP INDEX IF EXISTS search_entry_document_trgm")
+POSTGRESQL_BACKWARD = ("DROP INDEX IF EXISTS search_entry_document_trgm",)
 
 #: SQLite: an FTS5 table with the trigram tokenizer (SQLite 3.34+) over ``document``, its rowid the entry's
 #: id, kept in step by triggers, so whatever writes an entry (bulk or not) writes the index too.
@@ -75,7 +72,6 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0)),
                 ('paragraph', models.PositiveIntegerField(null=True)),
                 ('document', models.TextField()),
-                ('grams', models.TextField(blank=True)),
                 ('title', models.TextField(blank=True)),
                 ('title_en', models.TextField(blank=True)),
                 ('context', models.TextField(blank=True)),

@@ -1,6 +1,6 @@
 """The one normal form of stored and asked text, and the marks of a match."""
 
-from search.text import grams, highlight, match_spans, normalise
+from search.text import highlight, match_spans, normalise
 
 
 def test_normalise_makes_both_scripts_one():
@@ -32,7 +32,3 @@ def test_highlight_snippet_cuts_a_long_text_around_its_first_match():
     assert "<mark>毒品</mark>" in html
     assert html.startswith("…") and html.endswith("…")
     assert len(html) < 200
-
-
-def test_grams_are_every_character_and_adjacent_pair_within_a_field():
-    assert grams("纠纷 ab\x01c") == " ".join(sorted({"纠", "纷", "纠纷", "a", "b", "ab", "c"}))
