@@ -10,8 +10,9 @@ from metrics.models import Figure
 from reports.models import Report, Section, SourceText
 from reports.services import attach_source
 from search.indexing import reindex
+from search.models import SearchEntry
 from search.selectors import PAGE_SIZE
-from search.text import QUERY_MAX_LENGTH
+from search.text import QUERY_MAX_LENGTH, normalise
 from tests.factories import make_figure, make_report, make_section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
@@ -180,3 +181,32 @@ def test_search_value_is_shown_as_the_pages_write_it(viewer_client):
     reindex(Figure, pks=[figure.pk])
     page = viewer_client.get(SEARCH, {"q": "測試金額"}).content.decode()
     assert '<span class="search-value">8萬餘噸</span>' in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "%",
+        "_",
+        "%_",
+        "\\",
+        '"',
+        '""',
+        "'",
+        'a"b"c',
+        "％％％",
+        "😀",
+        "👮‍♀️警察",
+        "e\u0301",
+        "OR AND NOT",
+        "*",
+        "NEAR(a b)",
+    ],
+)
+def test_search_takes_any_text_as_text(viewer_client, query):
+    """No wildcard, operator or quote is read as anything but the character it is, on either path."""
+    response = viewer_client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    needle = normalise(query)
+    literal = sum(needle in document for document in SearchEntry.objects.values_list("document", flat=True))
+    assert response.context["facets"].total == literal
