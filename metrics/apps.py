@@ -9,9 +9,11 @@ class MetricsConfig(AppConfig):
     verbose_name = _("數據")
 
     def ready(self):
-        """Any save or delete of a figure makes every cached page stale."""
+        """Any save or delete of a figure makes every cached page stale, and rewrites its search entry."""
+        from metrics.indexing import register_figures
         from metrics.models import Figure
         from reports.models import ContentRevision
 
         post_save.connect(ContentRevision.bump, sender=Figure, dispatch_uid="bump-revision-save-Figure")
         post_delete.connect(ContentRevision.bump, sender=Figure, dispatch_uid="bump-revision-delete-Figure")
+        register_figures()

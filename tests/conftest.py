@@ -14,6 +14,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from reports.models import Report
+from search.indexing import rebuild as rebuild_search_index
 from wanzhou_police import outages
 
 # Hypothesis's 200 ms deadline per example measures the machine, not the code: on a CI machine running both
@@ -92,6 +93,8 @@ def report_2021_for_module(django_db_setup, django_db_blocker):
     try:
         with django_db_blocker.unblock():
             call_command("loaddata", "wanzhou_2021", verbosity=0)
+            # The index is written when a transaction commits; this one never does.
+            rebuild_search_index()
             call_command("setup_roles", verbosity=0)
         yield
     finally:
@@ -105,6 +108,8 @@ def report_2021(request, db) -> Report:
     """The 2021 report, loaded from fixtures/wanzhou_2021.json exactly as `make run` loads it."""
     if "report_2021_for_module" not in request.fixturenames:
         call_command("loaddata", "wanzhou_2021", verbosity=0)
+        # The search index is written when a transaction commits, which a test's never does.
+        rebuild_search_index()
     return Report.objects.get(year=2021)
 
 

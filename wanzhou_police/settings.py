@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "common",
     "reports",
+    "search",
     "metrics",
     "api",
     "rest_framework",

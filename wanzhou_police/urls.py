@@ -35,6 +35,7 @@ urlpatterns = [
         path("", include("api.page_urls")),
         path("releases/", releases, name="releases"),
         path("", include("feeds.urls")),
+        path("", include("search.urls")),
         path(
             "accounts/login/",
             auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),

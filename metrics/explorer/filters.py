@@ -22,12 +22,14 @@ from metrics.explorer.tables import FigureExplorerTable, sort_choices
 from metrics.formatting import plain_number, unit_label
 from metrics.models import Figure, Unit
 from reports.models import Report
+from search.selectors import figure_ids
+from search.text import QUERY_MAX_LENGTH, normalise
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
 
-#: Long enough for any figure name or code, short enough to keep a hostile URL cheap.
-SEARCH_MAX_LENGTH = 100
+#: The search page's limit (long enough for any figure name or code, short enough to keep a hostile URL cheap).
+SEARCH_MAX_LENGTH = QUERY_MAX_LENGTH
 
 #: Same bounds as ``Figure.value``, so a bound never overflows the column.
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 2}
@@ -206,8 +208,10 @@ class FigureFilter(django_filters.FilterSet):
         return queryset.filter(CHANGE_CONDITIONS[value])
 
     def search(self, queryset, name, value):
-        """Substring match on name or code; icontains is plain LIKE for Chinese on SQLite and PostgreSQL."""
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+        """The figures the search page finds for ``value`` (``search.selectors.figure_ids``): name, theme, clause,
+        code and value, in either script or English, so the two never disagree. A subquery, no extra query."""
+        needle = normalise(value)
+        return queryset.filter(pk__in=figure_ids(needle)) if needle else queryset
 
     def leave_rows(self, queryset, name, value):
         return queryset
