@@ -113,7 +113,10 @@ def make_user(db, roles, django_user_model):
 
     def make(role: str | None, username: str | None = None, **extra):
         user = django_user_model.objects.create_user(
-            username=username or f"{role or 'nobody'}-user", password="pw-for-tests", is_staff=role == "editor", **extra
+            username=username or f"{role or 'nobody'}-user",
+            password="pw-for-tests",
+            is_staff=role in ("editor", "approver"),
+            **extra,
         )
         if role:
             user.groups.add(Group.objects.get(name=role))
