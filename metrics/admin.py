@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -710,12 +710,15 @@ class ProposalAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def changelist_view(self, request, extra_context=None):
-        """Pending proposals first: the list opens filtered to them."""
-        if request.method == "GET" and not request.GET:
-            url = reverse("admin:metrics_proposal_changelist")
-            return HttpResponseRedirect(f"{url}?status__exact={ProposalStatus.PENDING}")
-        return super().changelist_view(request, extra_context)
+    def get_queryset(self, request):
+        """Pending proposals first, newest first within each part."""
+        pending_first = Case(When(status=ProposalStatus.PENDING, then=0), default=1)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_first=pending_first)
+            .order_by("pending_first", "-proposed_at", "-pk")
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The proposal as a diff, with "approve" and "return with a reason" for an approver who did not propose it."""

@@ -192,6 +192,7 @@ PAGES = {
         f"/metrics/series/{DRAFT_AND_LATER_CODE}/",
         f"/metrics/series/{DRAFT_AND_LATER_CODE}/csv/",
     ],
+    "metrics:revisions": lambda: ["/revisions/", "/en/revisions/", "/revisions/?_export=csv", "/revisions/?year=2021"],
     "healthz": lambda: ["/healthz", "/healthz/", "/favicon.ico"],
     "accounts": lambda: ["/accounts/login/", "/accounts/logout/"],
     "admin": lambda: ["/admin/", "/admin/reports/report/", "/admin/reports/section/"],
@@ -222,6 +223,7 @@ PROBES = {
     "metrics:series": [Probe(path, **code) for path in ("/metrics/{}/", "/en/metrics/{}/") for code in CODES],
     "metrics:series_csv": [Probe("/metrics/{}/csv/", **code) for code in CODES],
     "metrics/series/ (moved)": [Probe(path, **CODES[0]) for path in ("/metrics/series/{}/", "/metrics/series/{}/csv/")],
+    "metrics:revisions": [Probe(path, **YEAR) for path in ("/revisions/?year={}", "/revisions/?year={}&_export=csv")],
 }
 
 
