@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from common.versioning import new_change_set
 from metrics.choices import ProposalKind, ProposalStatus
-from metrics.formatting import format_figure
+from metrics.formatting import format_figure, plain_number
 from metrics.models import Figure, Proposal, ProposedChange, linked_rate_errors, linked_set
 from metrics.publication import PublishRefused, publish_report, report_checklist
 from metrics.rates import expected_rate, rate_matches
@@ -298,7 +298,7 @@ def proposal_diff(proposal: Proposal) -> list[DiffRow]:
                     changed=change is not None,
                     is_rate=True,
                     consistent=rate_matches(new_value, n, d, figure.decimals),
-                    computed=f"{n} ÷ {d} × 100 = {expected}%" if expected is not None else "—",
+                    computed=f"{plain_number(n)} ÷ {plain_number(d)} × 100 = {expected}%" if expected is not None else "—",
                 )
             )
         else:
