@@ -23,8 +23,10 @@ from tests.admin_forms import (
     RATE,
     RESOLVED,
     SCREENED,
+    admin_form_data,
     change_url,
     figure,
+    inline_field,
     post_change_form,
     post_changelist,
 )
@@ -92,7 +94,7 @@ def test_editor_change_is_invisible_everywhere_until_a_second_user_approves(peop
     # The editor sees that a change is pending on the section page and on the figure's form ...
     editor_page = text(people["editor"].get(SECTION_PAGE))
     assert 'id="pending-changes"' in editor_page and "15場" in editor_page
-    assert "待核准的修改（#%s" % proposal.pk in text(people["editor"].get(change_url(plain)))
+    assert f"待核准的修改（#{proposal.pk}" in text(people["editor"].get(change_url(plain)))
     # ... which never reaches a viewer, although the section body is now in the cache.
     for role in ("viewer", "analyst"):
         for path, answer in public_answers(people[role]).items():
@@ -215,9 +217,7 @@ def test_linked_proposals_approved_one_after_the_other_keep_the_rate(people, mak
 
 def test_list_rows_of_one_save_are_one_proposal(people):
     """A count and its rate changed in one list save are proposed, and approved, together."""
-    saved = post_changelist(
-        people["editor"], (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON)
-    )
+    saved = post_changelist(people["editor"], (figure(RESOLVED), "17920", REASON), (figure(RATE), "98.67", REASON))
     assert saved.status_code == 302
     proposal = Proposal.objects.get()
     assert sorted(proposal.changes.values_list("figure__code", flat=True)) == sorted([RESOLVED, RATE])
@@ -260,9 +260,31 @@ def test_setting_off_publishes_at_once(people, settings):
 
 def test_drafts_are_edited_without_approval(people):
     draft = make_ready_draft(2022)
-    count = Figure.objects.filter(report=draft).first()
-    post_change_form(people["editor"], count, value=str(count.value), correction_reason="")
+    count = Figure.objects.filter(report=draft).order_by("pk").first()
+    post_change_form(people["editor"], count, value=str(count.value + 1), correction_reason=REASON)
+    assert Figure.objects.get(pk=count.pk).value == count.value + 1
     assert not Proposal.objects.exists()
+
+
+def test_section_inline_proposes_the_values_and_saves_the_rest(people):
+    plain = figure(PLAIN)
+    url = change_url(plain.section)
+    page = people["editor"].get(url)
+    data = admin_form_data(
+        page,
+        **{
+            inline_field(page, plain, "value"): "15",
+            inline_field(page, plain, "correction_reason"): REASON,
+            inline_field(page, plain, "theme"): "新的主題",
+        },
+    )
+    assert people["editor"].post(url, data).status_code == 302
+    stored = figure(PLAIN)
+    assert (stored.value, stored.theme) == (Decimal("14"), "新的主題")
+    change = Proposal.objects.get().changes.get()
+    assert (change.value, change.correction_reason, change.base_version) == (Decimal("15"), REASON, stored.version)
+    people["approver"].post(proposal_url(change.proposal), {"_approve": "1"})
+    assert figure(PLAIN).value == Decimal("15")
 
 
 def approved_correction(people) -> Proposal:
