@@ -298,7 +298,7 @@ def proposal_diff(proposal: Proposal) -> list[DiffRow]:
                     changed=change is not None,
                     is_rate=True,
                     consistent=rate_matches(new_value, n, d, figure.decimals),
-                    computed=f"{plain_number(n)} ÷ {plain_number(d)} × 100 = {expected}%" if expected is not None else "—",
+                    computed="—" if expected is None else f"{plain_number(n)} ÷ {plain_number(d)} × 100 = {expected}%",
                 )
             )
         else:
