@@ -268,7 +268,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    reverted = services.revert_change_set(
+                    reverted, proposal = review.revert_change_set(
                         change_set=change_set,
                         reason=form.cleaned_data["change_reason"],
                         user=request.user,
@@ -279,6 +279,12 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
                 except services.SaveRefused as refusal:
                     problems = refusal.messages
                 else:
+                    if proposal is not None:
+                        names = "、".join(
+                            f"「{change.figure.name}」" for change in proposal.changes.select_related("figure")
+                        )
+                        self.message_user(request, PROPOSED % {"pk": proposal.pk, "names": names}, messages.WARNING)
+                        return HttpResponseRedirect(reverse("admin:metrics_figure_changelist"))
                     names = "、".join(figure.name for figure in reverted)
                     message = ngettext(
                         "已還原這次儲存的 %(count)s 筆數據：%(names)s。",

@@ -30,7 +30,8 @@ from metrics.formatting import format_figure, plain_number
 from metrics.models import Figure, Proposal, ProposedChange, linked_rate_errors, linked_set
 from metrics.publication import PublishRefused, publish_report, report_checklist
 from metrics.rates import expected_rate, rate_matches
-from metrics.services import SaveRefused, lock_linked_figures
+from metrics.services import REVERTED_FIELDS, SaveRefused, lock_linked_figures
+from metrics.services import revert_change_set as services_revert
 from reports.models import Report
 
 #: The fields of a published figure whose change needs a second person's approval.
@@ -313,3 +314,60 @@ def proposal_diff(proposal: Proposal) -> list[DiffRow]:
                 )
             )
     return rows
+
+
+REVERT_NEEDS_FORM = _lazy(
+    "這次儲存還改了已發布數據的其他欄位（%(names)s），無法整次送交核准：請在各筆數據的修改頁修改。"
+)
+#: The fields a change-set revert puts back, as attributes to compare, less the reviewed ones and the stamp.
+_OTHER_REVERTED = tuple(
+    "unit_id" if name == "unit" else name
+    for name in REVERTED_FIELDS
+    if name not in (*REVIEWED_FIELDS, "corrected_at", "corrected_by_id")
+)
+
+
+def revert_change_set(*, change_set, reason: str, user, acting_change_set) -> tuple[list[Figure], Proposal | None]:
+    """A change-set revert (``services.revert_change_set``) under the second pair of eyes.
+
+    When the save touched figures of a published report and approval is required, the revert is
+    worked out (and checked) in a savepoint that is rolled back, and its values are proposed
+    instead: ``([], proposal)``. Such a revert that would also put back other fields is refused
+    (those go through the figure's form). Otherwise the revert is written, and with approval off
+    recorded for the record of revisions: ``(reverted, None)``.
+    """
+    with transaction.atomic(using=router.db_for_write(Figure)):
+        before = None
+        if not second_approval_required():
+            pks = Figure.history.filter(change_set=change_set).values_list("id", flat=True)
+            before = Figure.objects.filter(pk__in=pks, report__published=True).in_bulk()
+        point = transaction.savepoint()
+        reverted = services_revert(change_set=change_set, reason=reason, user=user, acting_change_set=acting_change_set)
+        if before is not None:
+            record_direct_change(before=before, after=reverted, user=user, reason=reason, change_set=acting_change_set)
+            return reverted, None
+        published = set(
+            Report.objects.filter(pk__in={figure.report_id for figure in reverted}, published=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if not published:
+            return reverted, None
+        transaction.savepoint_rollback(point)
+        stored = Figure.objects.in_bulk([figure.pk for figure in reverted])
+        others = [
+            figure.name
+            for figure in reverted
+            if any(getattr(figure, name) != getattr(stored[figure.pk], name) for name in _OTHER_REVERTED)
+        ]
+        if others:
+            raise SaveRefused([str(REVERT_NEEDS_FORM % {"names": "、".join(others)})])
+        candidates = []
+        for figure in reverted:
+            current = stored[figure.pk]
+            if any(getattr(figure, name) != getattr(current, name) for name in REVIEWED_FIELDS):
+                figure.version = current.version
+                candidates.append(figure)
+        if not candidates:
+            return [], None
+        return [], propose_figures(figures=candidates, user=user, reason=reason or "")

@@ -291,6 +291,7 @@ def approved_correction(people) -> Proposal:
     post_change_form(people["editor"], figure(PLAIN), value="15", correction_reason=REASON)
     proposal = Proposal.objects.get()
     people["approver"].post(proposal_url(proposal), {"_approve": "1"})
+    proposal.refresh_from_db()
     return proposal
 
 
@@ -329,3 +330,20 @@ def test_revisions_refuses_a_malformed_filter(people, query):
 
 def test_revisions_need_a_login(client):
     assert client.get("/revisions/").status_code == 302
+
+
+def test_reverting_an_approved_save_is_itself_proposed(people, audited_report):
+    proposal = approved_correction(people)
+    url = reverse("admin:metrics_figure_changeset", args=[proposal.change_set])
+    response = people["editor"].post(url, {"change_reason": "撤回更正"})
+    assert response.status_code == 302
+    assert figure(PLAIN).value == Decimal("15")
+    revert = Proposal.objects.pending().get()
+    change = revert.changes.get()
+    assert (change.old_value, change.value, change.correction_reason) == (Decimal("15"), Decimal("14"), "")
+    people["approver"].post(proposal_url(revert), {"_approve": "1"})
+    stored = figure(PLAIN)
+    assert (stored.value, stored.correction_reason, stored.is_correction) == (Decimal("14"), "", False)
+    # Back to the stated value: a revision, listed beside the correction it undid.
+    page = text(people["viewer"].get("/revisions/?kind=revision"))
+    assert page.count('id="revision-') == 1
