@@ -199,7 +199,9 @@ def approve(*, proposal_id: int, user) -> Proposal:
         change_set = new_change_set()
         if proposal.kind == ProposalKind.PUBLISH:
             try:
-                publish_report(report=proposal.report, user=user, change_set=change_set)
+                publish_report(
+                    report=proposal.report, user=user, change_set=change_set, reason=approval_reason(proposal)[:100]
+                )
             except PublishRefused as refusal:
                 raise SaveRefused(refusal.messages) from None
         else:
@@ -208,6 +210,15 @@ def approve(*, proposal_id: int, user) -> Proposal:
         proposal.change_set = change_set
         proposal.save()
     return proposal
+
+
+def approval_reason(proposal: Proposal) -> str:
+    """The reason the approval's history rows carry: the proposer, the proposal and its reason (data, in Chinese)."""
+    return APPROVAL_REASON % {
+        "proposer": proposal.proposed_by.get_username(),
+        "pk": proposal.pk,
+        "reason": proposal.reason or "—",
+    }
 
 
 def _apply_figures(proposal: Proposal, *, user, change_set) -> None:
@@ -229,11 +240,7 @@ def _apply_figures(proposal: Proposal, *, user, change_set) -> None:
         raise SaveRefused(problems)
     if problems := linked_rate_errors(edited, stored=stored):
         raise SaveRefused(problems)
-    reason = APPROVAL_REASON % {
-        "proposer": proposal.proposed_by.get_username(),
-        "pk": proposal.pk,
-        "reason": proposal.reason or "—",
-    }
+    reason = approval_reason(proposal)
     now = timezone.now()
     for figure in edited:
         if figure.is_correction:
