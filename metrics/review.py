@@ -275,6 +275,9 @@ class DiffRow:
     is_rate: bool = False
     consistent: bool = True
     computed: str = ""
+    #: The correction reason stored → proposed, when the proposal changes it.
+    reason_stored: str = ""
+    reason_proposed: str = ""
 
 
 def proposal_diff(proposal: Proposal) -> list[DiffRow]:
@@ -307,6 +310,8 @@ def proposal_diff(proposal: Proposal) -> list[DiffRow]:
                     is_rate=True,
                     consistent=rate_matches(new_value, n, d, figure.decimals),
                     computed="—" if expected is None else f"{plain_number(n)} ÷ {plain_number(d)} × 100 = {expected}%",
+                    reason_stored=figure.correction_reason if change else "",
+                    reason_proposed=change.correction_reason if change else "",
                 )
             )
         else:
@@ -316,8 +321,12 @@ def proposal_diff(proposal: Proposal) -> list[DiffRow]:
                     stored=stored_text,
                     proposed=proposed_text,
                     changed=change is not None
-                    and (new_value, new_qualifier) != (figure.value, figure.qualifier)
-                    or (change is not None and change.correction_reason != figure.correction_reason),
+                    and (
+                        (new_value, new_qualifier) != (figure.value, figure.qualifier)
+                        or change.correction_reason != figure.correction_reason
+                    ),
+                    reason_stored=figure.correction_reason if change else "",
+                    reason_proposed=change.correction_reason if change else "",
                 )
             )
     return rows

@@ -118,6 +118,7 @@ def test_editor_change_is_invisible_everywhere_until_a_second_user_approves(peop
     answers = public_answers(people["viewer"])
     assert "15場" in answers[SECTION_PAGE] and "更正" in answers[SECTION_PAGE]
     assert "15場" in answers[METRIC_PAGE] and 'id="previous-versions"' in answers[METRIC_PAGE]
+    assert 'id="correction-stability.permitted_event_plans"' in answers[METRIC_PAGE]
     explorer = answers[f"/metrics/?q={PLAIN}"]
     assert "15場" in explorer and 'class="correction-mark"' in explorer and REASON in explorer
     assert "報告原載 14場" in explorer
@@ -205,6 +206,8 @@ def test_linked_proposals_approved_one_after_the_other_keep_the_rate(people, mak
     diff = review.proposal_diff(first)
     rate_row = next(row for row in diff if row.is_rate)
     assert rate_row.consistent and "17917 ÷ 18161" in rate_row.computed
+    count_row = next(row for row in diff if row.changed)
+    assert (count_row.stored, count_row.proposed, count_row.reason_proposed) == ("17,918起", "17,917起", REASON)
     assert people["approver"].post(proposal_url(first), {"_approve": "1"}).status_code == 302
     refused = people["approver"].post(proposal_url(second), {"_approve": "1"})
     assert "98.65%" in text(refused)
