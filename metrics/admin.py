@@ -144,7 +144,6 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
         "qualifier",
         "correction_reason",
         "display_text",
-        "pending_icon",
     )
     list_display_links = ("name",)
     list_editable = ("value", "qualifier", "correction_reason")
@@ -224,10 +223,6 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
     def get_queryset(self, request):
         pending = ProposedChange.objects.filter(figure=OuterRef("pk"), proposal__status=ProposalStatus.PENDING)
         return super().get_queryset(request).annotate(has_pending_proposal=Exists(pending))
-
-    @admin.display(description=_("待核准"), ordering="has_pending_proposal")
-    def pending_icon(self, figure):
-        return boolean_icon(figure.has_pending_proposal) if figure.has_pending_proposal else ""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """On opening the form: the figure's pending proposal, and the proposals of this editor it returned."""
@@ -327,7 +322,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
     @admin.display(description=_("頁面顯示・核對"))
     def display_text(self, figure):
         """The page text with the unit; below it what the report states when it is a correction,
-        and the check of a linked rate against its counts."""
+        the check of a linked rate against its counts, and 待核准 while a proposal on it awaits approval."""
         text = format_html("{}", format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals))
         if figure.is_correction:
             stated = format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
@@ -339,6 +334,8 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
             )
         if figure.is_linked_rate:
             text = format_html('{}<span class="rate-status">{}</span>', text, rate_status(figure))
+        if getattr(figure, "has_pending_proposal", False):
+            text = format_html('{} <span class="pending-mark">{}</span>', text, _("待核准"))
         return text
 
 

@@ -350,3 +350,9 @@ def test_reverting_an_approved_save_is_itself_proposed(people, audited_report):
     # Back to the stated value: a revision, listed beside the correction it undid.
     page = text(people["viewer"].get("/revisions/?kind=revision"))
     assert page.count('id="revision-') == 1
+
+
+def test_figure_list_marks_the_figure_awaiting_approval(people):
+    post_change_form(people["editor"], figure(PLAIN), value="15", correction_reason=REASON)
+    page = text(people["editor"].get(reverse("admin:metrics_figure_changelist") + f"?q={PLAIN}"))
+    assert page.count('class="pending-mark"') == 1
