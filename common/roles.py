@@ -22,6 +22,10 @@ EXPORT_PARAMETER = "_export"
 EDIT_FIGURE_PERMISSION = "metrics.change_figure"
 #: Editors see draft reports (imported, not yet published) on the portal pages too.
 SEE_DRAFTS_PERMISSION = "reports.change_report"
+#: Approvers approve or return what an editor proposes to change on what the public sees.
+APPROVE_PERMISSION = "metrics.approve_proposal"
+#: Who may read proposals in the admin: approvers, and editors (to see what was returned to them and why).
+VIEW_PROPOSALS_PERMISSION = "metrics.view_proposal"
 
 BROWSE = (
     BROWSE_PERMISSION,
@@ -44,14 +48,18 @@ EDIT = tuple(
     for action in ("add", "change", "delete")
 )
 
+REVIEW = (VIEW_PROPOSALS_PERMISSION, APPROVE_PERMISSION)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "viewer": BROWSE,
     "analyst": BROWSE + EXPORT,
-    "editor": BROWSE + EXPORT + EDIT,
+    "editor": BROWSE + EXPORT + EDIT + (VIEW_PROPOSALS_PERMISSION,),
+    # Staff accounts: the admin's list of pending proposals is where they approve or return them.
+    "approver": BROWSE + EXPORT + REVIEW,
 }
 
 #: What the interface calls each role, lowest first; the admin shows the group names (the keys).
-ROLE_LABELS = {"viewer": _("瀏覽者"), "analyst": _("分析員"), "editor": _("編輯")}
+ROLE_LABELS = {"viewer": _("瀏覽者"), "analyst": _("分析員"), "editor": _("編輯"), "approver": _("核准者")}
 
 
 def public_mode() -> bool:

@@ -9,13 +9,15 @@ form edits the section's figures, a report is published only when its figures pa
 publish checklist (``metrics.publication``), and ``reports`` never imports ``metrics``.
 """
 
+import copy
 from decimal import Decimal
 from uuid import UUID
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db import router, transaction
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,11 +28,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common.admin import AuditedAdmin, BoundedInlineMixin, VersionedInlineMixin, boolean_icon, change_set_for
+from common.admin import (
+    LIST_EDIT_REASON,
+    AuditedAdmin,
+    BoundedInlineMixin,
+    VersionedInlineMixin,
+    boolean_icon,
+    change_set_for,
+)
 from common.forms import ChangeReasonForm
 from common.source_text import MAX_TEXT_BYTES, MAX_TEXT_CHARS, check_text, decode, normalized
 from common.versioning import StaleVersion
-from metrics import publication, services
+from metrics import publication, review, services
+from metrics.choices import ProposalKind, ProposalStatus
 from metrics.formatting import format_figure, plain_number
 from metrics.forms import (
     FigureChangelistFormSet,
@@ -39,7 +49,7 @@ from metrics.forms import (
     SectionFiguresFormSet,
 )
 from metrics.importing.admin import ImportReportAdminMixin
-from metrics.models import Figure, Unit
+from metrics.models import Figure, Proposal, ProposedChange, Unit
 from metrics.rates import rate_status
 from reports.models import NamedItem, NotableCase, Report, Section, SourceText
 from reports.services import attach_source, checked_text
@@ -75,6 +85,50 @@ class RevertForm(forms.Form):
     change_reason = forms.CharField(
         label=_("修改原因"), required=False, max_length=100, help_text=_("選填；會記入修改紀錄。")
     )
+
+
+PUBLICATION_PROPOSED = _("已提交發布（#%(pk)s）：報告須由另一位核准者核准後才會公開。")
+PROPOSED = _("已提交核准（#%(pk)s）：%(names)s 的新數值須由另一位核准者核准後才會公開。")
+PROPOSAL_PENDING = _("這筆數據有一項待核准的修改（#%(pk)s，%(user)s 於 %(when)s 提議）：頁面仍顯示已公開的數值。")
+PROPOSAL_RETURNED = _("您的提議 #%(pk)s 已被 %(user)s 退回：%(reason)s")
+
+
+def propose(model_admin, request, figures, *, reason) -> Proposal | None:
+    """Propose ``figures``' new values as one proposal and tell the editor; a refusal rolls the save back."""
+    try:
+        proposal = review.propose_figures(figures=figures, user=request.user, reason=reason or "")
+    except services.SaveRefused as refusal:
+        transaction.set_rollback(True, using=router.db_for_write(Figure))
+        model_admin.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        return None
+    names = "、".join(f"「{figure.name}」" for figure in figures)
+    model_admin.message_user(request, PROPOSED % {"pk": proposal.pk, "names": names}, messages.WARNING)
+    return proposal
+
+
+def proposals_of_figure(figure_pk: int, user) -> list[Proposal]:
+    """The pending proposal on a figure and the proposals of ``user`` on it that were returned (newest 3). 1 query."""
+    rows = (
+        Proposal.objects.filter(changes__figure=figure_pk)
+        .filter(Q(status=ProposalStatus.PENDING) | Q(status=ProposalStatus.RETURNED, proposed_by=user.pk))
+        .select_related("proposed_by", "decided_by")
+        .order_by("-proposed_at", "-pk")
+    )
+    return list(rows[:3])
+
+
+def proposal_notice(proposal: Proposal) -> str:
+    if proposal.is_pending:
+        return PROPOSAL_PENDING % {
+            "pk": proposal.pk,
+            "user": proposal.proposed_by,
+            "when": f"{timezone.localtime(proposal.proposed_at):%Y-%m-%d %H:%M}",
+        }
+    return PROPOSAL_RETURNED % {"pk": proposal.pk, "user": proposal.decided_by, "reason": proposal.return_reason}
+
+
+def proposal_level(proposal: Proposal) -> int:
+    return messages.WARNING if proposal.is_pending else messages.ERROR
 
 
 @admin.register(Figure)
@@ -121,8 +175,61 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
         return super().get_changelist_formset(request, formset=FigureChangelistFormSet, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj.stamp_correction(request.user)
-        super().save_model(request, obj, form, change)
+        """Save, or propose: a change to a published figure's reviewed fields waits for an approver
+        (``metrics.review``); the figure's other fields are saved at once."""
+        if not change or not set(form.changed_data) & set(review.REVIEWED_FIELDS) or not obj.report.published:
+            obj.stamp_correction(request.user)
+            super().save_model(request, obj, form, change)
+            return
+        stored = Figure.objects.get(pk=obj.pk)
+        reason = self.reason_for(form)
+        if not review.second_approval_required():
+            obj.stamp_correction(request.user)
+            super().save_model(request, obj, form, change)
+            review.record_direct_change(
+                before={stored.pk: stored},
+                after=[obj],
+                user=request.user,
+                reason=reason,
+                change_set=change_set_for(request),
+            )
+            return
+        proposed = {name: getattr(obj, name) for name in review.REVIEWED_FIELDS}
+        for name in review.REVIEWED_FIELDS:
+            setattr(obj, name, getattr(stored, name))
+        if set(form.changed_data) - {*review.REVIEWED_FIELDS, "change_reason"}:
+            obj.stamp_correction(request.user)
+            super().save_model(request, obj, form, change)
+        candidate = copy.copy(obj)
+        for name, value in proposed.items():
+            setattr(candidate, name, value)
+        batch = getattr(request, "_proposed_figures", None)
+        if batch is not None:
+            batch.append(candidate)
+        else:
+            propose(self, request, [candidate], reason=reason)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list's editable rows: the rows of one save that need approval are proposed together."""
+        if request.method != "POST" or not review.second_approval_required():
+            return super().changelist_view(request, extra_context)
+        with transaction.atomic(using=router.db_for_write(Figure)):
+            request._proposed_figures = []
+            response = super().changelist_view(request, extra_context)
+            if request._proposed_figures:
+                propose(self, request, request._proposed_figures, reason=str(LIST_EDIT_REASON))
+        return response
+
+    def get_queryset(self, request):
+        pending = ProposedChange.objects.filter(figure=OuterRef("pk"), proposal__status=ProposalStatus.PENDING)
+        return super().get_queryset(request).annotate(has_pending_proposal=Exists(pending))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """On opening the form: the figure's pending proposal, and the proposals of this editor it returned."""
+        if request.method == "GET" and object_id and object_id.isdigit():
+            for proposal in proposals_of_figure(int(object_id), request.user):
+                self.message_user(request, proposal_notice(proposal), proposal_level(proposal))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [
@@ -156,7 +263,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    reverted = services.revert_change_set(
+                    reverted, proposal = review.revert_change_set(
                         change_set=change_set,
                         reason=form.cleaned_data["change_reason"],
                         user=request.user,
@@ -167,6 +274,12 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
                 except services.SaveRefused as refusal:
                     problems = refusal.messages
                 else:
+                    if proposal is not None:
+                        names = "、".join(
+                            f"「{change.figure.name}」" for change in proposal.changes.select_related("figure")
+                        )
+                        self.message_user(request, PROPOSED % {"pk": proposal.pk, "names": names}, messages.WARNING)
+                        return HttpResponseRedirect(reverse("admin:metrics_figure_changelist"))
                     names = "、".join(figure.name for figure in reverted)
                     message = ngettext(
                         "已還原這次儲存的 %(count)s 筆數據：%(names)s。",
@@ -209,7 +322,7 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
     @admin.display(description=_("頁面顯示・核對"))
     def display_text(self, figure):
         """The page text with the unit; below it what the report states when it is a correction,
-        and the check of a linked rate against its counts."""
+        the check of a linked rate against its counts, and 待核准 while a proposal on it awaits approval."""
         text = format_html("{}", format_figure(figure.value, figure.unit, figure.qualifier, figure.decimals))
         if figure.is_correction:
             stated = format_figure(figure.stated_value, figure.unit, figure.qualifier, figure.decimals)
@@ -221,6 +334,8 @@ class FigureAdmin(ImportReportAdminMixin, AuditedAdmin):
             )
         if figure.is_linked_rate:
             text = format_html('{}<span class="rate-status">{}</span>', text, rate_status(figure))
+        if getattr(figure, "has_pending_proposal", False):
+            text = format_html('{} <span class="pending-mark">{}</span>', text, _("待核准"))
         return text
 
 
@@ -315,11 +430,62 @@ class SectionAdmin(AuditedAdmin):
     inlines = [FigureInline, NotableCaseInline, NamedItemInline]
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is Figure:
+        if formset.model is not Figure:
+            return super().save_formset(request, form, formset, change)
+        published = form.instance.report.published
+        reviewed = set(review.REVIEWED_FIELDS)
+        changed = (
+            [
+                inline
+                for inline in formset.forms
+                if inline.instance.pk
+                and inline.has_changed()
+                and inline not in formset.deleted_forms
+                and set(inline.changed_data) & reviewed
+            ]
+            if published
+            else []
+        )
+        stored = Figure.objects.in_bulk([inline.instance.pk for inline in changed])
+        if not changed or not review.second_approval_required():
             for inline_form in formset.forms:
                 if inline_form.has_changed():
                     inline_form.instance.stamp_correction(request.user)
-        super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            if changed:
+                review.record_direct_change(
+                    before=stored,
+                    after=[inline.instance for inline in changed],
+                    user=request.user,
+                    reason=self.reason_for(form),
+                    change_set=change_set_for(request),
+                )
+            return None
+        # The reviewed fields wait for an approver; the rows' other fields are saved now.
+        proposed = {}
+        for inline in changed:
+            proposed[inline.instance.pk] = {name: getattr(inline.instance, name) for name in reviewed}
+            for name in reviewed:
+                setattr(inline.instance, name, getattr(stored[inline.instance.pk], name))
+        only_reviewed = {inline for inline in changed if not set(inline.changed_data) - {*reviewed, "version"}}
+        reason, change_set = self.reason_for(form), change_set_for(request)
+        for inline in formset.forms:
+            inline.instance._change_reason, inline.instance._change_set = reason, change_set
+        for obj in formset.save(commit=False):
+            if any(inline.instance is obj for inline in only_reviewed):
+                continue
+            obj.stamp_correction(request.user)
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        candidates = []
+        for inline in changed:
+            candidate = copy.copy(inline.instance)
+            for name, value in proposed[candidate.pk].items():
+                setattr(candidate, name, value)
+            candidates.append(candidate)
+        propose(self, request, candidates, reason=reason)
+        return None
 
 
 class SectionInline(BoundedInlineMixin, VersionedInlineMixin, admin.TabularInline):
@@ -481,6 +647,14 @@ class ReportAdmin(AuditedAdmin):
                 message = _("上傳的原文與已附上的相同，沒有變更。")
             self.message_user(request, message, messages.SUCCESS)
         if publishing:
+            if review.second_approval_required():
+                try:
+                    proposal = review.propose_publication(report=obj, user=request.user, reason=self.reason_for(form))
+                except services.SaveRefused as refusal:
+                    self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+                else:
+                    self.message_user(request, PUBLICATION_PROPOSED % {"pk": proposal.pk}, messages.WARNING)
+                return
             try:
                 published = publication.publish_report(
                     report=obj, user=request.user, change_set=change_set_for(request)
@@ -493,15 +667,20 @@ class ReportAdmin(AuditedAdmin):
     @admin.action(description=_("發布所選的報告草稿"), permissions=["change"])
     def publish(self, request, queryset):
         """Publish each selected draft that passes its checklist; name the refused ones with their open items."""
-        published, refused = 0, []
+        published, refused, proposed = 0, [], []
         for report in queryset.filter(published=False).order_by("year"):
             try:
+                if review.second_approval_required():
+                    proposed.append(review.propose_publication(report=report, user=request.user))
+                    continue
                 publication.publish_report(report=report, user=request.user, change_set=change_set_for(request))
             except publication.PublishRefused as refusal:
                 refused.append((report, len(refusal.items)))
             else:
                 published += 1
-        if published or not refused:
+        for proposal in proposed:
+            self.message_user(request, PUBLICATION_PROPOSED % {"pk": proposal.pk}, messages.WARNING)
+        if published or not (refused or proposed):
             self.message_user(
                 request,
                 ngettext("已發布 %(count)s 份報告。", "已發布 %(count)s 份報告。", published) % {"count": published},
@@ -529,3 +708,90 @@ class ReportAdmin(AuditedAdmin):
                 format_html("{}{}", _("以下報告的發布檢查尚未完成，沒有發布："), reports),
                 messages.ERROR,
             )
+
+
+class ReturnForm(forms.Form):
+    return_reason = forms.CharField(
+        label=_("退回原因"), max_length=200, required=False, help_text=_("退回時必填；提議者會看到。")
+    )
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Proposals: approvers see the pending ones as a diff and approve or return them; editors read what became
+    of theirs. Nothing is edited here: the decisions are ``metrics.review``'s writes."""
+
+    list_display = ("__str__", "kind", "status", "proposed_by", "proposed_at", "decided_by", "return_reason")
+    list_filter = ("status", "kind", "report")
+    list_select_related = ("report", "proposed_by", "decided_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        """Pending proposals first, newest first within each part."""
+        pending_first = Case(When(status=ProposalStatus.PENDING, then=0), default=1)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_first=pending_first)
+            .order_by("pending_first", "-proposed_at", "-pk")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The proposal as a diff, with "approve" and "return with a reason" for an approver who did not propose it."""
+        proposal = self.get_object(request, object_id)
+        if proposal is None:
+            raise Http404(_("沒有這項提議。"))
+        if not self.has_view_permission(request, proposal):
+            raise PermissionDenied
+        can_decide = (
+            proposal.is_pending
+            and request.user.has_perm(review.APPROVE_PERMISSION)
+            and proposal.proposed_by_id != request.user.pk
+        )
+        form = ReturnForm(request.POST if request.method == "POST" else None)
+        problems = []
+        if request.method == "POST":
+            if not request.user.has_perm(review.APPROVE_PERMISSION):
+                raise PermissionDenied
+            try:
+                if "_approve" in request.POST:
+                    review.approve(proposal_id=proposal.pk, user=request.user)
+                    message = _("已核准 #%(pk)s，已公開。") % {"pk": proposal.pk}
+                elif form.is_valid():
+                    review.return_proposal(
+                        proposal_id=proposal.pk, user=request.user, reason=form.cleaned_data["return_reason"]
+                    )
+                    message = _("已退回 #%(pk)s。") % {"pk": proposal.pk}
+                else:
+                    message = None
+            except services.SaveRefused as refusal:
+                problems = refusal.messages
+            except StaleVersion:
+                problems = [str(_("儲存時發現數據剛被他人修改，沒有核准：請重新載入頁面。"))]
+            else:
+                if message:
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:metrics_proposal_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(proposal),
+            "proposal": proposal,
+            "diff": review.proposal_diff(proposal) if proposal.kind == ProposalKind.FIGURES else [],
+            "checklist": publication.report_checklist(report=proposal.report)
+            if proposal.kind == ProposalKind.PUBLISH and proposal.is_pending
+            else None,
+            "form": form,
+            "problems": problems,
+            "can_decide": can_decide,
+            "own": proposal.proposed_by_id == request.user.pk,
+        }
+        return TemplateResponse(request, "admin/metrics/proposal/review.html", context)

@@ -55,3 +55,26 @@ class Qualifier(models.TextChoices):
     EXACT = "exact", _("確數")
     APPROX = "approx", _("近似（近、約）")
     OVER = "over", _("以上（餘、多）")
+
+
+class ProposalKind(models.TextChoices):
+    """What a proposal changes on what the public sees."""
+
+    FIGURES = "figures", _("修改已發布的數據")
+    PUBLISH = "publish", _("發布報告")
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a proposal stands: pending until a second person approves it or returns it with a reason."""
+
+    PENDING = "pending", _("待核准")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已核准")
+
+
+class RevisionKind(models.TextChoices):
+    """A change to a published figure: a correction publishes another value than the report states;
+    a revision changes a published figure otherwise (its qualifier, its reason, or back to the stated value)."""
+
+    CORRECTION = "correction", _("更正")
+    REVISION = "revision", _("修訂")

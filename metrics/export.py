@@ -54,7 +54,7 @@ from common.languages import (
     in_language,
     to_simplified,
 )
-from metrics.formatting import PlainNumber
+from metrics.formatting import PlainNumber, plain_number
 from metrics.models import previous_figure
 from reports.models import Report
 
@@ -399,3 +399,55 @@ def write_xlsx(
     about.append([_("筆數"), count])
     workbook.save(target)
     return count
+
+
+REVISION_COLUMNS = (
+    "year",
+    "section",
+    "metric_code",
+    "metric_name",
+    "kind",
+    "old_value",
+    "old_qualifier",
+    "new_value",
+    "new_qualifier",
+    "stated_value",
+    "unit",
+    "reason",
+    "approved_at",
+    "proposed_by",
+    "approved_by",
+)
+
+
+def revision_csv_chunks(changes) -> Iterator[str]:
+    """The record of revisions as CSV (BOM, header, a row per change): plain numbers, times in the export's zone,
+    every text cell formula-safe. ``changes`` are ``selectors.revision_list`` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REVISION_COLUMNS)
+    yield BOM + buffer.getvalue()
+    for change in changes.iterator(chunk_size=ROWS_PER_CHUNK):
+        figure, proposal = change.figure, change.proposal
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(
+            [
+                figure.report.year,
+                escape_formula(figure.section.heading),
+                figure.code,
+                escape_formula(figure.name),
+                change.kind,
+                plain_number(change.old_value, change.decimals),
+                change.old_qualifier,
+                plain_number(change.value, change.decimals),
+                change.qualifier,
+                plain_number(change.stated_value, change.decimals),
+                figure.unit_id,
+                escape_formula(change.correction_reason or proposal.reason),
+                f"{proposal.decided_at.astimezone(EXPORT_TIMEZONE):%Y-%m-%d %H:%M}",
+                escape_formula(proposal.proposed_by.get_username()),
+                escape_formula(proposal.decided_by.get_username() if proposal.decided_by else ""),
+            ]
+        )
+        yield buffer.getvalue()

@@ -18,6 +18,7 @@ from common.forms import BoundedFormSetMixin, ChangeReasonForm
 from common.versioning import VersionedForm
 from metrics.formatting import stated
 from metrics.models import linked_rate_errors
+from metrics.review import REVIEWED_FIELDS, needs_review, pending_problems
 from metrics.services import lock_linked_figures
 
 
@@ -37,6 +38,14 @@ def check_figure_save(forms, *, deleted=(), data=None) -> list[str]:
         if form.instance.pk is not None:
             problems += form.version_problems(stored.get(form.instance.pk), data)
     if problems:
+        return problems
+    # A published figure with a proposal awaiting approval takes no other change of its reviewed fields meanwhile.
+    reviewed = [
+        form.instance
+        for form in forms
+        if set(form.changed_data) & set(REVIEWED_FIELDS) and needs_review(form.instance, form.changed_data)
+    ]
+    if problems := pending_problems(reviewed):
         return problems
     return linked_rate_errors(edited, deleted=deleted, stored=stored)
 

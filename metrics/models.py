@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from common.languages import to_simplified
 from common.versioning import ChangeSetRecord, Versioned
-from metrics.choices import Qualifier, UnitKind
+from metrics.choices import ProposalKind, ProposalStatus, Qualifier, RevisionKind, UnitKind
 from metrics.choices import Unit as UnitName
 from metrics.formatting import plain_number
 from metrics.rates import quantum, rate_error
@@ -649,3 +649,120 @@ def linked_rate_errors(
         if message := rate_error(rate, numerator, denominator, changed_counts):
             errors.append(message)
     return errors
+
+
+class ProposalQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ProposalStatus.PENDING)
+
+    def pending_for_figures(self, pks: Collection[int]):
+        """The pending proposals that change any of the figures ``pks``."""
+        return self.pending().filter(changes__figure__in=pks).distinct()
+
+
+class Proposal(models.Model):
+    """A change to what the public sees, proposed by one editor, taking effect when a second person approves it.
+
+    ``kind`` says what: new values of published figures (``changes``, one row per figure, linked
+    figures together) or the publication of ``report``. A pending proposal is approved
+    (``decided_by`` then differs from ``proposed_by``, a constraint) or returned with
+    ``return_reason``, which the proposer reads. With the second pair of eyes turned off
+    (``settings.REVIEW_PUBLISHED_CHANGES``) a change is recorded as an approved proposal with
+    no approver, so the record of revisions stays whole. The figures' history rows written at
+    approval share ``change_set`` and name both people in their reason.
+    """
+
+    kind = models.CharField(_("類別"), max_length=10, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("狀態"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("報告")
+    )
+    reason = models.CharField(_("修改原因"), max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("提議者"),
+    )
+    proposed_at = models.DateTimeField(_("提議時間"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核准或退回者"),
+    )
+    decided_at = models.DateTimeField(_("核准或退回時間"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+    change_set = models.UUIDField(_("這次儲存"), null=True, blank=True, editable=False)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待核准的修改")
+        verbose_name_plural = _("待核准的修改")
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [("approve_proposal", _("可核准或退回修改"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+                name="proposal_not_decided_by_proposer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProposalStatus.RETURNED) | ~Q(return_reason=""),
+                name="proposal_return_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ProposalStatus.PENDING) | Q(decided_at__isnull=False),
+                name="proposal_decided_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.year} {self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+
+class ProposedChange(models.Model):
+    """One figure of a proposal: its values when proposed (``old_*``) and the proposed ones.
+
+    ``base_version`` is the figure's version the proposal was made against: approval refuses
+    the proposal when the figure has been saved since. ``stated_value`` and ``decimals`` are
+    the figure's when proposed (they are not changed by a proposal), so the record shows what
+    the report states beside both values.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="changes")
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="proposed_changes")
+    base_version = models.PositiveIntegerField()
+    stated_value = models.DecimalField(max_digits=16, decimal_places=2)
+    decimals = models.PositiveSmallIntegerField()
+    old_value = models.DecimalField(max_digits=16, decimal_places=2)
+    old_qualifier = models.CharField(max_length=10, choices=Qualifier.choices)
+    old_correction_reason = models.CharField(max_length=200, blank=True)
+    value = models.DecimalField(_("數值"), max_digits=16, decimal_places=2)
+    qualifier = models.CharField(_("精確度"), max_length=10, choices=Qualifier.choices)
+    correction_reason = models.CharField(_("更正原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("提議的數值")
+        verbose_name_plural = _("提議的數值")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "figure"], name="proposed_change_one_per_figure"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="proposed_change_value_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.figure_id}: {self.old_value} → {self.value}"
+
+    @property
+    def kind(self) -> str:
+        """Correction when the new value differs from what the report states, else revision."""
+        return RevisionKind.CORRECTION if self.value != self.stated_value else RevisionKind.REVISION

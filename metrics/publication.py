@@ -308,8 +308,8 @@ def checklist_counts(*, reports: Sequence[Report]) -> dict[int, int]:
     return {pk: len(checklist) for pk, checklist in _checklists(list(reports)).items()}
 
 
-def publish_report(*, report: Report, user, change_set=None) -> Report:
-    """Publish ``report`` when its checklist is empty, recording ``user``, the reason and ``change_set``
+def publish_report(*, report: Report, user, change_set=None, reason: str = PUBLISH_REASON) -> Report:
+    """Publish ``report`` when its checklist is empty, recording ``user``, ``reason`` and ``change_set``
     (the admin save it is part of, if any) in its history.
 
     Locks the report row, so two editors publishing at once publish it once. Raises
@@ -325,7 +325,7 @@ def publish_report(*, report: Report, user, change_set=None) -> Report:
             raise PublishRefused(checklist)
         # A release time (``release_at``) still ahead keeps it from readers until then (``reports.models.released``).
         stored.published, stored.published_at = True, timezone.now()
-        stored._change_reason = PUBLISH_REASON
+        stored._change_reason = reason
         stored._history_user = user
         stored._change_set = change_set
         stored.save(update_fields=["published", "published_at"])

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from common.caching import cached
 from metrics.changes import Change, change
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
-from metrics.models import CODE_PATTERN, Figure, Unit
+from metrics.choices import ProposalKind, ProposalStatus, RevisionKind
+from metrics.models import CODE_PATTERN, Figure, ProposedChange, Unit
 from metrics.publication import checklist_counts, checklist_url
 from metrics.text.marks import mark_quotes
 from reports.models import ContentRevision, NamedItem, NotableCase, Report, Section, SourceText, released
@@ -356,3 +357,60 @@ def content_stamp() -> ContentStamp:
         revision=revision,
     )
     return ContentStamp(revision, last)
+
+
+#: Rows of the record of revisions on one page; the CSV holds every matching row.
+REVISIONS_PER_PAGE = 100
+
+
+def revision_list(*, year: int | None = None, section: str = "", kind: str = "") -> QuerySet:
+    """Every approved change to a figure of a published report, newest first, with figure, report, section,
+    unit, proposer and approver joined (1 query when read). ``section`` is a section slug; ``kind`` a
+    ``RevisionKind`` (a correction publishes another value than the report states)."""
+    rows = (
+        ProposedChange.objects.filter(
+            proposal__status=ProposalStatus.APPROVED,
+            proposal__kind=ProposalKind.FIGURES,
+            figure__report__published=True,
+        )
+        .select_related(
+            "figure__report", "figure__section", "figure__unit", "proposal__proposed_by", "proposal__decided_by"
+        )
+        .order_by("-proposal__decided_at", "-pk")
+    )
+    if year is not None:
+        rows = rows.filter(figure__report__year=year)
+    if section:
+        rows = rows.filter(figure__section__slug=section)
+    if kind == RevisionKind.CORRECTION:
+        rows = rows.exclude(value=F("stated_value"))
+    elif kind == RevisionKind.REVISION:
+        rows = rows.filter(value=F("stated_value"))
+    return rows
+
+
+def figure_versions(*, figures: Iterable[Figure]) -> list[ProposedChange]:
+    """The approved changes to ``figures`` (a metric's years), newest first: each names the value it replaced.
+    1 query."""
+    return list(revision_list().filter(figure__in=[figure.pk for figure in figures]))
+
+
+def revision_filter_choices() -> tuple[list[int], list[tuple[str, str]]]:
+    """The years and (slug, heading) sections of published reports that have revisions. 1 query."""
+    pairs = (
+        revision_list()
+        .order_by()
+        .values_list("figure__report__year", "figure__section__slug", "figure__section__heading")
+        .distinct()
+    )
+    years, sections = set(), {}
+    for year, slug, heading in pairs:
+        years.add(year)
+        sections.setdefault(slug, heading)
+    return sorted(years, reverse=True), sorted(sections.items())
+
+
+def pending_changes(*, section: Section) -> list[ProposedChange]:
+    """The changes awaiting approval to the figures of ``section``, with figure and proposer joined. 1 query."""
+    rows = ProposedChange.objects.filter(proposal__status=ProposalStatus.PENDING, figure__section=section)
+    return list(rows.select_related("figure__unit", "proposal__proposed_by").order_by("figure__position", "pk"))

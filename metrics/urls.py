@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics/series/<str:code>/", RedirectView.as_view(pattern_name="metrics:series", permanent=True)),
     path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),
     path("reports/", views.report_list, name="report-list"),
+    path("revisions/", views.revisions, name="revisions"),
     path("reports/<int:year>/", views.report_overview, name="overview"),
     # Before the section pattern: "text" is a slug no section may take (reports.models.RESERVED_SLUGS).
     path("reports/<int:year>/text/", views.report_text, name="text"),

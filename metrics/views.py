@@ -11,7 +11,8 @@ reader is logged in at all (public mode's anonymous readers get their own entrie
 Every page here is ``public_page``: open to anyone in public mode.
 """
 
-from django.http import HttpResponseNotModified
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,12 +20,14 @@ from django.utils import timezone
 from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common.caching import cached
 from common.conditional import etag, not_modified, request_tag_parts, stamp
 from common.languages import citation, newest_with_text
 from common.roles import (
     EDIT_FIGURE_PERMISSION,
+    EXPORT_PARAMETER,
     EXPORT_PERMISSION,
     SEE_DRAFTS_PERMISSION,
     public_page,
@@ -34,8 +37,16 @@ from metrics.changes import change
 from metrics.charts.builders import section_charts
 from metrics.charts.rows import Chart, chart_rows
 from metrics.charts.series import series_chart
+from metrics.choices import RevisionKind
 from metrics.explorer.filters import explorer_query
-from metrics.export import CITATION_HEADER, EXPORT_TIMEZONE, citation_header, csv_chunks, streaming_download
+from metrics.export import (
+    CITATION_HEADER,
+    EXPORT_TIMEZONE,
+    citation_header,
+    csv_chunks,
+    revision_csv_chunks,
+    streaming_download,
+)
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable, provenance_html, section_sort
 from reports.models import ContentRevision
@@ -170,7 +181,9 @@ def section_detail(request, year: int, slug: str):
         build,
         revision=ContentRevision.current(),
     )
-    return render(request, "reports/report_page.html", content)
+    # Pending proposals are never part of the cached body: read per request, for editors only (1 query).
+    pending = selectors.pending_changes(section=content["section"]) if can_edit else []
+    return render(request, "reports/report_page.html", content | {"pending_changes": pending})
 
 
 @public_page
@@ -243,6 +256,8 @@ def metric_series(request, code: str):
         "code": code,
         "named": newest_with_text(series, "name"),
         "years": years,
+        "series": series,
+        "versions": selectors.figure_versions(figures=series),
         "chart": series_chart(code, series, csv_url=reverse("metrics:series_csv", kwargs={"code": code})),
     }
     return render(request, "metrics/series.html", context)
@@ -266,3 +281,46 @@ def metric_series_csv(request, code: str):
         csv_chunks(figures, get_language()), export_format="csv", filename=f"wanzhou-series-{code}-{day:%Y%m%d}.csv"
     )
     return stamp(response, tag, content.last_modified)
+
+
+def revision_filters(params) -> dict | None:
+    """The record's filters from the query string (year, section slug, kind); None when one is malformed."""
+    year, section, kind = params.get("year", ""), params.get("section", ""), params.get("kind", "")
+    if year and not (year.isdigit() and len(year) == 4):
+        return None
+    if kind and kind not in RevisionKind.values:
+        return None
+    if len(section) > 50:
+        return None
+    return {"year": int(year) if year else None, "section": section, "kind": kind}
+
+
+@public_page
+def revisions(request):
+    """Every change to a published report after its publication, newest first: figure, report and section,
+    old → new, correction or revision, the reason, when, who proposed and who approved.
+
+    Filtered by year, section and kind; ``?_export=csv`` downloads every matching row
+    (``export.revision_csv_chunks``). A malformed filter is a 400. 3 queries: the filter
+    choices, the count and the page.
+    """
+    filters = revision_filters(request.GET)
+    if filters is None:
+        return HttpResponseBadRequest(_("篩選條件有誤。"))
+    rows = selectors.revision_list(**filters)
+    if request.GET.get(EXPORT_PARAMETER) == "csv":
+        day = timezone.now().astimezone(EXPORT_TIMEZONE)
+        return streaming_download(
+            revision_csv_chunks(rows), export_format="csv", filename=f"wanzhou-revisions-{day:%Y%m%d}.csv"
+        )
+    years, sections = selectors.revision_filter_choices()
+    page = Paginator(rows, selectors.REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "years": years,
+        "sections": sections,
+        "kinds": RevisionKind.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "metrics/revisions.html", context)

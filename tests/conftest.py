@@ -49,6 +49,19 @@ def source_text_2021() -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.fixture
+def second_approval_off(settings):
+    """Saves of published figures and publications take effect at once, as for a bureau with one editor
+    (``SECOND_APPROVAL_REQUIRED`` off). For the tests of the admin's edits and publishing themselves, which
+    were written before the second pair of eyes; tests/metrics/test_review.py tests both settings."""
+    settings.SECOND_APPROVAL_REQUIRED = False
+
+
+@pytest.fixture
+def second_approval_on(settings):
+    settings.SECOND_APPROVAL_REQUIRED = True
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the database rolls back between tests, and with it
@@ -125,7 +138,10 @@ def make_user(db, roles, django_user_model):
 
     def make(role: str | None, username: str | None = None, **extra):
         user = django_user_model.objects.create_user(
-            username=username or f"{role or 'nobody'}-user", password="pw-for-tests", is_staff=role == "editor", **extra
+            username=username or f"{role or 'nobody'}-user",
+            password="pw-for-tests",
+            is_staff=role in ("editor", "approver"),
+            **extra,
         )
         if role:
             user.groups.add(Group.objects.get(name=role))

@@ -349,6 +349,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "wanzhou_police.security.client_ip"
 AXES_VERBOSE = False
 
+# A change to what the public sees (a published figure's value, qualifier or correction reason; publishing
+# a report) takes effect only when a second person with the approver role approves it (metrics/review.py).
+# Off for a bureau with a single editor: saves then take effect at once.
+SECOND_APPROVAL_REQUIRED = env_bool("WANZHOU_SECOND_APPROVAL", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -100,7 +100,16 @@ class FigureExplorerTable(tables.Table):
         return record.code
 
     def render_value(self, record):
-        return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
+        """The published value; a correction is marked as on the section page, with the stated value and reason."""
+        text = escape(format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals))
+        if not record.is_correction:
+            return mark_safe(text)
+        stated = format_figure_in_language(record.stated_value, record.unit, record.qualifier, record.decimals)
+        note = gettext("報告原載 %(stated)s；原因：%(reason)s") % {"stated": stated, "reason": record.correction_reason}
+        return mark_safe(
+            f'{text} <span class="correction-mark">{escape(gettext("更正"))}</span>'
+            f' <span class="correction-note">{escape(note)}</span>'
+        )
 
     def render_change(self, record):
         """``metrics.changes``' text for the row's value against ``previous_value``; a muted dash without one."""

@@ -15,7 +15,12 @@ from metrics.models import Figure
 from reports.models import Section
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("second_approval_off"),
+]
 
 PASSWORD = "browser-test-pw"
 

@@ -7,7 +7,12 @@ from django.core.management import call_command
 from metrics.models import Figure
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("second_approval_off"),
+]
 
 PASSWORD = "browser-test-pw"
 

@@ -11,7 +11,12 @@ from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN, PageWatch
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("second_approval_off"),
+]
 
 PASSWORD = "browser-test-pw"
 

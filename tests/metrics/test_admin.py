@@ -38,7 +38,7 @@ from tests.admin_forms import (
     post_changelist,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module", "second_approval_off")]
 
 VISITS = "mediation.return_visits"  # 1087 次, in the mediation section, linked to nothing
 KEPT = "您填入的值已保留，其餘欄位已更新為目前儲存的內容；核對後再按一次「儲存」即以您填入的值為準。"

@@ -21,6 +21,7 @@ from tests.admin_forms import admin_form_data, change_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("second_approval_off"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL row locks (SELECT … FOR UPDATE); SQLite runs one writer at a time anyway",

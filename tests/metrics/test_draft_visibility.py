@@ -203,6 +203,7 @@ PAGES = {
     ],
     "feeds (the reader's token)": lambda: token_feeds(role_token()),
     "robots and sitemap (public mode only)": lambda: ["/robots.txt", "/sitemap.xml"],
+    "metrics:revisions": lambda: ["/revisions/", "/en/revisions/", "/revisions/?_export=csv", "/revisions/?year=2021"],
     "healthz": lambda: ["/healthz", "/healthz/", "/favicon.ico"],
     "accounts": lambda: ["/accounts/login/", "/accounts/logout/"],
     "admin": lambda: ["/admin/", "/admin/reports/report/", "/admin/reports/section/"],
@@ -246,6 +247,7 @@ PROBES = {
     "metrics:series": [Probe(path, **code) for path in ("/metrics/{}/", "/en/metrics/{}/") for code in CODES],
     "metrics:series_csv": [Probe("/metrics/{}/csv/", **code) for code in CODES],
     "metrics/series/ (moved)": [Probe(path, **CODES[0]) for path in ("/metrics/series/{}/", "/metrics/series/{}/csv/")],
+    "metrics:revisions": [Probe(path, **YEAR) for path in ("/revisions/?year={}", "/revisions/?year={}&_export=csv")],
 }
 
 

@@ -9,7 +9,7 @@ from reports.models import Report, Section
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import make_ready_draft, make_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("second_approval_off")]
 
 CHANGELIST = reverse("admin:reports_report_changelist")
 

@@ -26,7 +26,7 @@ from metrics.models import Figure, Unit
 from reports.models import Report, Section
 from tests.admin_forms import admin_form_data, change_url, form_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module", "second_approval_off")]
 
 #: The units the editor adds: the unit form's fields as posted.
 UNITS = [

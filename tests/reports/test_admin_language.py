@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from metrics.management.commands.seed_report import BASELINE_REASON, record_history_baseline
 from metrics.models import Figure
+from metrics.review import propose_figures
 from reports.models import Section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
@@ -65,6 +67,11 @@ def edited_report(report_2021):
     figure.value += 1
     figure.correction_reason = figure._change_reason = "核對原文後更正"
     figure.save()
+    # A proposal, so the list and the diff of proposals are among the pages.
+    editor = get_user_model().objects.create_user("提議編輯", is_staff=True)
+    proposed = Figure.objects.get(pk=figure.pk)
+    proposed.value += 1
+    propose_figures(figures=[proposed], user=editor, reason="核對原文")
     return report_2021
 
 
@@ -81,11 +88,15 @@ def admin_pages(user) -> list[str]:
             reverse("admin:app_list", args=[opts.app_label]),
             reverse(f"{prefix}_changelist"),
             reverse(f"{prefix}_changelist") + "?q=沒有這個詞",
-            reverse(f"{prefix}_add"),
             reverse(f"{prefix}_change", args=[obj.pk]),
-            reverse(f"{prefix}_history", args=[obj.pk]),
-            reverse(f"{prefix}_delete", args=[obj.pk]),
         ]
+        # Proposals are read-only: no add, history or delete page.
+        if hasattr(model, "history"):
+            pages += [
+                reverse(f"{prefix}_add"),
+                reverse(f"{prefix}_history", args=[obj.pk]),
+                reverse(f"{prefix}_delete", args=[obj.pk]),
+            ]
         if hasattr(model, "history"):
             pages += [
                 reverse(f"{prefix}_simple_history", args=[obj.pk, record.history_id])

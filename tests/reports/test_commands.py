@@ -59,7 +59,7 @@ def test_seed_report_unknown_fixture_is_a_clear_error():
 def test_setup_roles_is_idempotent_and_gives_each_group_exactly_its_permissions():
     run("setup_roles")
     run("setup_roles")
-    assert Group.objects.count() == 3
+    assert Group.objects.count() == len(ROLE_PERMISSIONS) == 4
     for role, names in ROLE_PERMISSIONS.items():
         granted = {
             f"{app}.{codename}"

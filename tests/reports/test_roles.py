@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from metrics.models import Figure
+from metrics.models import Figure, Proposal
+from metrics.review import propose_figures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
@@ -21,6 +22,9 @@ PROJECT_MODELS = sorted(
     key=lambda model: model._meta.label,
 )
 AUDITED_MODELS = [model for model in PROJECT_MODELS if isinstance(admin.site._registry[model], SimpleHistoryAdmin)]
+#: Models editors read but never add or edit in the admin: proposals are decided by ``metrics.review``.
+READ_ONLY_MODELS = [Proposal]
+EDITED_MODELS = [model for model in PROJECT_MODELS if model not in READ_ONLY_MODELS]
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -40,6 +44,7 @@ def test_admin_registers_every_project_model():
         "reports.NamedItem",
         "metrics.Figure",
         "metrics.Unit",
+        "metrics.Proposal",
     }
 
 
@@ -74,13 +79,25 @@ def test_admin_refuses_viewer_and_analyst(client, make_user, report_2021, role):
         assert response.url == f"{login}?next={url}"
 
 
-@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", EDITED_MODELS, ids=lambda model: model._meta.label)
 def test_admin_editor_opens_changelist_change_and_add_forms(editor_client, report_2021, model):
     obj = model._default_manager.order_by("pk").first()
     for url in (admin_url(model, "changelist"), admin_url(model, "change", obj.pk), admin_url(model, "add")):
         response = editor_client.get(url)
         assert response.status_code == 200, url
     assert str(obj) in editor_client.get(admin_url(model, "change", obj.pk)).content.decode()
+
+
+def test_admin_editor_reads_proposals_but_cannot_add_or_decide_them(editor_client, make_user):
+    figure = Figure.objects.order_by("pk").first()
+    figure.value += 1
+    figure.correction_reason = "核對"
+    proposal = propose_figures(figures=[figure], user=make_user("editor", username="proposer"))
+    assert editor_client.get(admin_url(Proposal, "changelist")).status_code == 200
+    page = editor_client.get(admin_url(Proposal, "change", proposal.pk))
+    assert page.status_code == 200 and 'name="_approve"' not in page.content.decode()
+    assert editor_client.get(admin_url(Proposal, "add")).status_code == 403
+    assert editor_client.post(admin_url(Proposal, "change", proposal.pk), {"_approve": "1"}).status_code == 403
 
 
 @pytest.mark.parametrize("model", AUDITED_MODELS, ids=lambda model: model._meta.label)

@@ -1,4 +1,4 @@
-"""Create or update the viewer, analyst and editor groups. Idempotent: run it after every migrate."""
+"""Create or update the viewer, analyst, editor and approver groups. Idempotent: run it after every migrate."""
 
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +19,7 @@ def permissions_for(names: tuple[str, ...]) -> list[Permission]:
 
 
 class Command(BaseCommand):
-    help = "Create or update the viewer / analyst / editor groups with exactly their permissions."
+    help = "Create or update the viewer / analyst / editor / approver groups with exactly their permissions."
 
     def handle(self, *args, **options):
         for role, names in ROLE_PERMISSIONS.items():
