@@ -22,7 +22,17 @@ from metrics.formatting import plain_number
 from metrics.models import Unit
 from reports.models import Report
 
-REVISION_COLUMNS = ("report_year", "section", "metric_code", "stated_value", "value", "reason", "corrected_at")
+REVISION_COLUMNS = (
+    "report_year",
+    "section",
+    "metric_code",
+    "stated_value",
+    "previous_value",
+    "value",
+    "kind",
+    "reason",
+    "revised_at",
+)
 
 
 def figures_name(report: Report) -> str:
@@ -58,9 +68,11 @@ def revisions_csv(rows: list[dict]) -> str:
                 escape_formula(row["section"]),
                 escape_formula(row["metric_code"]),
                 plain_number(row["stated_value"]),
+                plain_number(row["previous_value"]),
                 plain_number(row["value"]),
+                row["kind"],
                 escape_formula(row["reason"]),
-                "" if row["corrected_at"] is None else row["corrected_at"].astimezone(EXPORT_TIMEZONE).isoformat(),
+                "" if row["revised_at"] is None else row["revised_at"].astimezone(EXPORT_TIMEZONE).isoformat(),
             ]
         )
     return BOM + buffer.getvalue()
@@ -102,9 +114,11 @@ def datapackage(reports: list[Report], *, built_at: datetime, portal_url: str) -
                         "type": "number",
                         "description": str(dictionary.COLUMNS["stated_value"][1]),
                     },
+                    {"name": "previous_value", "type": "number"},
                     {"name": "value", "type": "number", "description": str(dictionary.COLUMNS["value"][1])},
+                    {"name": "kind", "type": "string", "constraints": {"enum": ["correction", "revision"]}},
                     {"name": "reason", "type": "string", "description": str(dictionary.COLUMNS["correction"][1])},
-                    {"name": "corrected_at", "type": "datetime", "format": "any"},
+                    {"name": "revised_at", "type": "datetime", "format": "any"},
                 ],
                 "missingValues": [""],
             },

@@ -4,7 +4,8 @@ from django.db.models import Prefetch, QuerySet
 
 from api.models import ApiToken
 from metrics.models import Figure
-from reports.models import Report, Section
+from metrics.selectors import revision_list
+from reports.models import Report, Section, released
 
 
 def token_list(*, user) -> list[ApiToken]:
@@ -60,29 +61,28 @@ def section_detail(*, year: int, slug: str, drafts: bool) -> tuple[Section, list
 
 def explorer_figures() -> QuerySet:
     """The explorer's rows before its filters: every published figure, with the year before. No query."""
-    return Figure.objects.for_export().filter(report__published=True).with_previous()
+    return Figure.objects.for_export().filter(released("report__")).with_previous()
 
 
 def revision_record(*, report: Report | None = None) -> list[dict]:
-    """What changed after publication, oldest first: today each corrected figure and why. 1 query.
-
-    The one place the bundles read revisions from; when the portal keeps a fuller record of
-    revisions, this reads that instead and the bundles follow.
+    """What changed after publication, oldest first, as the record of revisions holds it
+    (``metrics.selectors.revision_list``, ``/revisions/``): each approved change with the value it replaced,
+    whether it is a correction or a revision, why, and when it was approved. 1 query.
     """
-    figures = Figure.objects.corrections().select_related("report", "section").order_by("report__year", "pk")
+    changes = revision_list().select_related("proposal").order_by("proposal__decided_at", "pk")
     if report is not None:
-        figures = figures.filter(report=report)
-    else:
-        figures = figures.filter(report__published=True)
+        changes = changes.filter(figure__report=report)
     return [
         {
-            "report_year": figure.report.year,
-            "section": figure.section.slug,
-            "metric_code": figure.code,
-            "stated_value": figure.stated_value,
-            "value": figure.value,
-            "reason": figure.correction_reason,
-            "corrected_at": figure.corrected_at,
+            "report_year": change.figure.report.year,
+            "section": change.figure.section.slug,
+            "metric_code": change.figure.code,
+            "stated_value": change.stated_value,
+            "previous_value": change.old_value,
+            "value": change.value,
+            "kind": change.kind,
+            "reason": change.correction_reason or change.proposal.reason,
+            "revised_at": change.proposal.decided_at,
         }
-        for figure in figures
+        for change in changes
     ]

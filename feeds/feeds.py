@@ -78,7 +78,7 @@ class RevisionsFeed(PortalFeed):
         return _("已發布數據的每一次更正：原值、新值與原因。")
 
     def items(self, obj):
-        return selectors.revisions(drafts=obj.reader.drafts)
+        return selectors.revisions()
 
     def item_title(self, revision):
         figure = revision.figure

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from common.roles import SEE_DRAFTS_PERMISSION, may_read, public_mode
 from feeds.models import FeedToken
 from metrics.models import Figure
-from metrics.selectors import figure_series
-from reports.models import Report, released
+from metrics.selectors import figure_series, revision_list
+from reports.models import Report
 
 #: Entries in one feed: the newest this many; a bound we chose, whatever the database holds.
 FEED_ITEMS = 50
@@ -65,25 +65,22 @@ class Revision:
         return f"{self.figure.pk}-{self.at.isoformat()}"
 
 
-def revisions(*, drafts: bool = False, limit: int = FEED_ITEMS) -> list[Revision]:
-    """The latest changes to published figures, newest first: today the corrections (a published value other than
-    the one the report states, with its reason and time). 1 query.
-
-    The revisions feed reads only this function: when a fuller record of revisions exists (who proposed
-    and approved each), this is the one place to point at it.
+def revisions(*, limit: int = FEED_ITEMS) -> list[Revision]:
+    """The latest changes to published figures, newest first, as the record of revisions
+    (``metrics.selectors.revision_list``, ``/revisions/``) holds them: each approved change with the value
+    before and after, why (the correction's reason, else the proposal's) and when it was approved. 1 query.
     """
-    figures = Figure.objects.with_context().filter(corrected_at__isnull=False).corrections()
-    if not drafts:
-        figures = figures.filter(released("report__"))
+    changes = revision_list().select_related("proposal")[:limit]
     return [
         Revision(
-            figure=figure,
-            before=figure.stated_value,
-            after=figure.value,
-            reason=figure.correction_reason,
-            at=figure.corrected_at,
+            figure=change.figure,
+            before=change.old_value,
+            after=change.value,
+            reason=change.correction_reason or change.proposal.reason,
+            at=change.proposal.decided_at,
+            kind=change.kind,
         )
-        for figure in figures.order_by("-corrected_at", "-pk")[:limit]
+        for change in changes
     ]
 
 

@@ -53,13 +53,13 @@ class MetricSitemap(PortalSitemap):
 
 class CalendarSitemap(PortalSitemap):
     def items(self):
-        return ["releases"]
+        return ["releases", "metrics:revisions"]
 
     def location(self, name):
         return reverse(name)
 
 
-#: Every public page kind; the record of revisions (``/revisions/``), once it exists, takes an entry here.
+#: Every public page kind (the release calendar's entry also names the record of revisions, ``/revisions/``).
 SITEMAPS = {
     "reports": ReportSitemap,
     "sections": SectionSitemap,

@@ -369,9 +369,9 @@ def revision_list(*, year: int | None = None, section: str = "", kind: str = "")
     ``RevisionKind`` (a correction publishes another value than the report states)."""
     rows = (
         ProposedChange.objects.filter(
+            released("figure__report__"),
             proposal__status=ProposalStatus.APPROVED,
             proposal__kind=ProposalKind.FIGURES,
-            figure__report__published=True,
         )
         .select_related(
             "figure__report", "figure__section", "figure__unit", "proposal__proposed_by", "proposal__decided_by"

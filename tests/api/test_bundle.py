@@ -10,6 +10,7 @@ from django.urls import reverse
 from frictionless import Package
 
 from api.services import create_token
+from metrics import review
 from metrics.models import Figure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
@@ -27,11 +28,12 @@ def fetch(client, url: str, secret: str, **extra) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_bundle_validates_as_a_data_package_and_pandas_reads_every_csv(client, analyst_secret, tmp_path):
-    figure = Figure.objects.filter(report__year=2021).first()
+def test_bundle_validates_as_a_data_package_and_pandas_reads_every_csv(client, analyst_secret, tmp_path, make_user):
+    figure = Figure.objects.filter(report__year=2021, unit="起").first()
     figure.value = figure.stated_value + 1
     figure.correction_reason = "測試更正"
-    figure.save()
+    proposal = review.propose_figures(figures=[figure], user=make_user("editor"))
+    review.approve(proposal_id=proposal.pk, user=make_user("approver"))
     archive = zipfile.ZipFile(io.BytesIO(fetch(client, reverse("api:bundle-all"), analyst_secret)))
     assert sorted(archive.namelist()) == ["README.md", "datapackage.json", "figures-2021.csv", "revisions.csv"]
     archive.extractall(tmp_path)
@@ -45,7 +47,9 @@ def test_bundle_validates_as_a_data_package_and_pandas_reads_every_csv(client, a
     assert len(figures) == Figure.objects.filter(report__year=2021).count()
     assert list(figures.columns)[0] == "report_year"
     revisions = pandas.read_csv(tmp_path / "revisions.csv", encoding="utf-8-sig")
-    assert revisions.to_dict("records")[0]["reason"] == "測試更正"
+    [revision] = revisions.to_dict("records")
+    assert revision["reason"] == "測試更正" and revision["kind"] == "correction"
+    assert revision["previous_value"] == figure.stated_value and revision["value"] == figure.stated_value + 1
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "萬州區公安局《2021年工作綜述》" in readme
     assert "revisions.csv" in readme

@@ -11,6 +11,7 @@ from django.test import override_settings
 from feeds.models import FeedToken
 from feeds.selectors import feed_reader, revisions
 from feeds.services import create_token, revoke_token
+from metrics import review
 from metrics.models import Figure
 from tests.factories import make_ready_draft
 
@@ -49,12 +50,15 @@ def viewer_token(make_user) -> str:
 
 
 @pytest.fixture
-def corrected():
-    """2021's 化解矛盾糾紛 corrected from the stated 17918 to 17920, with its reason."""
+def corrected(make_user):
+    """2021's 化解矛盾糾紛 corrected from the stated 17918 to 17920, with its reason, and recorded as the
+    record of revisions records a save made with the second pair of eyes off (``review.record_direct_change``)."""
     figure = Figure.objects.get(report__year=2021, code=RESOLVED)
+    before = {figure.pk: Figure.objects.get(pk=figure.pk)}
     figure.value, figure.correction_reason = Decimal("17920"), "依核對後的統計更正"
     figure.stamp_correction(None)
     figure.save()
+    review.record_direct_change(before=before, after=[figure], user=make_user("editor"))
     return figure
 
 
@@ -92,18 +96,16 @@ def test_revisions_feed_speaks_the_page_language(client, viewer_token, corrected
     assert found[0]["link"] == f"http://testserver/en/reports/2021/mediation/#figure-{RESOLVED}"
 
 
-def test_revisions_selector_reads_published_corrections_in_one_query(corrected, django_assert_num_queries):
-    draft = make_ready_draft()
+def test_revisions_selector_reads_the_record_of_revisions_in_one_query(corrected, django_assert_num_queries):
+    draft = make_ready_draft()  # a draft's edits are no revisions: they are not in the record
     draft_figure = Figure.objects.filter(report=draft).first()
     draft_figure.value, draft_figure.correction_reason = draft_figure.value + 1, "草稿更正"
-    draft_figure.stamp_correction(None)
     draft_figure.save()
     with django_assert_num_queries(1):
         found = revisions()
-    assert [(revision.figure.code, revision.before, revision.after) for revision in found] == [
-        (RESOLVED, Decimal("17918"), Decimal("17920"))
+    assert [(revision.figure.code, revision.before, revision.after, revision.kind) for revision in found] == [
+        (RESOLVED, Decimal("17918"), Decimal("17920"), "correction")
     ]
-    assert len(revisions(drafts=True)) == 2
 
 
 def test_metric_feed_has_an_entry_per_year_marking_a_correction(client, viewer_token, corrected):
