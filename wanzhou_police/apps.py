@@ -1,7 +1,6 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
-
 from django.utils.translation import gettext_lazy as _
 
 from wanzhou_police.outages import DATABASE
