@@ -95,7 +95,8 @@ class FigureExplorerTable(tables.Table):
         return mark_safe(f'<a href="{escape(section_url)}#{escape(figure_anchor(record))}">{escape(name)}</a>')
 
     def render_code(self, record):
-        return record.code
+        """The code, breakable only after its dots and underscores (a narrow column breaks it between words)."""
+        return mark_safe(escape(record.code).replace(".", ".<wbr>").replace("_", "_<wbr>"))
 
     def render_value(self, record):
         return format_figure_in_language(record.value, record.unit, record.qualifier, record.decimals)
