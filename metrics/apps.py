@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class MetricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "metrics"
-    verbose_name = _("數據")
+    verbose_name = _("數據與單位")
 
     def ready(self):
         """Any save or delete of a figure makes every cached page stale, and rewrites its search entry."""

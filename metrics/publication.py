@@ -142,7 +142,9 @@ def _report_items(report: Report, *, previous: Report | None) -> Iterable[Checkl
         ("summary", _("中文概述")),
         ("summary_en", _("英文概述")),
     ]
-    described = _("報告「%(year)s %(title)s」") % {"year": report.year, "title": report.title or report.title_en}
+    # The report's name as its __str__ gives it: the year once, not "2022 2022年工作綜述".
+    name = str(report) if report.title else f"{report.year} {report.title_en}"
+    described = _("報告「%(name)s」") % {"name": name}
     yield from _missing_text(report, fields, described=described, guides=guides)
 
 

@@ -159,9 +159,11 @@ def section_detail(request, year: int, slug: str):
         year_before = selectors.year_before(report=page.report)
         comparisons = year_before.comparisons(page.figures)
         # A section holds at most a few hundred figures: one unpaginated, sortable table.
-        table = SectionFigureTable(
-            page.figures, order_by=sort or None, exclude=() if can_edit else ("history",), changes=comparisons
-        )
+        # A column no row fills (a section without notable cases) only takes a phone's width.
+        exclude = ("history",) if not can_edit else ()
+        if not any(figure.case_id for figure in page.figures):
+            exclude += ("case",)
+        table = SectionFigureTable(page.figures, order_by=sort or None, exclude=exclude, changes=comparisons)
         context = {
             "page": page,
             "report": page.report,

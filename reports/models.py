@@ -116,7 +116,8 @@ class Report(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.title}"
+        """The title, led by the year unless the title already names it ("2021年工作綜述")."""
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
     def clean(self):
         """Explain the year rule in Chinese before the database constraint rejects it."""

@@ -10,11 +10,14 @@ import re
 from django.contrib import admin
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.urls import URLResolver, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from wanzhou_police.forms import PortalAdminAuthenticationForm
 
@@ -53,6 +56,18 @@ class PortalAdminSite(admin.AdminSite):
 
         mark(urls)
         return urls
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """A signed-in account without admin access gets the portal's 403 page in the page language.
+
+        Django's admin would send it to its login form with a generic refusal ("you are
+        authenticated as … but are not authorized"); the portal's page names who grants access.
+        """
+        if request.method == "GET" and request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied("no admin access")
+        return super().login(request, extra_context)
 
     def admin_view(self, view, cacheable=False):
         """Django's permission-checked admin view, which first refuses input no admin view can use.

@@ -1,5 +1,7 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 from wanzhou_police.outages import DATABASE
 
@@ -20,3 +22,9 @@ class PortalAdminConfig(AdminConfig):
 
 def _database_answered(sender, connection, **kwargs):
     DATABASE.recovered()
+
+
+class PortalAxesConfig(AxesAppConfig):
+    """django-axes with a name in the page language: the admin index would show its label, "Axes"."""
+
+    verbose_name = _("登入紀錄")

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
-    "axes",
+    "wanzhou_police.apps.PortalAxesConfig",
     "common",
     "reports",
     "search",

@@ -31,7 +31,7 @@ and the change (``metrics.changes``), never a bar.
 """
 
 import json
-import textwrap
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -69,12 +69,16 @@ TITLE_LINE_HEIGHT = 22
 #: and plotly wraps none of them; Chinese text may break between any two characters.
 TITLE_LINE_CHARS = 18
 LABEL_LINE_CHARS = 8
-NOTE_LINE_CHARS = 16
+#: A source note uses a phone's chart width (about 330 px of 11-px text) rather than a narrow column.
+NOTE_LINE_CHARS = 26
+#: Height of one line of a bar's label: a category is at least as tall as its label.
+LABEL_LINE_HEIGHT = 16
 #: Room to the right of the longest bar for a value label written outside it.
 RANGE_HEADROOM = Decimal("1.15")
 TICK_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 MAX_TICKS = 5
 FONT_FAMILY = '"Noto Sans CJK TC", "WenQuanYi Micro Hei", "Microsoft JhengHei", "PingFang TC", sans-serif'
+LATIN_FONT_FAMILY = f'system-ui, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans", {FONT_FAMILY}'
 #: How builders break a chart text into lines; ``plotly_text`` turns it into plotly's ``<br>``.
 LINE_BREAK = "\n"
 
@@ -127,26 +131,76 @@ def year_name(year: int) -> str:
     return _("%(year)s 年") % {"year": year}
 
 
-def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
-    """Break text into ``LINE_BREAK``-separated lines of at most ``width`` characters.
+#: A token of chart text that never breaks: a title in 《》 or 「」 with its brackets, a run of
+#: Latin letters and digits (a year, "2,022", "98.66%"), or one other character. Closing
+#: punctuation joins the token before it and opening punctuation the one after, so no line
+#: starts with 、 or ends with （.
+_TOKEN = re.compile(r"《[^》]{0,20}》|「[^」]{0,20}」|“[^”]{0,40}”|[0-9A-Za-z][0-9A-Za-z.,%:/'’\-]*|\s+|.")
+_CLOSING = set("、，。：；！？）」》”,.;:!?)%")
+_OPENING = set("（「《“(")
 
-    Chinese text may break between any two characters; text without Chinese (English
-    pages) breaks between words, twice as many of its narrower characters to a line.
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _text_width(text: str) -> float:
+    """Width in Chinese characters: a Latin letter, digit or space is about half of one."""
+    return sum(1 if _is_cjk(char) else 0.5 for char in text)
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for token in _TOKEN.findall(text):
+        if tokens and (token[0] in _CLOSING or tokens[-1][-1] in _OPENING) and not token.isspace():
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def wrap_lines(text: str, width: int = NOTE_LINE_CHARS) -> str:
+    """Break text into ``LINE_BREAK``-separated lines at most ``width`` Chinese characters wide.
+
+    Lines break between words and between Chinese characters, never inside a number, a
+    year or a quoted title (《2021年工作綜述》), and never before closing punctuation; a
+    token wider than a line gets a line of its own. Latin text counts half a character a letter.
     """
-    if not any("\u3000" <= char <= "\u9fff" for char in text):
-        return LINE_BREAK.join(textwrap.wrap(text, width * 2)) or text
-    return LINE_BREAK.join(text[start : start + width] for start in range(0, len(text), width))
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        if line and not token.isspace() and _text_width(line.rstrip() + token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not token.isspace():
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return LINE_BREAK.join(lines) or text
 
 
 def wrap_balanced(text: str, width: int) -> str:
     """Like ``wrap_lines`` with as few lines, but of even length: 9 characters at width 8 → 5 + 4, not 8 + 1."""
-    lines = -(-len(text) // width)
-    return wrap_lines(text, -(-len(text) // lines)) if text else text
+    if not text:
+        return text
+    wrapped = wrap_lines(text, width)
+    lines = wrapped.count(LINE_BREAK) + 1
+    for narrower in range(width - 1, 0, -1):
+        candidate = wrap_lines(text, narrower)
+        if candidate.count(LINE_BREAK) + 1 > lines:
+            break
+        wrapped = candidate
+    return wrapped
 
 
 def note_lines(text: str) -> str:
     """A part of a chart's source note, wrapped into even lines so no line holds a lone '段'."""
     return wrap_balanced(text, NOTE_LINE_CHARS)
+
+
+def font_family() -> str:
+    """The chart font for the page's language: Latin first on English pages, as the page's CSS."""
+    return LATIN_FONT_FAMILY if current_language() == ENGLISH else FONT_FAMILY
 
 
 def tick_step(maximum: Decimal) -> Decimal:
@@ -314,7 +368,11 @@ def build_bar_chart(
     if any(row.is_correction for row in shown):
         note += LINE_BREAK + note_lines(_("標「更正」者為更正後的數值，原文所載見數據表"))
     bottom = AXIS_HEIGHT + NOTE_LINE_HEIGHT * (note.count(LINE_BREAK) + 1)
-    height = top + bottom + PLOT_PADDING + (GROUP_HEIGHT if both else BAR_HEIGHT) * len(rows)
+    label_lines = max(label.count(LINE_BREAK) + 1 for label in labels)
+    # The labels' own width, so the source note can start at the chart's left edge, not the plot's.
+    left = CHART_MARGIN["l"] + label_margin(labels)
+    row_height = max(GROUP_HEIGHT if both else BAR_HEIGHT, LABEL_LINE_HEIGHT * label_lines + 14)
+    height = top + bottom + PLOT_PADDING + row_height * len(rows)
     layout = {}
     if both:
         layout = {
@@ -334,13 +392,13 @@ def build_bar_chart(
     figure.update_layout(
         template="none",
         title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": FONT_FAMILY, "size": 13},
+        font={"family": font_family(), "size": 13},
         height=height,
-        margin={**CHART_MARGIN, "t": top + TITLE_LINE_HEIGHT, "b": bottom},
+        margin={**CHART_MARGIN, "l": left, "t": top + TITLE_LINE_HEIGHT, "b": bottom},
         showlegend=both,
         dragmode=False,
         separators=".,",
-        annotations=[*annotations, note_annotation(note, bottom=bottom)],
+        annotations=[*annotations, note_annotation(note, bottom=bottom, left=left - CHART_MARGIN["l"])],
         **layout,
     )
     return figure
@@ -366,8 +424,15 @@ def not_stated_annotation(index: int, year: int) -> dict:
     }
 
 
-def note_annotation(note: str, *, bottom: int) -> dict:
-    """The source note as a plotly annotation, set in the ``bottom`` pixels under the plot area."""
+def label_margin(labels: Sequence[str]) -> int:
+    """Pixels the bar labels take left of the plot at 13-px text (a Chinese character 13 px, a Latin one about half)."""
+    widest = max((_text_width(line) for label in labels for line in label.split(LINE_BREAK)), default=0)
+    return int(widest * 13) + 12
+
+
+def note_annotation(note: str, *, bottom: int, left: int = 0) -> dict:
+    """The source note as a plotly annotation, set in the ``bottom`` pixels under the plot area,
+    starting ``left`` pixels left of the plot (under the bar labels), so it uses the chart's width."""
     return {
         "text": note,
         "showarrow": False,
@@ -376,6 +441,7 @@ def note_annotation(note: str, *, bottom: int) -> dict:
         "x": 0,
         "y": 0,
         "yshift": -bottom + 4,
+        "xshift": -left,
         "xanchor": "left",
         "yanchor": "bottom",
         "align": "left",

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from common.languages import localized, newest_with_text
 from metrics.charts.builders import (
     CHART_MARGIN,
-    FONT_FAMILY,
     LINE_BREAK,
     bar_trace,
     chart_payload,
+    font_family,
     note_annotation,
     wrap_lines,
 )
@@ -71,7 +71,7 @@ def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -
     figure.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": FONT_FAMILY, "size": 13},
+        font={"family": font_family(), "size": 13},
         height=360,
         margin=SERIES_MARGIN,
         dragmode=False,

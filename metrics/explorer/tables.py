@@ -97,7 +97,8 @@ class FigureExplorerTable(tables.Table):
         return mark_safe(f'<a href="{escape(section_url)}#{escape(figure_anchor(record))}">{escape(name)}</a>')
 
     def render_code(self, record):
-        return record.code
+        """The code, breakable only after its dots and underscores (a narrow column breaks it between words)."""
+        return mark_safe(escape(record.code).replace(".", ".<wbr>").replace("_", "_<wbr>"))
 
     def render_value(self, record):
         """The published value; a correction is marked as on the section page, with the stated value and reason."""

@@ -5,8 +5,9 @@
 (function () {
   "use strict";
 
-  // Paper width (px) a chart is laid out for when printed: A4 minus the page margins in portal.css.
-  var PRINT_WIDTH = 680;
+  // Paper width (px) a chart is laid out for when printed: half of A4 less the page margins in
+  // portal.css, two charts a row (the builders fit labels and notes to a phone's width, about as wide).
+  var PRINT_WIDTH = 330;
 
   function charts() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-chart-payload]"));

@@ -200,14 +200,15 @@ def test_portal_charts_compare_like_with_like_and_offer_table_png_and_csv(browse
     assert len(rows) == 3
     assert unquote(response.headers["x-citation"].removeprefix("UTF-8''")) == "萬州區公安局《2021年工作綜述》"
 
-    # On paper: charts laid out for the page width, cases and charts kept whole.
+    # On paper: charts laid out two a row (330 px each), cases and charts kept whole.
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    assert page.evaluate("document.getElementById('chart-mediation-disputes')._fullLayout.width") == 680
+    assert page.evaluate("document.getElementById('chart-mediation-disputes')._fullLayout.width") == 330
     page.goto(portal.url + "/reports/2021/crackdown/")
     page.wait_for_function(ALL_DRAWN)
     assert page.evaluate("getComputedStyle(document.querySelector('.case')).breakInside") == "avoid"
-    assert page.locator("table.chart-table").first.is_visible(), "print shows each chart's table"
+    assert not page.locator("table.chart-table").first.is_visible(), "the figure table, not each chart's, on paper"
+    assert page.locator("table.figure-table").first.is_visible()
     page.emulate_media(media="screen")
     watch.collect_csp_violations()
     context.close()

@@ -45,11 +45,11 @@ def test_report_checklist_of_the_2021_report_is_empty(report_2021, django_assert
 @pytest.mark.parametrize(
     ("model", "field", "message"),
     [
-        (Report, "title_en", "報告「2022 2022年工作綜述（測試數據）」缺少英文標題。"),
-        (Report, "agency_en", "報告「2022 2022年工作綜述（測試數據）」缺少英文發布機關。"),
-        (Report, "summary", "報告「2022 2022年工作綜述（測試數據）」缺少中文概述。"),
-        (Report, "summary_en", "報告「2022 2022年工作綜述（測試數據）」缺少英文概述。"),
-        (Report, "agency", "報告「2022 2022年工作綜述（測試數據）」缺少中文發布機關。"),
+        (Report, "title_en", "報告「2022年工作綜述（測試數據）」缺少英文標題。"),
+        (Report, "agency_en", "報告「2022年工作綜述（測試數據）」缺少英文發布機關。"),
+        (Report, "summary", "報告「2022年工作綜述（測試數據）」缺少中文概述。"),
+        (Report, "summary_en", "報告「2022年工作綜述（測試數據）」缺少英文概述。"),
+        (Report, "agency", "報告「2022年工作綜述（測試數據）」缺少中文發布機關。"),
         (Section, "heading_en", "章節「測試章節 mediation」缺少英文標題。"),
         (Section, "summary", "章節「測試章節 mediation」缺少中文摘要。"),
         (Section, "summary_en", "章節「測試章節 mediation」缺少英文摘要。"),
@@ -192,7 +192,7 @@ def test_publish_report_refuses_with_the_open_items_and_writes_nothing(make_user
     with pytest.raises(publication.PublishRefused) as refused:
         publication.publish_report(report=report, user=make_user("editor"))
     assert [item.kind for item in refused.value.items] == [publication.MISSING_TEXT]
-    assert refused.value.messages == ["報告「2022 2022年工作綜述（測試數據）」缺少英文概述。"]
+    assert refused.value.messages == ["報告「2022年工作綜述（測試數據）」缺少英文概述。"]
     report.refresh_from_db()
     assert not report.published and report.history.count() == 1
 

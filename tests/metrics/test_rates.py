@@ -109,7 +109,7 @@ def test_figure_clean_rejects_percentage_above_100(mediation):
 def test_figure_clean_rejects_section_of_another_report(mediation, report_2022):
     errors = clean_errors(new_figure(mediation, report=report_2022))
     assert errors["section"] == [
-        "章節須屬於數據所屬的報告：章節「2021 強化源頭管控 力促社會和諧穩定」不屬於「2022 2022年工作綜述」。"
+        "章節須屬於數據所屬的報告：章節「2021 強化源頭管控 力促社會和諧穩定」不屬於「2022年工作綜述」。"
     ]
 
 

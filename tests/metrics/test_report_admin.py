@@ -27,7 +27,7 @@ def test_change_form_lists_the_open_items_with_links_to_their_fields(editor_clie
     html = editor_client.get(change_url(report)).content.decode()
     panel = html[html.index('id="publish-checklist"') : html.index("</ol>")]
     assert "尚有 2 項待處理，處理完畢才能發布：" in panel
-    title = "報告「2022 2022年工作綜述（測試數據）」缺少英文標題。"
+    title = "報告「2022年工作綜述（測試數據）」缺少英文標題。"
     assert f'<a href="{change_url(report)}#id_title_en">{title}</a>' in panel
     assert f'<a href="{change_url(section)}#id_summary_en">章節「測試章節 mediation」缺少英文摘要。</a>' in panel
 
@@ -50,7 +50,7 @@ def test_publish_action_refuses_drafts_with_open_items_naming_them_and_their_cou
     html = response.content.decode()
     assert "已發布 1 份報告。" in html
     assert "以下報告的發布檢查尚未完成，沒有發布：" in html
-    refused = "2023 2023年工作綜述（測試數據）（2 項待處理）"
+    refused = "2023年工作綜述（測試數據）（2 項待處理）"
     assert f'<a href="{change_url(lacking)}#publish-checklist">{refused}</a>' in html
     assert Report.objects.get(pk=ready.pk).published
     assert not Report.objects.get(pk=lacking.pk).published

@@ -129,7 +129,7 @@ def test_figure_revert_page_breadcrumb_names_the_app_and_list_as_the_admin_does(
     html = editor_client.get(url).content.decode()
     crumbs = html.split('<div class="breadcrumbs">')[1].split("</div>")[0]
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", crumbs))).strip()
-    assert text == f"首頁 › 數據 › 數據 › {figure} › 修改紀錄 › 還原數據"
+    assert text == f"首頁 › 數據與單位 › 數據 › {figure} › 修改紀錄 › 還原數據"
     assert "Historical" not in html
 
 

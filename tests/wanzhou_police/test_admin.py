@@ -88,4 +88,4 @@ def test_admin_checks_run_after_the_login_check(client):
 def test_admin_index_shows_chinese_site_header(editor_client, audited_report):
     html = editor_client.get(reverse("admin:index")).content.decode()
     assert '<a href="/admin/">萬州區公安局工作報告管理後台</a>' in html
-    assert re.search(r'<a href="/admin/metrics/"[^>]*>數據</a>', html)
+    assert re.search(r'<a href="/admin/metrics/"[^>]*>數據與單位</a>', html)

@@ -499,3 +499,44 @@ def test_section_charts_show_an_editors_markup_in_tiles_and_table_views_as_typed
         html = render_to_string("includes/_chart.html", {"chart": charts[key]})
         assert escape(MARKUP_NAME) in html and escape(MARKUP_AGENCY) in html, key
         assert 'evil.example/x">' not in html and "<b>" not in html, key
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "unbroken"),
+    [
+        ("資料來源：萬州區公安局《2021年工作綜述》，第 19 段", 16, ["《2021年工作綜述》，"]),
+        ("資料來源：萬州區公安局《2021年工作綜述》，第 19、20 段", 10, ["《2021年工作綜述》，", "19、"]),
+        ("Source: Wanzhou District Public Security Bureau, “2021 Work Review”, paragraphs 2021, 2022", 12, ["2021,"]),
+    ],
+)
+def test_wrap_balanced_never_breaks_inside_a_year_or_a_title(text, width, unbroken):
+    lines = wrap_balanced(text, width).split(LINE_BREAK)
+    assert len(lines) > 1
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for piece in unbroken:
+        assert any(piece in line for line in lines), (piece, lines)
+    assert not any(line[0] in "、，。：）》" for line in lines), lines
+
+
+def test_wrap_balanced_english_label_breaks_between_words_in_half_width_characters():
+    assert wrap_balanced("Settlement rate, attention category", 8) == "Settlement\nrate, attention\ncategory"
+
+
+def test_build_bar_chart_rows_grow_with_their_labels_so_labels_never_overlap():
+    short = [row("甲", 10), row("乙", 20)]
+    long = [row("一二三四五六七八九十一二三四五六七八九十", 10), row("乙", 20)]
+    short_height = build_bar_chart(short, title="t", source=SOURCE).layout.height
+    long_figure = build_bar_chart(long, title="t", source=SOURCE)
+    lines = long_figure.data[0].y[0].count(LINE_BREAK) + 1
+    assert lines == 3
+    # Each category is at least as tall as its tallest label (16 px a line) plus a gap.
+    assert long_figure.layout.height - short_height == 2 * (16 * lines + 14 - 46)
+
+
+def test_build_bar_chart_english_uses_a_latin_first_font():
+    rows = [row("a.one", 10), row("a.two", 20)]
+    with translation.override("en"):
+        english = build_bar_chart(rows, title="t", source="Source").layout.font.family
+    chinese = build_bar_chart(rows, title="t", source=SOURCE).layout.font.family
+    assert english.startswith("system-ui")
+    assert chinese.startswith('"Noto Sans CJK TC"')
