@@ -39,8 +39,9 @@ CHINESE_OUTSIDE_CHINESE = """() => {
 def portal(live_server, django_user_model):
     call_command("loaddata", "wanzhou_2021", verbosity=0)
     call_command("setup_roles", verbosity=0)
-    user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
+    for role in ("editor", "approver"):
+        user = django_user_model.objects.create_user(username=role, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
     return live_server
 
 
@@ -135,6 +136,20 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
     page.check("#id_published")
     page.click("input[name=_continue]")
     page.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert not report.published  # proposed: a second person approves what the public sees
+
+    approver = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    approver.goto(f"{portal.url}/admin/login/?next=/admin/metrics/proposal/")
+    approver.fill("input[name=username]", "approver")
+    approver.fill("input[name=password]", PASSWORD)
+    approver.click("input[type=submit]")
+    approver.wait_for_load_state("networkidle")
+    proposal = report.proposals.get()
+    approver.click(f"a[href$='/admin/metrics/proposal/{proposal.pk}/change/']")
+    approver.click("input[name=_approve]")
+    approver.wait_for_load_state("networkidle")
+    approver.context.close()
     report.refresh_from_db()
     assert report.published
 
