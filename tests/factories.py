@@ -188,3 +188,11 @@ def make_ready_draft(year: int = 2022, **report_fields) -> Report:
     for index, code in enumerate(("mediation.disputes_screened", "mediation.disputes_resolved"), start=1):
         make_figure(section, index, code=code, name_en=f"Test figure {index}", theme_en="Test")
     return report
+
+
+def search_index_caught_up() -> None:
+    """Write the search entries a test's saves queued: the index follows a save when its transaction commits,
+    which a test's (rolled back at its end) never does. Call it before a search or an explorer ``q``."""
+    from search.indexing import flush
+
+    flush()

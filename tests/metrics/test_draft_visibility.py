@@ -13,6 +13,7 @@ fails ``test_walk_covers_every_portal_url`` or ``test_walk_covers_every_explorer
 import html
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, quote_plus, unquote, urlsplit
@@ -29,6 +30,7 @@ from metrics.export import CONTENT_TYPES
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable
 from reports.services import attach_source
+from search.indexing import rebuild as rebuild_search_index
 from tests.factories import SECTION_SLUGS, figure_for, make_case, make_named_item, make_report, make_section
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,7 @@ def draft(report_2021):
     Figure.objects.bulk_create(figures)
     attach_source(report=report, text="草稿獨有原文\n第二段", origin="draft.txt")
     attach_source(report=later.report, text="二〇二三年的原文\n第二段", origin="later.txt")
+    rebuild_search_index()  # bulk_create sends no signal: the index must hold the draft for search to hide it
     return report
 
 
@@ -204,6 +207,22 @@ PAGES = {
     "feeds (the reader's token)": lambda: token_feeds(role_token()),
     "robots and sitemap (public mode only)": lambda: ["/robots.txt", "/sitemap.xml"],
     "metrics:revisions": lambda: ["/revisions/", "/en/revisions/", "/revisions/?_export=csv", "/revisions/?year=2021"],
+    "api": lambda: [
+        "/api/v1/",
+        "/api/v1/reports/",
+        "/api/v1/reports/2023/",
+        "/api/v1/reports/2023/sections/mediation/",
+        "/api/v1/figures/",
+        "/api/v1/figures/?format=csv",
+        "/api/v1/figures/?format=xlsx",
+        f"/api/v1/metrics/{DRAFT_AND_LATER_CODE}/",
+        "/api/v1/bundles/2021.zip",
+        "/api/v1/bundles/all.zip",
+        "/api/v1/schema/",
+        "/api/v1/docs/",
+    ],
+    "api pages": lambda: ["/api/dictionary/", "/api/tokens/", "/api/tokens/1/revoke/"],
+    "search": lambda: ["/search/", "/search/?q=化解", "/en/search/?q=disputes", "/search/?q=數據&kind=figure"],
     "healthz": lambda: ["/healthz", "/healthz/", "/favicon.ico"],
     "accounts": lambda: ["/accounts/login/", "/accounts/logout/"],
     "admin": lambda: ["/admin/", "/admin/reports/report/", "/admin/reports/section/"],
@@ -248,13 +267,28 @@ PROBES = {
     "metrics:series_csv": [Probe("/metrics/{}/csv/", **code) for code in CODES],
     "metrics/series/ (moved)": [Probe(path, **CODES[0]) for path in ("/metrics/series/{}/", "/metrics/series/{}/csv/")],
     "metrics:revisions": [Probe(path, **YEAR) for path in ("/revisions/?year={}", "/revisions/?year={}&_export=csv")],
+    "api": [
+        *(
+            Probe(path, **YEAR)
+            for path in ("/api/v1/reports/{}/", "/api/v1/bundles/{}.zip", "/api/v1/figures/?year={}")
+        ),
+        *(Probe("/api/v1/metrics/{}/", **code) for code in CODES),
+    ],
+    "search": [
+        Probe("/search/?q={}", **NAME),
+        Probe("/search/?q={}", draft=str(DRAFT_COUNT), missing="898989"),
+        Probe("/search/?q=化解&year={}", **YEAR),
+    ],
 }
 
 
 def body_text(response) -> str:
     """Everything an answer says: its Location and file name, then its body (an XLSX's cells)."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    if response.get("Content-Type") == CONTENT_TYPES["xlsx"]:
+    if response.get("Content-Type") == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(body))
+        text = "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
+    elif response.get("Content-Type") == CONTENT_TYPES["xlsx"]:
         workbook = load_workbook(io.BytesIO(body), read_only=True)
         cells = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
         text = "\n".join(cells)

@@ -165,6 +165,7 @@ def test_release_calendar_splits_at_this_moment_in_one_query(scheduled, django_a
         assert [(report.year, report.released_at) for report in calendar.past] == [(2022, RELEASE_AT), (2021, None)]
 
 
+@pytest.mark.usefixtures("second_approval_off")
 def test_admin_schedules_a_draft_and_publishing_records_the_time(editor_client):
     draft = make_ready_draft()
     page = editor_client.get(change_url(draft))

@@ -25,6 +25,7 @@ from metrics.choices import UnitKind
 from metrics.models import Figure, Unit
 from reports.models import Report, Section
 from tests.admin_forms import admin_form_data, change_url, form_data
+from tests.factories import search_index_caught_up
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module", "second_approval_off")]
 
@@ -316,6 +317,7 @@ def test_explorer_offers_the_topics_and_filters_by_one(report_2022, viewer):
     page = viewer.get("/metrics/", {"section": "drugs"}).content.decode()
     assert '<a href="/reports/2022/drugs/#figure-drugs.seized">' in page and "2.5公斤" in page
     assert "fraud.cases_solved" not in page and RESOLVED not in page
+    search_index_caught_up()
     page = viewer.get("/metrics/", {"section": "mediation", "q": "disputes_resolved"}).content.decode()
     assert f'<a href="/reports/2021/mediation/#figure-{RESOLVED}">' in page
     assert f'<a href="/reports/2022/disputes/#figure-{RESOLVED}">' in page

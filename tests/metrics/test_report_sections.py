@@ -9,7 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tests.factories import make_figure, make_mediation_2022, make_report, make_report_with_figures, make_section
+from tests.factories import (
+    make_figure,
+    make_mediation_2022,
+    make_report,
+    make_report_with_figures,
+    make_section,
+    search_index_caught_up,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +111,7 @@ def test_change_from_last_year_crosses_the_topic_link_to_a_section_of_another_sl
 
 def test_explorer_filter_by_topic_spans_the_years(viewer_client, report_2021):
     make_mediation_2022("disputes", topic="mediation")
+    search_index_caught_up()
     page = viewer_client.get("/metrics/", {"section": "mediation", "q": "disputes_screened"}).content.decode()
     assert '<a href="/reports/2021/mediation/#figure-mediation.disputes_screened">' in page
     assert '<a href="/reports/2022/disputes/#figure-mediation.disputes_screened">' in page

@@ -18,6 +18,7 @@ from metrics.choices import Unit
 from metrics.export import EXPORT_COLUMNS, EXPORT_TIMEZONE, export_filename
 from metrics.models import Figure
 from reports.models import Report, Section
+from tests.factories import search_index_caught_up
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
@@ -108,7 +109,9 @@ def test_json_export_is_the_command_output_and_parses(report_2021, analyst_clien
 
 def test_json_export_respects_the_search(report_2021, analyst_client):
     rows = json.loads(download(analyst_client, {"q": "化解", "kind": "rates", "_export": "json"}))
+    # The search reads the name, the theme and the clause: the return-visit rate's theme is 矛盾糾紛排查化解.
     assert {row["metric_code"] for row in rows} == {
+        "mediation.return_visit_rate",
         "mediation.resolution_rate",
         "mediation.general_category_resolution_rate",
         "mediation.attention_category_resolution_rate",
@@ -173,6 +176,7 @@ def test_xlsx_export_without_filters_says_so(report_2021, analyst_client):
 def test_exports_escape_formula_like_text(report_2021, analyst_client):
     section = make_section(2022)
     add_figure(section, "mediation.injected", '=HYPERLINK("http://evil.example","x")', "5")
+    search_index_caught_up()
     csv_body = download(analyst_client, {"year": "2022", "_export": "csv"}).decode("utf-8-sig")
     assert '"\'=HYPERLINK(""http://evil.example"",""x"")"' in csv_body
     json_rows = json.loads(download(analyst_client, {"year": "2022", "_export": "json"}))

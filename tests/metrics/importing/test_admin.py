@@ -147,6 +147,7 @@ def test_drafts_are_hidden_from_viewers_until_published(viewer_client, report_20
     assert viewer_client.get("/reports/2022/mediation/").status_code == 200
 
 
+@pytest.mark.usefixtures("second_approval_off")
 def test_publish_action_publishes_the_draft_with_a_history_reason(editor_client, report_2021):
     draft = make_ready_draft(2022)
     response = editor_client.post(
