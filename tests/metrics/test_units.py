@@ -121,3 +121,15 @@ def test_loaddata_after_migrate_keeps_the_migrations_units_as_they_are():
     call_command("loaddata", "wanzhou_2021", verbosity=0)
     assert list(Unit.objects.order_by("code").values_list(*fields)) == seeded
     assert set(Figure.objects.values_list("unit", flat=True)) <= {row[0] for row in seeded}
+
+
+def test_unit_history_made_by_a_command_names_the_system_and_no_none(editor_client):
+    """A unit saved without a request (a command, a migration, a test's restore) has history rows with neither a
+    user nor a reason: the history page says the system made them and leaves the reason empty, not 'None'."""
+    percent = Unit.objects.get(code="%")
+    for name in ("percent", "%"):
+        percent.name_en = name
+        percent.save()
+    page = editor_client.get(reverse("admin:metrics_unit_history", args=["%"])).content.decode()
+    assert page.count("系統（沒有登入的使用者，例如指令或資料遷移）") == 2
+    assert "None" not in page
