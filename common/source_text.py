@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 #: The longest text the portal keeps or reads, in characters of the text as ``normalized`` leaves it. A work
-#: report is a few thousand characters (2021: 2,661). The import's limit (``metrics.importing.forms``) is the same.
+#: report is a few thousand characters (2021: 2,661). The import reads within these limits too.
 MAX_TEXT_CHARS = 200_000
 #: The longest line: a report's paragraph is at most a few thousand characters (2021: 409); a longer line
 #: means the text's line breaks were lost.

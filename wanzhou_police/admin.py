@@ -5,8 +5,6 @@ Installed as Django's default site through ``PortalAdminConfig`` (wanzhou_police
 so the apps register with ``admin.site`` as usual and never import this package.
 """
 
-import re
-
 from django.contrib import admin
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
@@ -19,11 +17,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from common.source_text import CONTROL_CHARACTERS  # no field holds them; PostgreSQL refuses NUL in any text
 from wanzhou_police.forms import PortalAdminAuthenticationForm
-
-#: C0 control characters but tab, line feed and carriage return, and DEL: no field holds them,
-#: and PostgreSQL refuses NUL in any text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Views whose form renders the ids it was given (raw ids in GET, any field in POST).
 FORM_VIEWS = {"add_view", "change_view", "history_form_view"}

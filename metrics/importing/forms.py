@@ -1,6 +1,5 @@
 """The forms of the report import: the report and its text, then one form per proposed figure."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -9,32 +8,19 @@ from django.forms.utils import ErrorDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.source_text import MAX_PARAGRAPH_CHARS, MAX_TEXT_BYTES, MAX_TEXT_CHARS, normalized
 from metrics.choices import Qualifier
 from metrics.formatting import grouped_number
 from metrics.importing.matching import MAX_PROPOSALS, MAX_SECTIONS
 from metrics.models import CODE_PATTERN, Figure, Unit
 from reports.models import FIRST_YEAR, LAST_YEAR, Report, Section
 
-#: The longest text an import reads, in characters of the text as ``import_text`` leaves it (a line break is
-#: one character, control characters are gone): the same count for a paste and an upload, at review and at
-#: create, which re-posts the reviewed text. A work report is a few thousand characters (2021: 2,661).
-MAX_TEXT_CHARS = 200_000
-#: The longest line the import reads: a report's paragraph is at most a few thousand characters (2021: 409), and
-#: reading a line costs memory in proportion to the figures it holds, so a text whose line breaks were lost is
-#: told so rather than read as one paragraph.
-MAX_PARAGRAPH_CHARS = 10_000
-#: An upload longer than this is refused unread: UTF-8 spends at most 4 bytes a character, plus a 3-byte BOM.
-MAX_UPLOAD_BYTES = MAX_TEXT_CHARS * 4 + 3
-#: C0 control characters but tab, line feed and carriage return, and DEL: what the admin site refuses in any
-#: posted field (wanzhou_police/admin.py), so the text shown for review must not hold them when it is re-posted.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Vertical tab (a line break copied from a word processor) and form feed (a page break from a PDF) end a line.
-LINE_ENDS = re.compile(r"\r\n?|[\x0b\x0c]")
-
 
 def import_text(text: str) -> str:
-    """``text`` as the import reads it: every line break a line feed, other control characters (NUL…) dropped."""
-    return CONTROL_CHARACTERS.sub("", LINE_ENDS.sub("\n", text))
+    """``text`` as the import reads it, as a report's text is kept (``common.source_text.normalized``): every line
+    break a line feed, other control characters (NUL…) dropped, which the admin site would refuse when the
+    reviewed text is posted again. Its limits are ``common.source_text``'s, so what the import reads can be kept."""
+    return normalized(text)
 
 
 def _too_long(count: int | None = None) -> forms.ValidationError:
@@ -84,12 +70,12 @@ def read_upload(upload) -> str:
     """The uploaded file's text (UTF-8, a BOM allowed) as ``import_text`` leaves it.
 
     ``ValidationError`` when it is not UTF-8 or longer than ``MAX_TEXT_CHARS`` characters; a file of more
-    than ``MAX_UPLOAD_BYTES`` is refused without being read.
+    than ``MAX_TEXT_BYTES`` is refused without being read.
     """
-    if upload.size > MAX_UPLOAD_BYTES:
+    if upload.size > MAX_TEXT_BYTES:
         raise _too_long()
     try:
-        text = import_text(upload.read(MAX_UPLOAD_BYTES + 1).decode("utf-8-sig"))
+        text = import_text(upload.read(MAX_TEXT_BYTES + 1).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise forms.ValidationError(_("檔案不是 UTF-8 編碼的文字檔。"), code="encoding") from None
     check_text(text)
