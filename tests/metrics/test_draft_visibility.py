@@ -29,11 +29,13 @@ from metrics.explorer.filters import FigureFilter
 from metrics.export import CONTENT_TYPES
 from metrics.models import Figure
 from metrics.tables import SectionFigureTable
+from reports.models import Report
 from reports.services import attach_source
 from search.indexing import rebuild as rebuild_search_index
 from tests.factories import SECTION_SLUGS, figure_for, make_case, make_named_item, make_report, make_section
 
-pytestmark = pytest.mark.django_db
+# The draft is built once for the module (about 150 tests read it, none writes to it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_module")]
 
 DRAFT_YEAR = 2022
 #: A published report after the draft: its year over year must skip the draft and compare with 2021.
@@ -72,9 +74,20 @@ ROLES = ("viewer", "analyst")
 EXPORT_FORMATS = tuple(CONTENT_TYPES)
 
 
+@pytest.fixture(scope="module")
+def draft_for_module(report_2021_for_module, django_db_blocker) -> Report:
+    """The 2021 report, a 2022 draft stating every chart's codes and its own, and a published 2023 report,
+    made inside the module's transaction (see ``report_2021_for_module``)."""
+    with django_db_blocker.unblock():
+        return make_draft(Report.objects.get(year=2021))
+
+
 @pytest.fixture
-def draft(report_2021):
-    """The 2021 report, a 2022 draft stating every chart's codes and its own, and a published 2023 report."""
+def draft(db, draft_for_module) -> Report:
+    return draft_for_module
+
+
+def make_draft(report_2021: Report) -> Report:
     report = make_report(DRAFT_YEAR, title=DRAFT_TITLE, published=False, summary="草稿獨有概述")
     units = dict(Figure.objects.filter(report=report_2021).values_list("code", "unit"))
     figures = []
