@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from common.caching import cached
 from common.languages import citation
 from metrics.changes import Change, change
 from metrics.charts.builders import section_charts
+from metrics.charts.rendering import PHONE_WIDTH, data_uri
 from metrics.charts.rows import Chart, chart_rows
 from metrics.charts.series import series_chart
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
@@ -457,16 +458,18 @@ def charts_for(
 
 
 def with_images(charts: list[Chart]) -> list[Chart]:
-    """``charts`` with ``rendered`` set on each whose server drawings of every width are stored.
+    """``charts`` with ``rendered`` set on each whose server drawings of every width are stored, and
+    ``phone_src`` its phone drawing as a ``data:`` URI (``rendering.data_uri``).
 
-    1 query for all of them (none when no chart has bars).
+    1 query for all of them, reading the SVG text of the phone drawings only (none when no chart has bars).
     """
     wanted = {key for chart in charts for key in chart.image_keys.values()}
     if not wanted:
         return list(charts)
-    stored = set(ChartImage.objects.filter(key__in=wanted).values_list("key", flat=True))
+    phone_svg = Case(When(width=PHONE_WIDTH, then="svg"), default=Value(""), output_field=TextField())
+    stored = dict(ChartImage.objects.filter(key__in=wanted).annotate(text=phone_svg).values_list("key", "text"))
     return [
-        dataclasses.replace(chart, rendered=True)
+        dataclasses.replace(chart, rendered=True, phone_src=data_uri(stored[chart.phone_image.key]))
         if chart.image_keys and all(key in stored for key in chart.image_keys.values())
         else chart
         for chart in charts

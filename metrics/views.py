@@ -22,6 +22,7 @@ from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 
 from common.caching import cached
 from common.conditional import etag, not_modified, request_tag_parts, stamp
@@ -333,6 +334,7 @@ IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
 @csp(IMAGE_CSP)
+@gzip_page  # an SVG is text (about a fifth gzipped) and holds no secret a compression oracle could reveal
 @public_page
 def chart_image(request, key: str, image_format: str):
     """A chart's server drawing (``metrics.ChartImage``) as SVG or PNG, cacheable for good: its key is its content.

@@ -155,7 +155,8 @@ class Chart:
     ``csv_url`` the address of its CSV. With ``previous_year`` (set when a row shown
     carries last year's value) the table view and the tiles add last year's value and
     the change, in a column beside ``year``'s. ``rendered``: the server drawings of every width
-    (``image_keys``) are stored, so the page shows them instead of drawing ``payload`` with plotly.js.
+    (``image_keys``) are stored, so the page shows them instead of drawing ``payload`` with plotly.js;
+    ``phone_src`` is then the phone drawing as a ``data:`` URI, shown with the page's text.
     """
 
     key: str
@@ -170,6 +171,7 @@ class Chart:
     previous_year: int | None = None
     payload: dict | None = None
     rendered: bool = False
+    phone_src: str = ""
 
     @cached_property
     def image_keys(self) -> dict[int, str]:
