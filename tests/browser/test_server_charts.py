@@ -1,6 +1,7 @@
 """Charts drawn on the server (``render_charts``, kaleido) in a real browser: with the 2021 charts drawn,
 every chart of the overview and of each section is on screen as an image, named by its title and within
-its column at 390 and 1280 px in English and Traditional Chinese, and no page loads plotly.js; no label
+its column at 390 and 1280 px in English and Traditional Chinese (no serious axe violation at 390 px), and
+no page loads plotly.js; no label
 of any stored drawing overlaps another (each SVG opened from its own URL).
 Screenshots: artifacts/server-charts/ (each page's charts in both languages at both widths)."""
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from metrics.models import ChartImage
+from tests.browser.test_accessibility import blocking_violations
 from tests.browser.test_phones import overlaps
 from tests.browser.test_portal_pages import PageWatch, log_in, portal  # noqa: F401 (the portal fixture)
 
@@ -48,7 +50,7 @@ READ_SVG_TEXTS = """() => Array.from(document.querySelectorAll("text"))
   .filter((t) => t.box[2] > t.box[0])"""
 
 
-@pytest.mark.slow  # kaleido draws the 2021 charts in two languages (about 25 s), then 16 page loads
+@pytest.mark.slow  # kaleido draws the 2021 charts in two languages (about 25 s), then 16 page loads and 48 SVGs
 def test_overview_and_sections_show_server_drawn_charts_without_plotly(browser, portal, artifacts_dir):  # noqa: F811
     call_command("render_charts", "--language", "en", "--language", "zh-hant", verbosity=0)
     folder = artifacts_dir / "server-charts"
@@ -76,6 +78,8 @@ def test_overview_and_sections_show_server_drawn_charts_without_plotly(browser, 
                     # A phone gets the drawing inside the page; a wide screen the wide drawing by URL.
                     assert image["src"].startswith("data:image/svg+xml" if width == 390 else "http"), where
                     assert page.get_by_role("img", name=chart["title"], exact=True).count() == 1, where
+                if width == 390:
+                    assert blocking_violations(page)[0] == [], f"{where}: axe"
                 name = path.strip("/").replace("/", "-")
                 page.locator("main").screenshot(path=str(folder / f"{name}-{language}-{width}.png"))
         watch.collect_csp_violations()
