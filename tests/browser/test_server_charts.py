@@ -56,7 +56,7 @@ def test_overview_and_sections_show_server_drawn_charts_without_plotly(browser, 
     folder = artifacts_dir / "server-charts"
     folder.mkdir(exist_ok=True)
     for width in (390, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 844})
+        context = browser.new_context(viewport={"width": width, "height": 844}, accept_downloads=True)
         page = context.new_page()
         watch = PageWatch(page)
         log_in(page, portal.url)
@@ -82,6 +82,21 @@ def test_overview_and_sections_show_server_drawn_charts_without_plotly(browser, 
                     assert blocking_violations(page)[0] == [], f"{where}: axe"
                 name = path.strip("/").replace("/", "-")
                 page.locator("main").screenshot(path=str(folder / f"{name}-{language}-{width}.png"))
+        if width == 1280:
+            # The toolbar of a server-drawn chart: the table view toggles, the PNG is the stored one.
+            page.goto(f"{portal.url}/en/reports/2021/mediation/")
+            figure = page.locator("figure", has=page.locator("#chart-mediation-disputes"))
+            figure.get_by_role("button", name="Show as table").click()
+            assert page.locator("#chart-mediation-disputes-table").is_visible()
+            assert not page.locator("#chart-mediation-disputes").is_visible()
+            figure.get_by_role("button", name="Show as chart").click()
+            assert page.locator("#chart-mediation-disputes img").is_visible()
+            with page.expect_download() as download:
+                figure.get_by_role("link", name="Download PNG image").click()
+            assert download.value.suggested_filename == "wanzhou-2021-mediation-disputes.png"
+            saved = folder / "mediation-disputes-download.png"
+            download.value.save_as(saved)
+            assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         watch.collect_csp_violations()
         assert watch.errors == [] and watch.csp_violations == [], (watch.errors, watch.csp_violations)
         context.close()
