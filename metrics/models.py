@@ -766,3 +766,30 @@ class ProposedChange(models.Model):
     def kind(self) -> str:
         """Correction when the new value differs from what the report states, else revision."""
         return RevisionKind.CORRECTION if self.value != self.stated_value else RevisionKind.REVISION
+
+
+class ChartImage(models.Model):
+    """One chart drawn on the server (``metrics.charts.rendering``), named by its payload and width.
+
+    Stored in the database so every node of a cluster serves the same drawing. ``key`` is
+    ``rendering.image_key`` (a change of any value, label or language is a new key, so a row is
+    never updated, only added or pruned); ``png`` is stored for the width the download uses, else empty.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    svg = models.TextField()
+    png = models.BinaryField(blank=True, default=b"")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("圖表圖檔")
+        verbose_name_plural = _("圖表圖檔")
+        constraints = [
+            models.CheckConstraint(condition=Q(key__regex=r"^[0-9a-f]{64}$"), name="chart_image_key_sha256"),
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="chart_image_size_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.key[:12]} ({self.width}×{self.height})"

@@ -1,22 +1,29 @@
 """Read-side functions for the pages that show a report's figures; each returns data and states its query count."""
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.caching import cached
+from common.languages import citation
 from metrics.changes import Change, change
+from metrics.charts.builders import section_charts
+from metrics.charts.rendering import PHONE_WIDTH, data_uri
+from metrics.charts.rows import Chart, chart_rows
+from metrics.charts.series import series_chart
 from metrics.charts.specs import SECTION_CHARTS, chart_spec
 from metrics.choices import ProposalKind, ProposalStatus, RevisionKind
-from metrics.models import CODE_PATTERN, Figure, ProposedChange, Unit
+from metrics.models import CODE_PATTERN, ChartImage, Figure, ProposedChange, Unit
 from metrics.publication import checklist_counts, checklist_url
 from metrics.text.marks import mark_quotes
 from reports.models import ContentRevision, NamedItem, NotableCase, Report, Section, SourceText, released
@@ -414,3 +421,79 @@ def pending_changes(*, section: Section) -> list[ProposedChange]:
     """The changes awaiting approval to the figures of ``section``, with figure and proposer joined. 1 query."""
     rows = ProposedChange.objects.filter(proposal__status=ProposalStatus.PENDING, figure__section=section)
     return list(rows.select_related("figure__unit", "proposal__proposed_by").order_by("figure__position", "pk"))
+
+
+def charts_for(
+    section,
+    figures,
+    *,
+    year_before: YearBefore,
+    comparisons: dict[str, Comparison],
+    limit: int | None = None,
+) -> list[Chart]:
+    """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report.
+
+    ``comparisons`` are the page's ``year_before.comparisons``: the charts show last year's
+    values beside this year's, citing ``year_before.report``. No query (``with_images`` adds their drawings).
+    """
+    report, earlier = section.report, year_before.report
+    rows = chart_rows(
+        figures,
+        section_url=section.get_absolute_url(),
+        comparisons=comparisons,
+    )
+    return section_charts(
+        section.topic,
+        rows,
+        slug=section.slug,
+        source=citation(report),
+        year=report.year,
+        csv_url=lambda key: reverse(
+            "metrics:chart-csv", kwargs={"year": report.year, "slug": section.slug, "key": key}
+        ),
+        limit=limit,
+        previous_year=earlier.year if earlier else None,
+        previous_source=citation(earlier) if earlier else "",
+    )
+
+
+def with_images(charts: list[Chart]) -> list[Chart]:
+    """``charts`` with ``rendered`` set on each whose server drawings of every width are stored, and
+    ``phone_src`` its phone drawing as a ``data:`` URI (``rendering.data_uri``).
+
+    1 query for all of them, reading the SVG text of the phone drawings only (none when no chart has bars).
+    """
+    wanted = {key for chart in charts for key in chart.image_keys.values()}
+    if not wanted:
+        return list(charts)
+    phone_svg = Case(When(width=PHONE_WIDTH, then="svg"), default=Value(""), output_field=TextField())
+    stored = dict(ChartImage.objects.filter(key__in=wanted).annotate(text=phone_svg).values_list("key", "text"))
+    return [
+        dataclasses.replace(chart, rendered=True, phone_src=data_uri(stored[chart.phone_image.key]))
+        if chart.image_keys and all(key in stored for key in chart.image_keys.values())
+        else chart
+        for chart in charts
+    ]
+
+
+def every_chart() -> Iterator[Chart]:
+    """Every bar chart a page may show in the active language: each section's of every report, drafts
+    included (the overview shows each section's first), and each metric's series, as readers and as
+    editors see it. For ``render_charts``; about 3 queries a report and 2 a metric code.
+    """
+    for report in Report.objects.order_by("year"):
+        overview = report_overview(year=report.year, drafts=True)
+        earlier = year_before(report=overview.report)
+        comparisons = earlier.comparisons(figure for part in overview.sections for figure in part.figures)
+        for part in overview.sections:
+            yield from charts_for(part.section, part.figures, year_before=earlier, comparisons=comparisons)
+    codes = Figure.objects.order_by("code").values_list("code", flat=True).distinct()
+    for code in codes:
+        for drafts in (False, True):
+            try:
+                series = figure_series(code=code, drafts=drafts)
+            except Http404:  # a code stated only in drafts has no published series
+                continue
+            chart = series_chart(code, series, csv_url="")
+            if chart is not None:
+                yield chart

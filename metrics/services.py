@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from metrics.charts.rendering import Drawing
 from metrics.choices import UnitKind
-from metrics.models import MAX_DECIMALS, Figure, Unit, linked_rate_errors, linked_set, lock_figures
+from metrics.models import MAX_DECIMALS, ChartImage, Figure, Unit, linked_rate_errors, linked_set, lock_figures
 from metrics.rates import rate_error
 from metrics.text.clauses import stated_decimals
 from metrics.text.extraction import paragraphs
 from metrics.text.units import KIND_COUNT, KIND_MONEY, KIND_PERCENT, KIND_POINTS, KIND_TIME, KIND_WEIGHT, unit_kind
-from reports.models import Report, Section
+from reports.models import ContentRevision, Report, Section
 from reports.services import PASTED_IN_THE_IMPORT, attach_source
 
 #: Fields a change-set revert puts back; the version, correction stamp and links stay as the revert writes them.
@@ -359,3 +360,30 @@ def create_report(
             figure.save()
             created[accepted.code] = figure
     return report
+
+
+def store_chart_images(*, drawings: Iterable[Drawing]) -> int:
+    """Store server drawings of charts (``metrics.charts.rendering``); returns how many were new.
+
+    When any is new the content revision is bumped, so every cached page of the old revision (drawn
+    by plotly.js in the browser) is built again with the drawings. A key already stored is left as it is
+    (a key names its content).
+    """
+    rows = [
+        ChartImage(key=drawing.key, width=drawing.width, height=drawing.height, svg=drawing.svg, png=drawing.png or b"")
+        for drawing in drawings
+    ]
+    with transaction.atomic():
+        known = set(ChartImage.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
+        new = [row for row in rows if row.key not in known]
+        ChartImage.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            ContentRevision.bump()
+    return len(new)
+
+
+def prune_chart_images(*, keep: Collection[str]) -> int:
+    """Delete the stored drawings whose keys are not in ``keep`` (no page shows them any more); returns how many."""
+    with transaction.atomic():
+        deleted, _by_model = ChartImage.objects.exclude(key__in=list(keep)).delete()
+    return deleted

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from metrics import views
@@ -13,6 +13,8 @@ urlpatterns = [
     # Where the metric page was first published: links to it keep working.
     path("metrics/series/<str:code>/", RedirectView.as_view(pattern_name="metrics:series", permanent=True)),
     path("metrics/series/<str:code>/csv/", RedirectView.as_view(pattern_name="metrics:series_csv", permanent=True)),
+    # A chart's server drawing, named by its content (sha256): re_path refuses any other key with a 404.
+    re_path(r"^charts/(?P<key>[0-9a-f]{64})\.(?P<image_format>svg|png)$", views.chart_image, name="chart-image"),
     path("reports/", views.report_list, name="report-list"),
     path("revisions/", views.revisions, name="revisions"),
     path("reports/<int:year>/", views.report_overview, name="overview"),

@@ -11,8 +11,9 @@ reader is logged in at all (public mode's anonymous readers get their own entrie
 Every page here is ``public_page``: open to anyone in public mode.
 """
 
+from csp.decorators import csp
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 
 from common.caching import cached
 from common.conditional import etag, not_modified, request_tag_parts, stamp
@@ -34,8 +36,6 @@ from common.roles import (
 )
 from metrics import selectors
 from metrics.changes import change
-from metrics.charts.builders import section_charts
-from metrics.charts.rows import Chart, chart_rows
 from metrics.charts.series import series_chart
 from metrics.choices import RevisionKind
 from metrics.explorer.filters import explorer_query
@@ -47,9 +47,13 @@ from metrics.export import (
     revision_csv_chunks,
     streaming_download,
 )
-from metrics.models import Figure
+from metrics.models import ChartImage, Figure
 from metrics.tables import SectionFigureTable, provenance_html, section_sort
 from reports.models import ContentRevision
+
+#: Part of every cached body's key: changed when the cached content's shape changes (2: ``needs_plotly``), so a
+#: release never reads an entry an older release stored under the same content revision.
+BODY_FORMAT = 2
 
 
 def render_body(template_name: str, context: dict) -> str:
@@ -61,40 +65,6 @@ def render_body(template_name: str, context: dict) -> str:
     html = render_to_string(template_name, context)
     # The template output is already escaped; removing whitespace between tags keeps it so.
     return mark_safe(strip_spaces_between_tags(html))
-
-
-def charts_for(
-    section,
-    figures,
-    *,
-    year_before: selectors.YearBefore,
-    comparisons: dict[str, selectors.Comparison],
-    limit: int | None = None,
-) -> list[Chart]:
-    """The charts of ``section`` drawn from ``figures`` (the first ``limit``), citing the section's report.
-
-    ``comparisons`` are the page's ``year_before.comparisons``: the charts show last year's
-    values beside this year's, citing ``year_before.report``.
-    """
-    report, earlier = section.report, year_before.report
-    rows = chart_rows(
-        figures,
-        section_url=section.get_absolute_url(),
-        comparisons=comparisons,
-    )
-    return section_charts(
-        section.topic,
-        rows,
-        slug=section.slug,
-        source=citation(report),
-        year=report.year,
-        csv_url=lambda key: reverse(
-            "metrics:chart-csv", kwargs={"year": report.year, "slug": section.slug, "key": key}
-        ),
-        limit=limit,
-        previous_year=earlier.year if earlier else None,
-        previous_source=citation(earlier) if earlier else "",
-    )
 
 
 @public_page
@@ -112,8 +82,10 @@ def report_list(request):
 def report_overview(request, year: int):
     """The report with each section's first chart, last year's values beside this year's.
 
-    Building the body costs 4 queries whatever the number of figures: the report, its
-    sections and figures (``selectors.report_overview``) and last year's (``selectors.year_before``).
+    Building the body costs 5 queries whatever the number of figures: the report, its
+    sections and figures (``selectors.report_overview``), last year's (``selectors.year_before``)
+    and the charts' server drawings (``selectors.with_images``; none when no chart has bars). The page
+    loads plotly.js only when a bar chart lacks its drawings.
     """
     drafts = request.user.has_perm(SEE_DRAFTS_PERMISSION)
 
@@ -121,22 +93,31 @@ def report_overview(request, year: int):
         overview = selectors.report_overview(year=year, drafts=drafts)
         year_before = selectors.year_before(report=overview.report)
         comparisons = year_before.comparisons(figure for part in overview.sections for figure in part.figures)
-        sections = []
-        for part in overview.sections:
-            charts = charts_for(part.section, part.figures, year_before=year_before, comparisons=comparisons, limit=1)
-            sections.append(
-                {
-                    "section": part.section,
-                    "headline_figures": part.headline_figures,
-                    "figures": part.figures,
-                    "chart": charts[0] if charts else None,
-                }
-            )
+        firsts = [
+            selectors.charts_for(part.section, part.figures, year_before=year_before, comparisons=comparisons, limit=1)
+            for part in overview.sections
+        ]
+        charts = iter(selectors.with_images([chart for first in firsts for chart in first]))
+        sections = [
+            {
+                "section": part.section,
+                "headline_figures": part.headline_figures,
+                "figures": part.figures,
+                "chart": next(charts) if first else None,
+            }
+            for part, first in zip(overview.sections, firsts, strict=True)
+        ]
         context = {"report": overview.report, "sections": sections}
-        return {"body": render_body("includes/_overview_body.html", context), "report": overview.report}
+        return {
+            "body": render_body("includes/_overview_body.html", context),
+            "report": overview.report,
+            "needs_plotly": any(part["chart"] and part["chart"].needs_plotly for part in sections),
+        }
 
     content = cached(
-        ("overview", year, drafts, request.user.is_authenticated), build, revision=ContentRevision.current()
+        ("overview", BODY_FORMAT, year, drafts, request.user.is_authenticated),
+        build,
+        revision=ContentRevision.current(),
     )
     return render(request, "reports/report_page.html", content)
 
@@ -146,8 +127,8 @@ def section_detail(request, year: int, slug: str):
     """One section: its charts and table with last year's values and the changes beside this year's.
 
     Building the body costs ``selectors.section_page``'s 5 queries (6 when the section
-    has cases) and 1 for last year's (``selectors.year_before``); the changes are computed
-    once, and the table and the charts both show them.
+    has cases), 1 for last year's (``selectors.year_before``) and 1 for the charts' server drawings
+    (none without bar charts); the changes are computed once, and the table and the charts both show them.
     """
     sort = section_sort(request.GET.get("sort", ""))
     can_export = request.user.has_perm(EXPORT_PERMISSION)
@@ -164,11 +145,14 @@ def section_detail(request, year: int, slug: str):
         if not any(figure.case_id for figure in page.figures):
             exclude += ("case",)
         table = SectionFigureTable(page.figures, order_by=sort or None, exclude=exclude, changes=comparisons)
+        charts = selectors.with_images(
+            selectors.charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons)
+        )
         context = {
             "page": page,
             "report": page.report,
             "table": table,
-            "charts": charts_for(page.section, page.figures, year_before=year_before, comparisons=comparisons),
+            "charts": charts,
             "explorer_query": explorer_query(year=page.report.year, section=page.section.topic),
             "can_export": can_export,
         }
@@ -176,10 +160,11 @@ def section_detail(request, year: int, slug: str):
             "body": render_body("includes/_section_body.html", context),
             "report": page.report,
             "section": page.section,
+            "needs_plotly": any(chart.needs_plotly for chart in charts),
         }
 
     content = cached(
-        ("section", year, slug, sort, can_export, can_edit, drafts, request.user.is_authenticated),
+        ("section", BODY_FORMAT, year, slug, sort, can_export, can_edit, drafts, request.user.is_authenticated),
         build,
         revision=ContentRevision.current(),
     )
@@ -237,7 +222,10 @@ def chart_csv(request, year: int, slug: str, key: str):
 
 @public_page
 def metric_series(request, code: str):
-    """Each year's value, change from the report just before (same unit only), clause and paragraph; 404 if unknown."""
+    """Each year's value, change from the report just before (same unit only), clause and paragraph; 404 if unknown.
+
+    The series chart is the server drawing when stored (1 query, ``selectors.with_images``), else plotly.js draws it.
+    """
     series = selectors.figure_series(code=code, drafts=request.user.has_perm(SEE_DRAFTS_PERMISSION))
     years = [
         {
@@ -254,13 +242,16 @@ def metric_series(request, code: str):
         }
         for figure in series
     ]
+    chart = series_chart(code, series, csv_url=reverse("metrics:series_csv", kwargs={"code": code}))
+    if chart is not None:
+        chart = selectors.with_images([chart])[0]
     context = {
         "code": code,
         "named": newest_with_text(series, "name"),
         "years": years,
         "series": series,
         "versions": selectors.figure_versions(figures=series),
-        "chart": series_chart(code, series, csv_url=reverse("metrics:series_csv", kwargs={"code": code})),
+        "chart": chart,
     }
     return render(request, "metrics/series.html", context)
 
@@ -326,3 +317,36 @@ def revisions(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "metrics/revisions.html", context)
+
+
+#: A drawing's key never names other content: it may be cached for as long as a browser keeps anything.
+IMAGE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+#: The SVG's own policy, for when it is opened as a document: no script, nothing loaded; its inline
+#: styles allowed (kaleido writes each mark's colours and fonts as style attributes).
+IMAGE_CSP = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "font-src": ["'none'"],
+    "script-src": ["'none'"],
+}
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+@csp(IMAGE_CSP)
+@gzip_page  # an SVG is text (about a fifth gzipped) and holds no secret a compression oracle could reveal
+@public_page
+def chart_image(request, key: str, image_format: str):
+    """A chart's server drawing (``metrics.ChartImage``) as SVG or PNG, cacheable for good: its key is its content.
+
+    404 for a key not stored (or a PNG not stored for its width). 1 query. Open to every role that reads the pages.
+    """
+    field = "svg" if image_format == "svg" else "png"
+    image = ChartImage.objects.filter(key=key).values_list(field, flat=True).first()
+    if not image:
+        raise Http404(_("沒有這張圖表圖檔。"))
+    body = image.encode("utf-8") if field == "svg" else bytes(image)
+    response = HttpResponse(body, content_type=IMAGE_TYPES[image_format])
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -10,11 +10,14 @@ table view, or as tiles.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _lazy
 
 from common.languages import localized
 from metrics.changes import Change
+from metrics.charts.rendering import PHONE_WIDTH, WIDE_WIDTH, WIDTHS, image_height, image_key
 from metrics.choices import Qualifier
 from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
@@ -134,6 +137,13 @@ def chart_rows(
     return rows
 
 
+class ImageRef(NamedTuple):
+    """A server drawing of a chart: its key (``rendering.image_key``) and width in px."""
+
+    key: str
+    width: int
+
+
 @dataclass(frozen=True)
 class Chart:
     """One chart as ``includes/_chart.html`` draws it.
@@ -144,7 +154,9 @@ class Chart:
     without extension; ``rows`` the rows shown, in order; ``source`` the source line;
     ``csv_url`` the address of its CSV. With ``previous_year`` (set when a row shown
     carries last year's value) the table view and the tiles add last year's value and
-    the change, in a column beside ``year``'s.
+    the change, in a column beside ``year``'s. ``rendered``: the server drawings of every width
+    (``image_keys``) are stored, so the page shows them instead of drawing ``payload`` with plotly.js;
+    ``phone_src`` is then the phone drawing as a ``data:`` URI, shown with the page's text.
     """
 
     key: str
@@ -158,6 +170,34 @@ class Chart:
     year: int | None = None
     previous_year: int | None = None
     payload: dict | None = None
+    rendered: bool = False
+    phone_src: str = ""
+
+    @cached_property
+    def image_keys(self) -> dict[int, str]:
+        """The keys of the server drawings of ``payload`` by width (``rendering.WIDTHS``); empty for tiles."""
+        if self.payload is None:
+            return {}
+        return {width: image_key(self.payload, width) for width in WIDTHS}
+
+    @property
+    def phone_image(self) -> "ImageRef":
+        """The drawing for a phone's column (and paper)."""
+        return ImageRef(self.image_keys[PHONE_WIDTH], PHONE_WIDTH)
+
+    @property
+    def wide_image(self) -> "ImageRef":
+        """The drawing for a wide screen's column, whose PNG is the download."""
+        return ImageRef(self.image_keys[WIDE_WIDTH], WIDE_WIDTH)
+
+    @property
+    def image_height(self) -> int:
+        return image_height(self.payload)
+
+    @property
+    def needs_plotly(self) -> bool:
+        """A bar chart without its server drawings: plotly.js draws it in the browser."""
+        return self.kind == "bars" and not self.rendered
 
     @property
     def payload_id(self) -> str:

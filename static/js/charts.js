@@ -1,7 +1,8 @@
-// Draws every bar chart on the page from its json_script payload (no inline script: the
-// Content-Security-Policy allows scripts from our origin only), and runs each chart's toolbar:
-// chart/table toggle and PNG download. Each chart container names its payload element in
-// data-chart-payload; the toolbar buttons name their chart's container id.
+// Runs each chart's toolbar (chart/table toggle, and the PNG download of a browser-drawn chart), and
+// draws every bar chart the server has not drawn from its json_script payload with plotly.js (no inline
+// script: the Content-Security-Policy allows scripts from our origin only). A server-drawn chart is an
+// <img> of its SVG and the page loads no plotly.js; a browser-drawn container names its payload element
+// in data-chart-payload. The toolbar buttons name their chart's container id.
 (function () {
   "use strict";
 
@@ -56,7 +57,7 @@
     button.setAttribute("aria-pressed", showTable ? "true" : "false");
     table.hidden = !showTable;
     container.hidden = showTable;
-    if (!showTable) {
+    if (!showTable && container.hasAttribute("data-chart-payload")) {
       window.Plotly.Plots.resize(container);
     }
   }
@@ -80,8 +81,22 @@
     });
   }
 
+  // A server-drawn chart needs no drawing: its table toggle works at once.
+  function showImageTools() {
+    var images = document.querySelectorAll(".chart-image[id]");
+    Array.prototype.forEach.call(images, function (container) {
+      var toggle = document.querySelector('[data-chart-toggle="' + container.id + '"]');
+      if (toggle) {
+        toggle.hidden = false;
+      }
+    });
+  }
+
   function start() {
-    charts().forEach(draw);
+    showImageTools();
+    if (window.Plotly) {
+      charts().forEach(draw);
+    }
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-chart-toggle], [data-chart-png]");
       if (!button) {
@@ -93,7 +108,8 @@
         downloadPng(button);
       }
     });
-    // Screen-sized charts would overflow or shrink on paper: lay them out for the page, then back.
+    // Screen-sized charts would overflow or shrink on paper: lay them out for the page, then back
+    // (a server-drawn chart is an image that portal.css fits to the column).
     window.addEventListener("beforeprint", function () {
       relayoutAll({ width: PRINT_WIDTH, autosize: false });
     });

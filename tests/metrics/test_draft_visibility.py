@@ -196,6 +196,8 @@ PAGES = {
     + ["/en/reports/2021/mediation/", "/zh-hans/reports/2023/mediation/"],
     "metrics:text": lambda: [f"/reports/{year}/text/" for year in PUBLISHED_YEARS]
     + ["/en/reports/2021/text/", "/zh-hans/reports/2023/text/"],
+    # A drawing is named by the sha256 of its chart's content: a reader cannot name a draft's without knowing it.
+    "metrics:chart-image": lambda: [f"/charts/{'0' * 64}.svg", f"/en/charts/{'f' * 64}.png"],
     "metrics:chart-csv": lambda: [
         f"/reports/{year}/{slug}/charts/{spec.key}.csv"
         for year in PUBLISHED_YEARS

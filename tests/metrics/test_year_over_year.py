@@ -95,8 +95,9 @@ def test_section_page_charts_compare_the_years_in_each_language(viewer_client, r
 
 def test_overview_chart_shows_both_years_for_one_more_query(viewer_client, report_2021, django_assert_num_queries):
     make_mediation_2022()
-    # 4 per request and 2 for the cached page; the body: report, sections, figures and last year's figures.
-    with django_assert_num_queries(6 + 4 + 2):
+    # 4 per request and 2 for the cached page; the body: report, sections, figures, last year's figures
+    # and the charts' server drawings.
+    with django_assert_num_queries(6 + 5 + 2):
         page = viewer_client.get("/reports/2022/").content.decode()
     last, this = chart_payload(page, "chart-mediation-disputes")["data"]
     assert last["x"] == [18161.0, 17918.0] and this["x"] == [20000.0, 19726.0]

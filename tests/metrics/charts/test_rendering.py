@@ -1,0 +1,87 @@
+"""A server drawing is named by its chart's content: any change of a value, a label or the language is a new name."""
+
+import base64
+import dataclasses
+
+from django.utils import translation
+
+from metrics.charts.builders import build_bar_chart, chart_payload
+from metrics.charts.rendering import (
+    PHONE_WIDTH,
+    WIDE_WIDTH,
+    browser_path,
+    data_uri,
+    image_height,
+    image_key,
+)
+from metrics.charts.rows import Chart
+from tests.metrics.charts.test_builders import SOURCE, row
+
+
+def payload(*rows, title="矛盾糾紛（起）") -> dict:
+    return chart_payload(build_bar_chart(list(rows), title=title, source=SOURCE))
+
+
+def two_bars(first="18161", second="17918", **fields) -> dict:
+    return payload(row("排查矛盾糾紛", first), row("化解矛盾糾紛", second), **fields)
+
+
+def test_image_key_is_the_same_for_the_same_payload_and_width():
+    assert image_key(two_bars(), PHONE_WIDTH) == image_key(two_bars(), PHONE_WIDTH)
+    assert len(image_key(two_bars(), PHONE_WIDTH)) == 64
+
+
+def test_image_key_changes_with_the_width_a_value_a_label_and_the_language():
+    key = image_key(two_bars(), PHONE_WIDTH)
+    assert image_key(two_bars(), WIDE_WIDTH) != key
+    assert image_key(two_bars(second="17919"), PHONE_WIDTH) != key
+    assert image_key(two_bars(title="矛盾糾紛：排查與化解（起）"), PHONE_WIDTH) != key
+    relabelled = payload(row("排查矛盾纠纷", "18161"), row("化解矛盾糾紛", "17918"))
+    assert image_key(relabelled, PHONE_WIDTH) != key
+    with translation.override("en"):
+        english = two_bars()
+    assert image_key(english, PHONE_WIDTH) != key
+
+
+def test_image_key_ignores_the_order_of_a_payloads_keys():
+    original = two_bars()
+    reordered = {name: original[name] for name in reversed(list(original))}
+    assert image_key(reordered, PHONE_WIDTH) == image_key(original, PHONE_WIDTH)
+
+
+def test_image_height_is_the_layouts():
+    chart = two_bars()
+    assert image_height(chart) == chart["layout"]["height"] > 0
+
+
+def test_data_uri_holds_the_svg_text_as_utf8():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>化解率98.66%</text></svg>'
+    uri = data_uri(svg)
+    assert uri.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]).decode("utf-8") == svg
+
+
+def test_chart_names_its_drawings_by_width_and_needs_plotly_until_rendered():
+    chart = Chart(
+        key="disputes",
+        kind="bars",
+        dom_id="chart-x",
+        title="t",
+        filename="f",
+        rows=(),
+        source="",
+        csv_url="",
+        payload=two_bars(),
+    )
+    assert chart.image_keys == {width: image_key(chart.payload, width) for width in (PHONE_WIDTH, WIDE_WIDTH)}
+    assert chart.phone_image == (chart.image_keys[PHONE_WIDTH], PHONE_WIDTH)
+    assert chart.needs_plotly
+    assert not dataclasses.replace(chart, rendered=True).needs_plotly
+    tiles = dataclasses.replace(chart, kind="tiles", payload=None)
+    assert tiles.image_keys == {} and not tiles.needs_plotly
+
+
+def test_browser_path_is_none_without_chromium(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    monkeypatch.setattr("metrics.charts.rendering.shutil.which", lambda name: None)
+    assert browser_path() is None
