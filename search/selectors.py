@@ -11,11 +11,12 @@ rechecks the array of each of its tens of thousands of rows); bench/search-resul
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from common.roles import SEE_DRAFTS_PERMISSION
-from search.models import KIND_ORDER, Kind, SearchEntry
+from reports.models import released
+from search.models import Kind, SearchEntry
 from search.text import SHORT_QUERY_LENGTH
 
 #: Results on one page of the search page.
@@ -42,11 +43,12 @@ def matching(needle: str, entries: QuerySet | None = None) -> QuerySet:
 
 
 def visible_to(user, entries: QuerySet | None = None) -> QuerySet:
-    """``entries`` of the reports ``user`` may read: published ones, and drafts for editors (as the pages)."""
+    """``entries`` of the reports ``user`` may read: released ones (``reports.models.released``, read from the
+    entry's copy of its report's publication), and drafts for editors, as the pages."""
     entries = SearchEntry.objects.all() if entries is None else entries
     if user.has_perm(SEE_DRAFTS_PERMISSION):
         return entries
-    return entries.filter(report__published=True)
+    return entries.filter(released())
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Facets:
 def facets(entries: QuerySet, *, years: list[int], kind: str) -> Facets:
     """Counts of ``entries`` (matching and visible) by kind and by year: 1 query. A kind's count
     respects the chosen years, a year's count the chosen kind, the total both."""
-    rows = entries.values_list("kind", "report__year").annotate(n=Count("pk")).order_by()
+    rows = entries.values_list("kind", "year").annotate(n=Count("pk")).order_by()
     by_kind: dict[str, int] = {}
     by_year: dict[int, int] = {}
     total = 0
@@ -77,18 +79,13 @@ def facets(entries: QuerySet, *, years: list[int], kind: str) -> Facets:
 
 def search_entries(*, needle: str, user, years: list[int], kind: str) -> QuerySet:
     """The visible entries matching ``needle`` under the filters, in the page's order (kind, newest year,
-    reading order), with report and section joined: a slice of it is one query."""
+    reading order: the index ``search_entry_order``), with the section joined: a slice of it is one query."""
     entries = matching(needle, visible_to(user))
     if years:
-        entries = entries.filter(report__year__in=years)
+        entries = entries.filter(year__in=years)
     if kind:
         entries = entries.filter(kind=kind)
-    kind_rank = Case(
-        *(When(kind=key, then=Value(rank)) for key, rank in KIND_ORDER.items()), output_field=IntegerField()
-    )
-    return entries.select_related("report", "section").order_by(
-        kind_rank, "-report__year", "position", "paragraph", "pk"
-    )
+    return entries.select_related("section").order_by("rank", "-year", "position", "paragraph", "pk")
 
 
 def figure_ids(needle: str) -> QuerySet:

@@ -1,10 +1,12 @@
 """The search page: what it finds in each language and script, what it hides, its limits and its queries."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from metrics.models import Figure
 from reports.models import Report, Section, SourceText
@@ -91,6 +93,23 @@ def test_search_hides_drafts_from_viewers_and_shows_them_to_editors(client, make
     client.force_login(make_user("editor"))
     editor_results = client.get(SEARCH, {"q": "独有"}).context["results"]
     assert [(result.kind, result.year) for result in editor_results] == [("figure", 2030)]
+
+
+def test_search_shows_a_scheduled_report_to_viewers_only_from_its_release_time(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = make_report(2030, published=True, release_at=timezone.now() + timedelta(days=1))
+        make_figure(make_section(scheduled), 1, name="預定發布的獨有指標")
+    client.force_login(make_user("viewer"))
+    assert client.get(SEARCH, {"q": "独有"}).context["facets"].total == 0
+    assert client.get(SEARCH, {"q": "預定發布的獨有"}).context["facets"].total == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled.release_at = timezone.now() - timedelta(minutes=1)
+        scheduled.save()
+    results = client.get(SEARCH, {"q": "独有"}).context["results"]
+    assert [(result.kind, result.year) for result in results] == [("figure", 2030)]
 
 
 def test_search_filters_by_kind_and_year_keeping_them_in_the_links(viewer_client):
