@@ -16,11 +16,18 @@ from django.db.models.expressions import RawSQL
 
 from common.roles import SEE_DRAFTS_PERMISSION
 from reports.models import released
-from search.models import Kind, SearchEntry
+from search.models import KIND_ORDER, Kind, SearchEntry
 from search.text import SHORT_QUERY_LENGTH
 
 #: Results on one page of the search page.
 PAGE_SIZE = 20
+
+#: The page's order: kind, newest year, reading order (the index ``search_entry_order``).
+PAGE_ORDER = ("rank", "-year", "position", "paragraph", "pk")
+
+#: How many matches ``search_results`` reads first (their id, kind and year, in the page's order): when a query
+#: has no more, its counts and its page come from them, so the text is scanned once.
+FIRST_READ = 1000
 
 #: The SQLite FTS5 table over ``document`` (migration 0001); its rowid is the entry's id.
 SQLITE_FTS_TABLE = "search_fts"
@@ -63,7 +70,11 @@ class Facets:
 def facets(entries: QuerySet, *, years: list[int], kind: str) -> Facets:
     """Counts of ``entries`` (matching and visible) by kind and by year: 1 query. A kind's count
     respects the chosen years, a year's count the chosen kind, the total both."""
-    rows = entries.values_list("kind", "year").annotate(n=Count("pk")).order_by()
+    return _tally(entries.values_list("kind", "year").annotate(n=Count("pk")).order_by(), years=years, kind=kind)
+
+
+def _tally(rows, *, years: list[int], kind: str) -> Facets:
+    """``facets`` of ``rows``, each (kind, year, how many)."""
     by_kind: dict[str, int] = {}
     by_year: dict[int, int] = {}
     total = 0
@@ -78,14 +89,51 @@ def facets(entries: QuerySet, *, years: list[int], kind: str) -> Facets:
 
 
 def search_entries(*, needle: str, user, years: list[int], kind: str) -> QuerySet:
-    """The visible entries matching ``needle`` under the filters, in the page's order (kind, newest year,
-    reading order: the index ``search_entry_order``), with the section joined: a slice of it is one query."""
+    """The visible entries matching ``needle`` under the filters, in the page's order (``PAGE_ORDER``), with the
+    section joined: a slice of it is one query, which reads the index in order and stops at the slice's end."""
     entries = matching(needle, visible_to(user))
     if years:
         entries = entries.filter(year__in=years)
     if kind:
-        entries = entries.filter(kind=kind)
-    return entries.select_related("section").order_by("rank", "-year", "position", "paragraph", "pk")
+        # The rank, not the kind: the index (rank first) then starts at the kind's rows.
+        entries = entries.filter(rank=KIND_ORDER[kind])
+    return entries.select_related("section").order_by(*PAGE_ORDER)
+
+
+@dataclass(frozen=True)
+class Results:
+    """The counts of a query and one page of its entries (with the section joined; none past the last page)."""
+
+    facets: Facets
+    entries: list[SearchEntry]
+
+
+def search_results(*, needle: str, user, years: list[int], kind: str, page: int) -> Results:
+    """The visible entries matching ``needle``: their ``facets`` and page ``page`` under the filters.
+
+    Reads the first ``FIRST_READ`` + 1 matches' id, kind and year in the page's order. When that is all of them,
+    the counts are taken from them and the page read by id: 2 queries (1 when nothing matches), the text
+    scanned once. Otherwise the counts are ``facets`` and the page is read by id when the first read holds it,
+    else by ``search_entries``: 3 queries, the first read and the page stopping early in the order's index.
+    """
+    visible = matching(needle, visible_to(user))
+    first = list(visible.order_by(*PAGE_ORDER).values_list("pk", "kind", "year")[: FIRST_READ + 1])
+    complete = len(first) <= FIRST_READ
+    if complete:
+        counts = _tally([(entry_kind, year, 1) for _pk, entry_kind, year in first], years=years, kind=kind)
+    else:
+        counts = facets(visible, years=years, kind=kind)
+    start = (page - 1) * PAGE_SIZE
+    if start >= counts.total:
+        return Results(facets=counts, entries=[])
+    chosen = [pk for pk, entry_kind, year in first if (not years or year in years) and (not kind or entry_kind == kind)]
+    if complete or len(chosen) >= start + PAGE_SIZE:
+        ids = chosen[start : start + PAGE_SIZE]
+        by_id = SearchEntry.objects.select_related("section").in_bulk(ids)
+        entries = [by_id[pk] for pk in ids if pk in by_id]
+    else:
+        entries = list(search_entries(needle=needle, user=user, years=years, kind=kind)[start : start + PAGE_SIZE])
+    return Results(facets=counts, entries=entries)
 
 
 def figure_ids(needle: str) -> QuerySet:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from metrics.models import Figure
 from reports.models import Report, Section, SourceText
 from reports.services import attach_source
+from search import selectors
 from search.indexing import reindex
 from search.models import SearchEntry
 from search.selectors import PAGE_SIZE
@@ -21,11 +22,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_mo
 
 SEARCH = "/search/"
 
-#: Session and user, the browse permission's two reads (user and group permissions), the counts, the page,
-#: and the navigation's content revision.
+#: Session and user, the browse permission's two reads (user and group permissions), the first read of the
+#: matches (which gives the counts), the page, and the navigation's content revision.
 QUERIES_WITH_RESULTS = 7
 #: The same less the page: nothing matched.
 QUERIES_WITHOUT_RESULTS = 6
+#: The same as with results and the counts of a query with more matches than the first read holds.
+QUERIES_WITH_MORE_THAN_THE_FIRST_READ = 8
 
 
 def marked(page: str) -> list[str]:
@@ -165,6 +168,30 @@ def test_search_query_count_is_fixed(viewer_client, django_assert_num_queries, q
     with django_assert_num_queries(QUERIES_WITH_RESULTS if found_any else QUERIES_WITHOUT_RESULTS):
         response = viewer_client.get(SEARCH, {"q": query})
     assert bool(response.context["results"]) is found_any
+
+
+@pytest.mark.parametrize("first_read", [5, 25])
+def test_search_beyond_the_first_read_counts_and_pages_as_within_it(
+    viewer_client, monkeypatch, django_assert_num_queries, first_read
+):
+    """ "1" matches 27 entries of 2021: a first read of 5 or 25 holds some of them, the default all."""
+    cases = [
+        {"q": "1"},
+        {"q": "1", "page": "2"},
+        {"q": "1", "kind": "named_item"},
+        {"q": "1", "kind": "figure", "year": "2021", "page": "2"},
+    ]
+
+    def seen(params):
+        response = viewer_client.get(SEARCH, params)
+        return response.context["facets"], [(result.kind, result.url) for result in response.context["results"]]
+
+    within = [seen(params) for params in cases]
+    assert within[0][0].total == 27 and len(within[1][1]) == 7 and len(within[2][1]) == 3
+    monkeypatch.setattr(selectors, "FIRST_READ", first_read)
+    assert [seen(params) for params in cases] == within
+    with django_assert_num_queries(QUERIES_WITH_MORE_THAN_THE_FIRST_READ):
+        viewer_client.get(SEARCH, {"q": "1"})
 
 
 def test_search_needs_the_browse_permission(client, make_user):
