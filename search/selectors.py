@@ -11,7 +11,7 @@ rechecks the array of each of its tens of thousands of rows); bench/search-resul
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from common.roles import SEE_DRAFTS_PERMISSION
@@ -25,26 +25,32 @@ PAGE_SIZE = 20
 #: The page's order: kind, newest year, reading order (the index ``search_entry_order``).
 PAGE_ORDER = ("rank", "-year", "position", "paragraph", "pk")
 
-#: How many matches ``search_results`` reads first (their id, kind and year, in the page's order): when a query
-#: has no more, its counts and its page come from them, so the text is scanned once.
+#: How many matches ``search_results`` reads first (their id, kind, year and order): when a query has no more,
+#: its counts and its page come from them, so the text is scanned once.
 FIRST_READ = 1000
 
 #: The SQLite FTS5 table over ``document`` (migration 0001); its rowid is the entry's id.
 SQLITE_FTS_TABLE = "search_fts"
 
 
-def matching(needle: str, entries: QuerySet | None = None) -> QuerySet:
+def matching(needle: str, entries: QuerySet | None = None, *, many: bool = False) -> QuerySet:
     """``entries`` (default: all) whose document contains ``needle``, which is already normalised
-    (``search.text.normalise``) and not empty."""
+    (``search.text.normalise``) and not empty. ``many``: the caller knows there are many matches and reads
+    them in an index's order (SQLite then tests each row it reads against the FTS matches, instead of
+    looking every match up and sorting them all)."""
     entries = SearchEntry.objects.all() if entries is None else entries
     vendor = connections[router.db_for_read(SearchEntry)].vendor
     short = len(needle) <= SHORT_QUERY_LENGTH
     if vendor == "sqlite" and not short:
         # A phrase of the trigram tokenizer is a substring; a double quote inside it is written twice.
         phrase = '"' + needle.replace('"', '""') + '"'
-        return entries.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s", [phrase])
-        )
+        fts = f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s"
+        if many:
+            # A unary + keeps SQLite from reaching the rows through this IN by their ids
+            # (https://www.sqlite.org/optoverview.html, "Disqualifying WHERE clause terms using unary-+").
+            column = f'+"{SearchEntry._meta.db_table}"."id"'
+            return entries.filter(RawSQL(f"{column} IN ({fts})", [phrase], output_field=BooleanField()))
+        return entries.filter(pk__in=RawSQL(fts, [phrase]))
     # PostgreSQL from three characters: LIKE '%…%', which the trigram index serves; SQLite, one or two: a scan.
     return entries.filter(document__contains=needle)
 
@@ -88,10 +94,11 @@ def _tally(rows, *, years: list[int], kind: str) -> Facets:
     return Facets(kinds=by_kind, years=dict(sorted(by_year.items(), reverse=True)), total=total)
 
 
-def search_entries(*, needle: str, user, years: list[int], kind: str) -> QuerySet:
+def search_entries(*, needle: str, user, years: list[int], kind: str, many: bool = False) -> QuerySet:
     """The visible entries matching ``needle`` under the filters, in the page's order (``PAGE_ORDER``), with the
-    section joined: a slice of it is one query, which reads the index in order and stops at the slice's end."""
-    entries = matching(needle, visible_to(user))
+    section joined: a slice of it is one query, which for ``many`` matches reads the index in order and stops
+    at the slice's end."""
+    entries = matching(needle, visible_to(user), many=many)
     if years:
         entries = entries.filter(year__in=years)
     if kind:
@@ -111,29 +118,41 @@ class Results:
 def search_results(*, needle: str, user, years: list[int], kind: str, page: int) -> Results:
     """The visible entries matching ``needle``: their ``facets`` and page ``page`` under the filters.
 
-    Reads the first ``FIRST_READ`` + 1 matches' id, kind and year in the page's order. When that is all of them,
-    the counts are taken from them and the page read by id: 2 queries (1 when nothing matches), the text
-    scanned once. Otherwise the counts are ``facets`` and the page is read by id when the first read holds it,
-    else by ``search_entries``: 3 queries, the first read and the page stopping early in the order's index.
+    First reads up to ``FIRST_READ`` + 1 matches' id, kind, year and order keys, in no order (so the read stops
+    there however many match). When that is all of them, the counts are taken from them, the page is picked
+    in the page's order and read by id: 2 queries (1 when nothing matches), the text scanned once. Otherwise
+    the counts are ``facets`` and the page is a slice of ``search_entries``: 3 queries.
     """
     visible = matching(needle, visible_to(user))
-    first = list(visible.order_by(*PAGE_ORDER).values_list("pk", "kind", "year")[: FIRST_READ + 1])
-    complete = len(first) <= FIRST_READ
-    if complete:
-        counts = _tally([(entry_kind, year, 1) for _pk, entry_kind, year in first], years=years, kind=kind)
-    else:
+    first = list(
+        visible.order_by().values_list("pk", "kind", "year", "rank", "position", "paragraph")[: FIRST_READ + 1]
+    )
+    if len(first) > FIRST_READ:
         counts = facets(visible, years=years, kind=kind)
-    start = (page - 1) * PAGE_SIZE
-    if start >= counts.total:
-        return Results(facets=counts, entries=[])
-    chosen = [pk for pk, entry_kind, year in first if (not years or year in years) and (not kind or entry_kind == kind)]
-    if complete or len(chosen) >= start + PAGE_SIZE:
-        ids = chosen[start : start + PAGE_SIZE]
-        by_id = SearchEntry.objects.select_related("section").in_bulk(ids)
-        entries = [by_id[pk] for pk in ids if pk in by_id]
-    else:
-        entries = list(search_entries(needle=needle, user=user, years=years, kind=kind)[start : start + PAGE_SIZE])
-    return Results(facets=counts, entries=entries)
+        start = (page - 1) * PAGE_SIZE
+        if start >= counts.total:
+            return Results(facets=counts, entries=[])
+        entries = search_entries(needle=needle, user=user, years=years, kind=kind, many=True)[start : start + PAGE_SIZE]
+        return Results(facets=counts, entries=list(entries))
+    counts = _tally([(row[1], row[2], 1) for row in first], years=years, kind=kind)
+    chosen = sorted(
+        (row for row in first if (not years or row[2] in years) and (not kind or row[1] == kind)),
+        key=_order_key(connections[router.db_for_read(SearchEntry)].features.nulls_order_largest),
+    )
+    ids = [row[0] for row in chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    by_id = SearchEntry.objects.select_related("section").in_bulk(ids) if ids else {}
+    return Results(facets=counts, entries=[by_id[pk] for pk in ids if pk in by_id])
+
+
+def _order_key(nulls_largest: bool):
+    """``PAGE_ORDER`` in Python for rows (pk, kind, year, rank, position, paragraph), an empty paragraph
+    sorting where the database sorts it (PostgreSQL: last; SQLite: first)."""
+
+    def key(row):
+        pk, _kind, year, rank, position, paragraph = row
+        return (rank, -year, position, (paragraph is None) == nulls_largest, paragraph or 0, pk)
+
+    return key
 
 
 def figure_ids(needle: str) -> QuerySet:

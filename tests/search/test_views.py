@@ -170,16 +170,18 @@ def test_search_query_count_is_fixed(viewer_client, django_assert_num_queries, q
     assert bool(response.context["results"]) is found_any
 
 
-@pytest.mark.parametrize("first_read", [5, 25])
+@pytest.mark.parametrize(("query", "first_read"), [("1", 5), ("1", 25), ("ion", 5)])
 def test_search_beyond_the_first_read_counts_and_pages_as_within_it(
-    viewer_client, monkeypatch, django_assert_num_queries, first_read
+    viewer_client, monkeypatch, django_assert_num_queries, query, first_read
 ):
-    """ "1" matches 27 entries of 2021: a first read of 5 or 25 holds some of them, the default all."""
+    """A first read of 5 or 25 holds some of the matches of 2021 (the default, all): the counts and every page
+    (ordered in Python from the first read, or by the database beyond it) are the same. "1" takes the short
+    path, "ion" the trigram index."""
     cases = [
-        {"q": "1"},
-        {"q": "1", "page": "2"},
-        {"q": "1", "kind": "named_item"},
-        {"q": "1", "kind": "figure", "year": "2021", "page": "2"},
+        {"q": query},
+        {"q": query, "page": "2"},
+        {"q": query, "kind": "named_item"},
+        {"q": query, "kind": "figure", "year": "2021", "page": "2"},
     ]
 
     def seen(params):
@@ -187,11 +189,11 @@ def test_search_beyond_the_first_read_counts_and_pages_as_within_it(
         return response.context["facets"], [(result.kind, result.url) for result in response.context["results"]]
 
     within = [seen(params) for params in cases]
-    assert within[0][0].total == 27 and len(within[1][1]) == 7 and len(within[2][1]) == 3
+    assert within[0][0].total > max(first_read, PAGE_SIZE) and within[1][1]
     monkeypatch.setattr(selectors, "FIRST_READ", first_read)
     assert [seen(params) for params in cases] == within
     with django_assert_num_queries(QUERIES_WITH_MORE_THAN_THE_FIRST_READ):
-        viewer_client.get(SEARCH, {"q": "1"})
+        viewer_client.get(SEARCH, {"q": query})
 
 
 def test_search_needs_the_browse_permission(client, make_user):
