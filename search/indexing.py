@@ -173,7 +173,7 @@ def rebuild() -> int:
                     written += len(SearchEntry.objects.bulk_create(stamp(batch, reports)))
                     batch = []
             written += len(SearchEntry.objects.bulk_create(stamp(batch, reports)))
-    # Fresh statistics: a planner that still thinks the table empty joins every match to every report.
+    # Fresh statistics: a planner that still thinks the table empty reads it by the wrong index.
     connection = connections[router.db_for_write(SearchEntry)]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
