@@ -4,7 +4,7 @@
 #
 #   bash bench/search.sh        # about 5 minutes; PostgreSQL on 127.0.0.1:5432
 #
-# For each database: a fresh one (PostgreSQL wanzhou_search_bench, dropped and recreated; SQLite a file
+# For each database: a fresh one (PostgreSQL $BENCH_DB, default wanzhou_search_bench, dropped and recreated; SQLite a file
 # under $TMPDIR), migrate, roles, the 2021 report with its text, 20 synthetic years × 500 figures a section
 # (generate_benchmark_data writes in bulk, so rebuild_search_index follows), a viewer; gunicorn with the
 # project's config (2 workers on 127.0.0.1:8766, production-like settings); bench/search_bench.py asks each
@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 PG="postgres://postgres@127.0.0.1:5432"
 PORT=8766
+BENCH_DB=${BENCH_DB:-wanzhou_search_bench}
 OUT=bench/search-results.md
 PY=.venv/bin/python
 SOURCE_2021=${SOURCE_2021:-../shared/source/wanzhou-police-2021-work-report.zh-Hant.txt}
@@ -88,8 +89,8 @@ measure() {  # $1: label
 } >"$OUT.tmp"
 
 echo "== PostgreSQL"
-psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS wanzhou_search_bench WITH (FORCE)" -qc "CREATE DATABASE wanzhou_search_bench"
-export DATABASE_URL="$PG/wanzhou_search_bench"
+psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -qc "CREATE DATABASE $BENCH_DB"
+export DATABASE_URL="$PG/$BENCH_DB"
 prepare
 ENTRIES=$($PY manage.py shell --no-imports -c "from search.models import SearchEntry; print(SearchEntry.objects.count())")
 $PY manage.py shell --no-imports -c "exec(open('bench/search_inprocess.py').read())" | tee -a "$OUT.tmp"

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from search.results import result
-from search.selectors import PAGE_SIZE, facets, matching, search_entries, visible_to
+from search.selectors import PAGE_SIZE, search_results
 from search.text import normalise
 
 sys.path.insert(0, str(Path("bench").resolve()))
@@ -31,12 +31,10 @@ for label, query in QUERIES:
     times, total = [], 0
     for run in range(33):
         start = time.perf_counter()
-        counts = facets(matching(needle, visible_to(viewer)), years=[], kind="")
-        rows = [
-            result(entry, needle) for entry in search_entries(needle=needle, user=viewer, years=[], kind="")[:PAGE_SIZE]
-        ]
+        found = search_results(needle=needle, user=viewer, years=[], kind="", page=1)
+        rows = [result(entry, needle) for entry in found.entries]
         if run >= 3:
             times.append((time.perf_counter() - start) * 1000)
-        total = counts.total
+        total = found.facets.total
     assert len(rows) == min(PAGE_SIZE, total)
     print(f"| {label} | {len(query)} | {total} | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} |")

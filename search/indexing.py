@@ -5,8 +5,9 @@ attached texts here (``search.apps``), figures from ``metrics.apps``. A save or 
 (raw fixture loads included) queues its pk; the queue is written once the transaction commits
 (``transaction.on_commit``), so an import of hundreds of rows rewrites their entries in a few queries, a
 rolled-back save writes nothing, and a save's own queries are unchanged. A queued pk whose object is gone
-loses its entries. ``bulk_create`` and ``update()`` send no signal: code that writes that way calls
-``rebuild`` (``manage.py rebuild_search_index``) or ``reindex`` itself.
+loses its entries. Each entry carries its report's year and publication (``stamp``); a save of a report
+rewrites them on its entries (``restamp``). ``bulk_create`` and ``update()`` send no signal: code that writes
+that way calls ``rebuild`` (``manage.py rebuild_search_index``) or ``reindex`` itself.
 """
 
 import logging
@@ -15,11 +16,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 
-from reports.models import NamedItem, NotableCase, Section, SourceText
-from search.models import Kind, SearchEntry
+from reports.models import NamedItem, NotableCase, Report, Section, SourceText
+from search.models import KIND_ORDER, Kind, SearchEntry
 from search.text import normalise
 
 logger = logging.getLogger(__name__)
@@ -88,15 +89,56 @@ def _queue_dependants(sender, instance, **kwargs) -> None:
             _queue(source.model, condition=source.dependencies[sender](instance))
 
 
+def _queue_report(sender, instance, **kwargs) -> None:
+    _queue(Report, pk=instance.pk)
+
+
 def flush() -> None:
     """Write the entries of everything queued. After a commit; a database error is logged, never raised
     (the save it follows has succeeded; ``rebuild_search_index`` repairs the index)."""
     pending, _state.pending = _pending(), {}
     for model, (pks, conditions) in pending.items():
         try:
-            reindex(model, pks=pks, conditions=conditions)
+            if model is Report:
+                restamp(pks)
+            else:
+                reindex(model, pks=pks, conditions=conditions)
         except DatabaseError:
             logger.exception("search index not updated for %s %s", model._meta.label, sorted(pks)[:20])
+
+
+#: What an entry copies from its report (``stamp``, ``restamp``).
+REPORT_FIELDS = ("year", "published", "release_at")
+
+
+def stamp(entries: list[SearchEntry], reports: dict | None = None) -> list[SearchEntry]:
+    """``entries`` with their kind's rank and their report's ``REPORT_FIELDS`` filled in: 1 query (none when
+    ``reports``, ``{pk: (year, published, release_at)}``, is given or there are no entries). An entry whose
+    report is gone (deleted since its object was read; its own delete follows) is left out."""
+    if reports is None:
+        reports = report_fields({entry.report_id for entry in entries}) if entries else {}
+    stamped = []
+    for entry in entries:
+        if entry.report_id in reports:
+            entry.rank = KIND_ORDER[entry.kind]
+            entry.year, entry.published, entry.release_at = reports[entry.report_id]
+            stamped.append(entry)
+    return stamped
+
+
+def report_fields(pks: Iterable | None = None) -> dict[int, tuple]:
+    """``{pk: (year, published, release_at)}`` of the reports with ``pks`` (default: all): 1 query."""
+    reports = Report.objects.all() if pks is None else Report.objects.filter(pk__in=pks)
+    return {pk: tuple(values) for pk, *values in reports.values_list("pk", *REPORT_FIELDS)}
+
+
+def restamp(report_pks: Iterable) -> int:
+    """Copy the year and publication of the reports with ``report_pks`` onto their entries: 1 query.
+    Returns the entries updated."""
+    report = Report.objects.filter(pk=OuterRef("report_id"))
+    return SearchEntry.objects.filter(report_id__in=list(report_pks)).update(
+        **{name: Subquery(report.values(name)[:1]) for name in REPORT_FIELDS}
+    )
 
 
 def reindex(model, *, pks: Iterable = (), conditions: Iterable[Q] = ()) -> int:
@@ -109,7 +151,7 @@ def reindex(model, *, pks: Iterable = (), conditions: Iterable[Q] = ()) -> int:
         condition |= extra
     objects = list(source.queryset().filter(condition)) if pks or conditions else []
     ids = sorted(pks | {obj.pk for obj in objects})
-    entries = [entry for obj in objects for entry in source.entries(obj)]
+    entries = stamp([entry for obj in objects for entry in source.entries(obj)])
     with transaction.atomic(using=router.db_for_write(SearchEntry)):
         for start in range(0, len(ids), BATCH):
             SearchEntry.objects.filter(kind=source.kind, object_id__in=ids[start : start + BATCH]).delete()
@@ -122,17 +164,16 @@ def rebuild() -> int:
     written = 0
     with transaction.atomic(using=router.db_for_write(SearchEntry)):
         SearchEntry.objects.all().delete()
+        reports = report_fields()
         for source in SOURCES.values():
             batch = []
             for obj in source.queryset().iterator(chunk_size=2000):
                 batch.extend(source.entries(obj))
                 if len(batch) >= BATCH:
-                    SearchEntry.objects.bulk_create(batch)
-                    written += len(batch)
+                    written += len(SearchEntry.objects.bulk_create(stamp(batch, reports)))
                     batch = []
-            SearchEntry.objects.bulk_create(batch)
-            written += len(batch)
-    # Fresh statistics: a planner that still thinks the table empty joins every match to every report.
+            written += len(SearchEntry.objects.bulk_create(stamp(batch, reports)))
+    # Fresh statistics: a planner that still thinks the table empty reads it by the wrong index.
     connection = connections[router.db_for_write(SearchEntry)]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
@@ -205,7 +246,9 @@ def paragraph_entries(text: SourceText) -> Iterable[SearchEntry]:
 
 
 def register_document_sources() -> None:
-    """The report's own text: sections, notable cases, named lists and the attached text, paragraph by paragraph."""
+    """The report's own text: sections, notable cases, named lists and the attached text, paragraph by paragraph;
+    and a report's save copies its year and publication onto its entries (``restamp``)."""
+    post_save.connect(_queue_report, sender=Report, dispatch_uid="search-restamp-report")
     register(
         Source(
             Section,

@@ -39,9 +39,9 @@ def _value(entry: SearchEntry, language: str) -> str:
 
 
 def result(entry: SearchEntry, needle: str, language: str | None = None) -> Result:
-    """``entry`` (with report and section joined) for a page in ``language`` (default: the active one)."""
+    """``entry`` (with its section joined) for a page in ``language`` (default: the active one)."""
     language = current_language(language)
-    year = entry.report.year
+    year = entry.year
     section_url = reverse("metrics:section", kwargs={"year": year, "slug": entry.section.slug}) if entry.section else ""
     title = in_language(entry.title, entry.title_en, language)
     context = in_language(entry.context, entry.context_en, language)

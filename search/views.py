@@ -10,7 +10,7 @@ from common.roles import public_page
 from search.forms import SearchForm
 from search.models import Kind
 from search.results import result
-from search.selectors import PAGE_SIZE, facets, matching, search_entries, visible_to
+from search.selectors import PAGE_SIZE, search_results
 
 
 def query_string(*, q: str, years=(), kind: str = "", page: int = 1) -> str:
@@ -46,7 +46,8 @@ def _all_label() -> str:
 def search(request):
     """Results grouped by kind, newest year first, ``PAGE_SIZE`` a page. An empty query shows the form; an
     invalid one (too long, an unknown year or kind) the form with its errors and status 400; a page past the
-    last, 404. 2 queries for a query with results (the counts, the page), 1 when nothing matches."""
+    last, 404. The index is read in 2 queries (3 for a query of more than ``FIRST_READ`` matches, 1 when nothing
+    matches): ``search.selectors.search_results``."""
     form = SearchForm(request.GET)
     context = {"form": form, "kinds": Kind, "page_size": PAGE_SIZE}
     if not form.is_valid():
@@ -56,19 +57,14 @@ def search(request):
     context |= {"query": data["q"], "needle": needle, "selected_years": years, "selected_kind": kind}
     if not needle:
         return render(request, "search/results.html", context)
-    counts = facets(matching(needle, visible_to(request.user)), years=years, kind=kind)
+    found = search_results(needle=needle, user=request.user, years=years, kind=kind, page=page)
+    counts = found.facets
     pages = max(1, -(-counts.total // PAGE_SIZE))
     if page > pages:
         raise Http404("No such page of results.")
-    entries = []
-    if counts.total:
-        start = (page - 1) * PAGE_SIZE
-        entries = list(
-            search_entries(needle=needle, user=request.user, years=years, kind=kind)[start : start + PAGE_SIZE]
-        )
     context |= {
         "facets": counts,
-        "results": [result(entry, needle) for entry in entries],
+        "results": [result(entry, needle) for entry in found.entries],
         "page": page,
         "pages": pages,
         "page_links": [

@@ -1,16 +1,18 @@
 """The index follows every write: a save, a delete, an import, a revert, a unit's new wording; and a rebuild."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from metrics.models import Figure, Unit
 from metrics.services import AcceptedFigure, Heading, create_report, revert_change_set
-from reports.models import SourceText
-from search.indexing import rebuild, reindex
-from search.models import Kind, SearchEntry
+from reports.models import Report, SourceText
+from search.indexing import rebuild, reindex, restamp
+from search.models import KIND_ORDER, Kind, SearchEntry
 from search.selectors import matching
 from search.text import normalise
 from tests.factories import make_case, make_figure, make_named_item, make_report, make_section
@@ -148,3 +150,40 @@ def test_rebuild_search_index_command_indexes_a_loaded_report(report_2021, capsy
     }
     assert counts[Kind.NAMED_ITEM] > 0
     assert f"Indexed {sum(counts.values())} entries." in capsys.readouterr().out
+
+
+def copies(report: Report) -> set[tuple]:
+    """What the entries of ``report`` copied from it, (year, published, release_at), each entry's with whether
+    its rank is its kind's group order."""
+    rows = SearchEntry.objects.filter(report=report).values_list("year", "published", "release_at", "kind", "rank")
+    return {(year, published, release_at, rank == KIND_ORDER[kind]) for year, published, release_at, kind, rank in rows}
+
+
+def test_entries_copy_their_reports_year_and_publication_and_follow_its_save(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report(2030, published=False)
+        section = make_section(report, heading="矛盾化解")
+        make_figure(section, 1)
+        make_case(section, 1)
+    assert copies(report) == {(2030, False, None, True)}
+
+    release_at = timezone.now() + timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.year, report.published, report.release_at = 2031, True, release_at
+        report.save()
+    assert copies(report) == {(2031, True, release_at, True)}
+    assert SearchEntry.objects.filter(report=report).count() == 3
+
+
+def test_restamp_and_rebuild_repair_copies_written_around_the_signals(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report(2030, published=False)
+        make_figure(make_section(report), 1)
+    Report.objects.filter(pk=report.pk).update(published=True)  # update() sends no signal
+    assert copies(report) == {(2030, False, None, True)}
+    assert restamp([report.pk]) == 2
+    assert copies(report) == {(2030, True, None, True)}
+
+    Report.objects.filter(pk=report.pk).update(year=2032)
+    rebuild()
+    assert copies(report) == {(2032, True, None, True)}

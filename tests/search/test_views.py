@@ -1,14 +1,17 @@
 """The search page: what it finds in each language and script, what it hides, its limits and its queries."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from metrics.models import Figure
 from reports.models import Report, Section, SourceText
 from reports.services import attach_source
+from search import selectors
 from search.indexing import reindex
 from search.models import SearchEntry
 from search.selectors import PAGE_SIZE
@@ -19,11 +22,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_2021_for_mo
 
 SEARCH = "/search/"
 
-#: Session and user, the browse permission's two reads (user and group permissions), the counts, the page,
-#: and the navigation's content revision.
+#: Session and user, the browse permission's two reads (user and group permissions), the first read of the
+#: matches (which gives the counts), the page, and the navigation's content revision.
 QUERIES_WITH_RESULTS = 7
 #: The same less the page: nothing matched.
 QUERIES_WITHOUT_RESULTS = 6
+#: The same as with results and the counts of a query with more matches than the first read holds.
+QUERIES_WITH_MORE_THAN_THE_FIRST_READ = 8
 
 
 def marked(page: str) -> list[str]:
@@ -93,6 +98,23 @@ def test_search_hides_drafts_from_viewers_and_shows_them_to_editors(client, make
     assert [(result.kind, result.year) for result in editor_results] == [("figure", 2030)]
 
 
+def test_search_shows_a_scheduled_report_to_viewers_only_from_its_release_time(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = make_report(2030, published=True, release_at=timezone.now() + timedelta(days=1))
+        make_figure(make_section(scheduled), 1, name="預定發布的獨有指標")
+    client.force_login(make_user("viewer"))
+    assert client.get(SEARCH, {"q": "独有"}).context["facets"].total == 0
+    assert client.get(SEARCH, {"q": "預定發布的獨有"}).context["facets"].total == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled.release_at = timezone.now() - timedelta(minutes=1)
+        scheduled.save()
+    results = client.get(SEARCH, {"q": "独有"}).context["results"]
+    assert [(result.kind, result.year) for result in results] == [("figure", 2030)]
+
+
 def test_search_filters_by_kind_and_year_keeping_them_in_the_links(viewer_client):
     response = viewer_client.get(SEARCH, {"q": "化解", "kind": "figure", "year": "2021"})
     assert {result.kind for result in response.context["results"]} == {"figure"}
@@ -146,6 +168,32 @@ def test_search_query_count_is_fixed(viewer_client, django_assert_num_queries, q
     with django_assert_num_queries(QUERIES_WITH_RESULTS if found_any else QUERIES_WITHOUT_RESULTS):
         response = viewer_client.get(SEARCH, {"q": query})
     assert bool(response.context["results"]) is found_any
+
+
+@pytest.mark.parametrize(("query", "first_read"), [("1", 5), ("1", 25), ("ion", 5)])
+def test_search_beyond_the_first_read_counts_and_pages_as_within_it(
+    viewer_client, monkeypatch, django_assert_num_queries, query, first_read
+):
+    """A first read of 5 or 25 holds some of the matches of 2021 (the default, all): the counts and every page
+    (ordered in Python from the first read, or by the database beyond it) are the same. "1" takes the short
+    path, "ion" the trigram index."""
+    cases = [
+        {"q": query},
+        {"q": query, "page": "2"},
+        {"q": query, "kind": "named_item"},
+        {"q": query, "kind": "figure", "year": "2021", "page": "2"},
+    ]
+
+    def seen(params):
+        response = viewer_client.get(SEARCH, params)
+        return response.context["facets"], [(result.kind, result.url) for result in response.context["results"]]
+
+    within = [seen(params) for params in cases]
+    assert within[0][0].total > max(first_read, PAGE_SIZE) and within[1][1]
+    monkeypatch.setattr(selectors, "FIRST_READ", first_read)
+    assert [seen(params) for params in cases] == within
+    with django_assert_num_queries(QUERIES_WITH_MORE_THAN_THE_FIRST_READ):
+        viewer_client.get(SEARCH, {"q": query})
 
 
 def test_search_needs_the_browse_permission(client, make_user):
