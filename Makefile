@@ -48,7 +48,7 @@ serve: install
 	$(VENV)/bin/gunicorn --config wanzhou_police/gunicorn.conf.py
 
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The portal past one machine, on loopback (docs/deploy.md "Several nodes"): PostgreSQL primary and
 # replica of our own, Redis database 13, two gunicorn nodes, nginx; stops only what it started.
