@@ -83,6 +83,8 @@ def test_mediation_section_in_each_language(browser, portal, artifacts_dir, devi
         page.screenshot(path=str(artifacts_dir / f"{device}-mediation-{name}.png"), full_page=True)
     # The switcher keeps the page: from Traditional to English.
     page.goto(f"{portal.url}/reports/2021/mediation/")
+    if device == "phone":
+        page.click(".site-menu > summary")  # a phone's header folds its links into a menu
     page.click('.language-switcher a[hreflang="en"]')
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/en/reports/2021/mediation/")

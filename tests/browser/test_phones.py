@@ -18,13 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PREFIXES = ("", "/zh-hans", "/en")
 SECTIONS = ("stability", "crackdown", "mediation")
 
-# The page's widest box past the viewport, and every chart's drawn texts as boxes (tick labels, bar
+# The page's widest rendered box past the viewport, and every chart's drawn texts as boxes (tick labels, bar
 # labels, values, titles, the source note), pairs of which must not overlap.
 READ_FIT = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
+    // Not what the reader sees: the links of a phone's closed header menu are laid out but not rendered.
+    if (!el.checkVisibility()) continue;
     if (box.width && box.right > width + 1 && !el.closest(".chart-canvas")) wide.push(el.tagName + "." + el.className);
   }
   const charts = Array.from(document.querySelectorAll("[data-chart-payload]")).map((chart) => {
@@ -152,3 +154,36 @@ def test_printed_section_takes_few_pages_and_no_page_holds_only_the_footer(brows
     assert "Settlement" in last or "Named lists" in last, "the last page holds more than the footer"
     assert "Source: Wanzhou District Public Security Bureau" in last
     context.close()
+
+
+def test_phone_header_folds_its_links_into_a_menu_and_keeps_search_in_view(browser, portal):
+    """On a 390-px phone the header is two short rows (the name with the menu button, the search box) in every
+    language; the menu opens over the page with the section, tool, account and language links, which a 1280-px
+    screen shows in the header itself with no button."""
+    header_height = "document.querySelector('.site-header').getBoundingClientRect().height"
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        log_in(page, portal.url)
+        for prefix in ("", "/zh-hans", "/en"):
+            page.goto(f"{portal.url}{prefix}/reports/2021/mediation/")
+            menu_button = page.locator(".site-menu > summary")
+            english = page.locator('.language-switcher a[hreflang="en"], .language-switcher a[hreflang="zh-hant"]')
+            assert page.locator("#site-search-q").is_visible()
+            if width == 390:
+                assert page.evaluate(header_height) <= 110, prefix
+                assert menu_button.is_visible() and not english.first.is_visible()
+                menu_button.click()
+                assert english.first.is_visible() and page.locator(".section-links a").first.is_visible()
+                assert page.evaluate(header_height) <= 110, prefix  # the open menu lies over the page
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+            else:
+                assert not menu_button.is_visible()
+                assert english.first.is_visible() and page.locator(".section-links a").first.is_visible()
+        page.goto(f"{portal.url}/reports/2021/mediation/")
+        if width == 390:
+            page.locator(".site-menu > summary").click()
+        page.click('.language-switcher a[hreflang="en"]')
+        page.wait_for_load_state()
+        assert page.url.endswith("/en/reports/2021/mediation/")
+        context.close()
