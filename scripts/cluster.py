@@ -324,14 +324,14 @@ def rolling_restart() -> None:
 
     A node stops gracefully (its workers finish what they serve), starts, and answers /healthz;
     then the next one waits until nginx has taken the first back (the upstream's fail_timeout),
-    so there is always a node nginx sends to.
+    so there is always a node nginx sends to. It returns once nginx has taken the last one back too: until
+    then that node is out, and losing another would leave nginx none.
     """
-    for index, port in enumerate(NODE_PORTS):
-        if index:
-            time.sleep(NODE_FAIL_TIMEOUT + 1)
+    for port in NODE_PORTS:
         log(f"restarting {node_name(port)}")
         stop_node(port)
         start_node(port)
+        time.sleep(NODE_FAIL_TIMEOUT + 1)
 
 
 NGINX_SITE = """\
