@@ -81,8 +81,8 @@ def test_admin_pages_raise_no_content_security_policy_violation(browser, editor_
     page.goto(f"{editor_site.url}{reverse('admin:login')}")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
 
     violations: dict[str, list[str]] = {}
     for name, path in admin_pages().items():

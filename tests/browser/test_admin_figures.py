@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from metrics.models import Figure
+from tests.browser.test_portal_pages import ALL_DRAWN
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [
@@ -34,8 +35,8 @@ def test_figure_list_fits_1280px_without_sideways_scrolling(browser, admin_porta
     page.goto(f"{admin_portal.url}/admin/login/?next=/admin/metrics/figure/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     page.screenshot(path=str(artifacts_dir / "admin-figure-list-1280.png"), full_page=False)
 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -58,15 +59,15 @@ def test_correction_is_marked_on_the_section_page_and_overview(browser, admin_po
     page.goto(f"{admin_portal.url}/admin/login/?next=/reports/2021/stability/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     note = page.locator("aside.corrections")
     assert note.is_visible()
     assert "公布 15場，報告原載 14場" in note.inner_text()
     assert "原因：核對後更正" in note.inner_text()
     note.screenshot(path=str(artifacts_dir / "section-correction-note.png"))
     page.goto(f"{admin_portal.url}/reports/2021/")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(ALL_DRAWN)
     card = page.locator(".figure-card.is-correction")
     assert card.count() == 1
     assert "報告原載 14場" in card.inner_text()
@@ -80,8 +81,8 @@ def log_in_as(browser, base_url: str, username: str, next_url: str):
     page.goto(f"{base_url}/admin/login/?next={next_url}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     return context, page
 
 
@@ -95,13 +96,13 @@ def test_stale_change_form_shows_the_conflict_and_keeps_the_typed_value(
     context_b, page_b = log_in_as(browser, admin_portal.url, "editor", url)
     context_a, page_a = log_in_as(browser, admin_portal.url, "editor-a", url)
     page_a.fill("input[name=name]", "政府活動安保")
-    page_a.click("input[name=_save]")
-    page_a.wait_for_load_state("networkidle")
+    with page_a.expect_navigation():
+        page_a.click("input[name=_save]")
 
     page_b.fill("input[name=value]", "40")
     page_b.fill("input[name=correction_reason]", "依分局通報更正")
-    page_b.click("input[name=_save]")
-    page_b.wait_for_load_state("networkidle")
+    with page_b.expect_navigation():
+        page_b.click("input[name=_save]")
     page_b.screenshot(path=str(artifacts_dir / "admin-figure-conflict.png"), full_page=False)
 
     errors = page_b.locator("ul.errorlist").first.inner_text()
@@ -109,8 +110,8 @@ def test_stale_change_form_shows_the_conflict_and_keeps_the_typed_value(
     assert "指標名稱：目前儲存的是「政府活動安保」，您送出的是「政府活動安保方案」。" in errors
     assert page_b.input_value("input[name=value]") == "40"
     assert page_b.input_value("input[name=name]") == "政府活動安保"
-    page_b.click("input[name=_save]")
-    page_b.wait_for_load_state("networkidle")
+    with page_b.expect_navigation():
+        page_b.click("input[name=_save]")
     stored = Figure.objects.get(pk=figure.pk)
     assert (stored.value, stored.name) == (40, "政府活動安保")
     context_a.close()

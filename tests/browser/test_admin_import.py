@@ -34,8 +34,8 @@ def test_import_review_fits_1280px_with_readable_columns(browser, import_portal,
     page.fill("input[name=year]", "2022")
     page.fill("input[name=title]", "2022年工作報告（測試數據）")
     page.fill("textarea[name=text]", YEAR_AFTER)
-    page.click("input[name=propose]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=propose]")
     page.screenshot(path=str(artifacts_dir / "admin-import-review-1280.png"), full_page=True)
     page.locator("table.import-rows").first.evaluate("el => el.scrollIntoView()")
     page.screenshot(path=str(artifacts_dir / "admin-import-review-rows-1280.png"))

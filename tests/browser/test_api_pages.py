@@ -31,8 +31,8 @@ def test_token_page_and_api_docs(browser, live_server, django_user_model, artifa
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", "analyst")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit], input[type=submit]")
 
     page.goto(live_server.url + reverse("api-pages:tokens"))
     page.fill("input[name=name]", "筆電上的 pandas")

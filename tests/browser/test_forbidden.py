@@ -30,7 +30,6 @@ def log_in(page, base_url: str, username: str):
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation() as landing:
         page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
     return landing.value
 
 
@@ -51,8 +50,8 @@ def test_viewer_opening_an_export_is_told_the_role_and_can_go_back(browser, acco
     assert "這個頁面需要「分析員」角色（群組 analyst）" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "forbidden-viewer-export.png"), full_page=True)
     assert serious_violations(page) == []
-    page.get_by_role("link", name="回到數據查詢（保留篩選條件，不匯出）").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="回到數據查詢（保留篩選條件，不匯出）").click()
     assert page.url == accounts.url + "/metrics/?year=2021&q=%E5%8C%96%E8%A7%A3"
     assert page.locator("h1").inner_text() == "數據查詢"
     context.close()
@@ -67,7 +66,7 @@ def test_account_without_a_role_lands_on_the_no_role_page_after_login(browser, a
     assert "您已登入為 li.newcomer" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "forbidden-no-role.png"), full_page=True)
     assert serious_violations(page) == []
-    page.get_by_role("button", name="登出，改用其他帳號登入").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登出，改用其他帳號登入").click()
     assert "/accounts/login/" in page.url
     context.close()

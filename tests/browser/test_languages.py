@@ -44,8 +44,8 @@ def log_in(page, base_url: str, prefix: str) -> None:
     page.goto(f"{base_url}{prefix}/accounts/login/")
     page.fill("input[name=username]", "viewer")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
 
 
 def wrong_script(texts: list[list[str]], lang: str) -> list[str]:
@@ -73,7 +73,6 @@ def test_mediation_section_in_each_language(browser, portal, artifacts_dir, devi
     assert page.url.endswith("/en/reports/2021/"), page.url
     for prefix, lang in LANGUAGES.items():
         page.goto(f"{portal.url}{prefix}/reports/2021/mediation/")
-        page.wait_for_load_state("networkidle")
         page.locator("[data-chart-payload] .main-svg").first.wait_for(state="attached", timeout=10_000)
         assert page.evaluate("document.documentElement.lang") == lang
         assert wrong_script(page.evaluate(VISIBLE_TEXTS), lang) == []
@@ -85,8 +84,8 @@ def test_mediation_section_in_each_language(browser, portal, artifacts_dir, devi
     page.goto(f"{portal.url}/reports/2021/mediation/")
     if device == "phone":
         page.click(".site-menu > summary")  # a phone's header folds its links into a menu
-    page.click('.language-switcher a[hreflang="en"]')
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click('.language-switcher a[hreflang="en"]')
     assert page.url.endswith("/en/reports/2021/mediation/")
     context.close()
     assert errors == []

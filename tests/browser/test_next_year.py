@@ -69,16 +69,16 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
     page.goto(f"{portal.url}/accounts/login/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
 
     # The import: 18 proposals, all but one matched to 2021's codes and carrying its English text.
     page.goto(f"{portal.url}/admin/metrics/figure/import/")
     page.fill("input[name=year]", "2022")
     page.fill("input[name=title]", "2022年工作綜述（測試數據）")
     page.fill("textarea[name=text]", YEAR_AFTER)
-    page.click("input[name=propose]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=propose]")
     rows = page.locator("tbody.import-row")
     assert rows.count() == 18
     new = rows.filter(has_text="新代碼：請填英文名稱")
@@ -91,8 +91,8 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(artifacts_dir / f"next-year-review-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.click("input[name=create]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=create]")
     report = Report.objects.get(year=2022)
     assert not report.published and report.figures.count() == 18 and report.sections.count() == 3
     assert report.source_text.checksum  # the import kept the text it read
@@ -113,8 +113,8 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
         page.screenshot(path=str(artifacts_dir / f"next-year-checklist-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.check("#id_published")
-    page.click("input[name=_continue]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
     assert page.locator(".field-published .errorlist").count() == 1
     report.refresh_from_db()
     assert not report.published
@@ -129,13 +129,13 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
         page.goto(portal.url + href)
         field = href.rsplit("#id_", 1)[1]
         page.fill(f"#id_{field}", text_for(field))
-        page.click("input[name=_continue]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("input[name=_continue]")
         assert page.locator(".errornote").count() == 0, page.locator(".errornote").inner_text()
     assert checklist_items(page) == []
     page.check("#id_published")
-    page.click("input[name=_continue]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
     report.refresh_from_db()
     assert not report.published  # proposed: a second person approves what the public sees
 
@@ -143,12 +143,12 @@ def test_next_years_report_imported_checked_completed_and_published_reads_in_eng
     approver.goto(f"{portal.url}/admin/login/?next=/admin/metrics/proposal/")
     approver.fill("input[name=username]", "approver")
     approver.fill("input[name=password]", PASSWORD)
-    approver.click("input[type=submit]")
-    approver.wait_for_load_state("networkidle")
+    with approver.expect_navigation():
+        approver.click("input[type=submit]")
     proposal = report.proposals.get()
     approver.click(f"a[href$='/admin/metrics/proposal/{proposal.pk}/change/']")
-    approver.click("input[name=_approve]")
-    approver.wait_for_load_state("networkidle")
+    with approver.expect_navigation():
+        approver.click("input[name=_approve]")
     approver.context.close()
     report.refresh_from_db()
     assert report.published

@@ -30,8 +30,8 @@ def test_text_page_fits_a_phone_and_paragraph_links_land_on_their_paragraph(brow
     page.goto(f"{portal.url}/accounts/login/")
     page.fill("input[name=username]", "viewer")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
     for prefix in ("", "/zh-hans", "/en"):
         page.goto(f"{portal.url}{prefix}/reports/2021/text/")
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, prefix
@@ -39,8 +39,8 @@ def test_text_page_fits_a_phone_and_paragraph_links_land_on_their_paragraph(brow
         name = prefix.strip("/") or "zh-hant"
         page.screenshot(path=str(artifacts_dir / f"phone-report-text-{name}.png"), full_page=True)
     page.goto(f"{portal.url}/reports/2021/mediation/")
-    page.locator('.figure-table a[href="/reports/2021/text/#p-19"]').first.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator('.figure-table a[href="/reports/2021/text/#p-19"]').first.click()
     assert page.url.endswith("/reports/2021/text/#p-19")
     target = page.locator("#p-19")
     assert target.evaluate("el => el.matches(':target')")
@@ -55,8 +55,8 @@ def test_text_page_fits_a_phone_and_paragraph_links_land_on_their_paragraph(brow
     page.goto(f"{portal.url}/accounts/login/")
     page.fill("input[name=username]", "viewer")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
     for prefix in ("", "/zh-hans", "/en"):
         page.goto(f"{portal.url}{prefix}/reports/2021/text/#p-19")
         marked = page.locator("#p-19 mark a")

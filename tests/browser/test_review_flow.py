@@ -39,8 +39,8 @@ def logged_in(browser, base_url: str, username: str, width: int = 1280):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
     return page
 
 
@@ -48,8 +48,8 @@ def propose(page, base_url: str, figure: Figure, value: str) -> None:
     page.goto(f"{base_url}/admin/metrics/figure/{figure.pk}/change/")
     page.fill("input[name=value]", value)
     page.fill("input[name=correction_reason]", REASON)
-    page.click("input[name=_save]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
 
 
 def test_propose_return_revise_approve_then_the_revision_shows_everywhere(browser, portal, artifacts_dir):
@@ -74,8 +74,8 @@ def test_propose_return_revise_approve_then_the_revision_shows_everywhere(browse
     assert approver.locator("#proposal-diff tr.changed").count() == 1
     approver.screenshot(path=str(folder / "approver-diff.png"), full_page=True)
     approver.fill("input[name=return_reason]", RETURNED)
-    approver.click("input[name=_return]")
-    approver.wait_for_load_state("networkidle")
+    with approver.expect_navigation():
+        approver.click("input[name=_return]")
 
     editor.goto(f"{portal.url}/admin/metrics/figure/{figure.pk}/change/")
     assert editor.locator(f"text={RETURNED}").count() == 1
@@ -84,8 +84,8 @@ def test_propose_return_revise_approve_then_the_revision_shows_everywhere(browse
 
     revised = Proposal.objects.pending().get()
     approver.goto(f"{portal.url}/admin/metrics/proposal/{revised.pk}/change/")
-    approver.click("input[name=_approve]")
-    approver.wait_for_load_state("networkidle")
+    with approver.expect_navigation():
+        approver.click("input[name=_approve]")
     assert Figure.objects.get(pk=figure.pk).value == 16
 
     for device, width in WIDTHS.items():

@@ -38,15 +38,15 @@ def test_search_from_the_header_box_on_desktop_and_phone_in_three_languages(brow
         page.goto(f"{portal.url}/accounts/login/")
         page.fill("input[name=username]", "viewer")
         page.fill("input[name=password]", PASSWORD)
-        page.click("form.stacked-form button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("form.stacked-form button[type=submit]")
         for prefix in ("", "/zh-hans", "/en"):
             page.goto(f"{portal.url}{prefix}/reports/2021/")
             box = page.locator("#site-search-q")
             assert box.is_visible(), (device, prefix)
             box.fill(QUERY)
-            box.press("Enter")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation():
+                box.press("Enter")
             assert page.url.startswith(f"{portal.url}{prefix}/search/?q="), page.url
             assert page.locator("h2#group-figure").is_visible()
             assert page.locator("h2#group-paragraph").count() == 1
@@ -57,8 +57,8 @@ def test_search_from_the_header_box_on_desktop_and_phone_in_three_languages(brow
             page.screenshot(path=str(artifacts_dir / f"{device}-search-{name}.png"), full_page=device == "phone")
         # The kind filter keeps the query and narrows the list.
         page.goto(f"{portal.url}/en/search/?q=fireworks")
-        page.locator('.search-filters a[href*="kind=figure"]').click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.locator('.search-filters a[href*="kind=figure"]').click()
         assert "kind=figure" in page.url and "q=fireworks" in page.url
         assert page.locator(".search-group").count() == 1
         context.close()

@@ -36,23 +36,23 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
     page.goto(f"{portal.url}/accounts/login/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
 
     page.goto(f"{portal.url}/admin/metrics/figure/import/")
     page.fill("input[name=year]", "2022")
     page.fill("input[name=title]", "2022年工作綜述（測試數據：以2021年原文試匯入）")
     page.fill("textarea[name=text]", source_text_2021)
-    page.click("input[name=propose]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=propose]")
     assert page.locator("tbody.import-row").count() == 54
     assert page.locator("text=嚴防死守安全底線 防控能力穩固提升").count() >= 1
     page.screenshot(path=str(artifacts_dir / "series-import-proposals.png"), full_page=True)
     page.locator("h3.import-heading").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "series-import-proposals-top.png"))
 
-    page.click("input[name=create]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("input[name=create]")
     report = Report.objects.get(year=2022)
     assert not report.published and report.figures.count() == 54
     # Imported as the clause states them: no correction.
@@ -72,16 +72,16 @@ def test_import_then_year_over_year_section_and_metric_page(browser, portal, art
         page.goto(f"{portal.url}/admin/reports/report/")
         page.check(f"input[name=_selected_action][value='{report.pk}']")
         page.select_option("select[name=action]", "publish")
-        page.click("button[name=index]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("button[name=index]")
 
     # The checklist refuses the draft until its English text and our own summaries are written.
     publish_action()
     assert page.locator("text=以下報告的發布檢查尚未完成，沒有發布：").count() == 1
     report.refresh_from_db()
     assert not report.published
-    page.click(f"a[href$='/admin/reports/report/{report.pk}/change/#publish-checklist']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"a[href$='/admin/reports/report/{report.pk}/change/#publish-checklist']")
     assert page.locator("#publish-checklist li").count() > 0
     page.screenshot(path=str(artifacts_dir / "series-publish-checklist.png"))
     Report.objects.filter(pk=report.pk).update(
