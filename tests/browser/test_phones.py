@@ -156,6 +156,7 @@ def test_printed_section_takes_few_pages_and_no_page_holds_only_the_footer(brows
     context.close()
 
 
+@pytest.mark.slow  # the header in 3 languages at 2 widths, the menu opened and closed in each: 5-9 s
 def test_phone_header_folds_its_links_into_a_menu_and_keeps_search_in_view(browser, portal):
     """On a 390-px phone the header is two short rows (the name with the menu button, the search box) in every
     language; the menu opens over the page with the section, tool, account and language links, which a 1280-px
