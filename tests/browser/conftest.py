@@ -1,7 +1,10 @@
 """Headless Debian Chromium driven by Playwright against pytest-django's live server.
 
-Without /usr/bin/chromium the browser tests skip with a reason on a developer
-machine and fail under CI=true, where a missing browser is a broken set-up.
+The browser is Debian's headless shell (``chromium-headless-shell``, Chromium without its desktop
+compositor, the build Playwright itself runs headless tests on) when it is installed: the same Blink and
+V8 at about a third less CPU a page. Otherwise Debian's Chromium; CHROMIUM_PATH names another. Without
+either the browser tests skip with a reason on a developer machine and fail under CI=true, where a
+missing browser is a broken set-up.
 """
 
 import os
@@ -9,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+from metrics.charts.rendering import BROWSERS
+
+CHROMIUM = Path(
+    os.environ.get("CHROMIUM_PATH") or next((path for path in BROWSERS if Path(path).exists()), BROWSERS[-1])
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,7 +40,10 @@ def browser():
     browser test, so no other test runs with the check off. Starting Chromium costs 2-3 s.
     """
     if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)."
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's Chromium "
+            "(apt-get install chromium-headless-shell chromium)."
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)

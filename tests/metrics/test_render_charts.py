@@ -24,7 +24,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture
 def chromium():
     if browser_path() is None:
-        message = "Chromium not found: install Debian's chromium package (apt-get install chromium)."
+        message = "Chromium not found: install Debian's Chromium (apt-get install chromium-headless-shell chromium)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)

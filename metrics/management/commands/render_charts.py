@@ -10,7 +10,7 @@ browser as before. One headless Chromium (kaleido) draws them all: about 2 s to 
     manage.py render_charts --watch 10 # keep drawing: look for a new content revision every 10 s
     manage.py render_charts --language en  # English only (repeatable)
 
-Without Chromium (BROWSER_PATH, default /usr/bin/chromium) it prints one line and succeeds.
+Without Chromium (BROWSER_PATH, else Debian's chromium-headless-shell or chromium) it prints one line and succeeds.
 """
 
 import time
@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from metrics import selectors, services
-from metrics.charts.rendering import DEFAULT_BROWSER, Renderer, browser_path
+from metrics.charts.rendering import Renderer, browser_path, where_browsers_are_looked_for
 from metrics.models import ChartImage
 from reports.models import ContentRevision
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         languages = language or [code for code, _name in settings.LANGUAGES]
         if browser_path() is None:
             self.stdout.write(
-                f"render_charts: no Chromium at {DEFAULT_BROWSER} (set BROWSER_PATH); "
+                f"render_charts: no Chromium at {where_browsers_are_looked_for()} (set BROWSER_PATH); "
                 "pages draw their charts with plotly.js in the browser."
             )
             return

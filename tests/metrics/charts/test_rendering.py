@@ -13,6 +13,7 @@ from metrics.charts.rendering import (
     data_uri,
     image_height,
     image_key,
+    where_browsers_are_looked_for,
 )
 from metrics.charts.rows import Chart
 from tests.metrics.charts.test_builders import SOURCE, row
@@ -85,3 +86,22 @@ def test_browser_path_is_none_without_chromium(monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
     monkeypatch.setattr("metrics.charts.rendering.shutil.which", lambda name: None)
     assert browser_path() is None
+
+
+def executable(path):
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_browser_path_prefers_the_headless_shell_and_obeys_browser_path(monkeypatch, tmp_path):
+    shell, chromium = executable(tmp_path / "chromium-headless-shell"), executable(tmp_path / "chromium")
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr("metrics.charts.rendering.BROWSERS", (shell, chromium))
+    assert browser_path() == shell
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert browser_path() == chromium
+    monkeypatch.setenv("BROWSER_PATH", shell)
+    monkeypatch.setattr("metrics.charts.rendering.shutil.which", lambda name: None)
+    assert browser_path() is None, "a BROWSER_PATH that is not there is not replaced by another build"
+    assert where_browsers_are_looked_for() == shell
