@@ -3,7 +3,10 @@
     PYTHONPATH=bench .venv/bin/python -m pytest -p suite_cpu -n 0 tests/browser   # the whole machine, serially
     PYTHONPATH=bench make test PYTEST_ARGS="-p suite_cpu"                         # this process's tree, in parallel
 
-Two measures per test, both written to ``artifacts/suite-cpu-<pid>.txt``, busiest first:
+Three measures per test, written to ``artifacts/suite-cpu-<pid>.txt``, busiest first:
+
+- ``wall``: the seconds the test took, setup and teardown included. A test whose wall time is well above
+  its CPU waits (a timeout, a sleep, a server starting) while its core could run another test.
 
 - ``machine``: every core's busy time (/proc/stat) while the test ran. It includes Chromium, whose
   processes a test's own rusage does not see. It is only meaningful when one test runs at a time (``-n 0``).
@@ -12,6 +15,7 @@ Two measures per test, both written to ``artifacts/suite-cpu-<pid>.txt``, busies
 """
 
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -52,16 +56,18 @@ def tree_busy() -> float:
     return sum(ticks for pid, ticks in busy.items() if below_me(pid)) / TICKS
 
 
+WALL: Counter = Counter()
 MACHINE: Counter = Counter()
 TREE: Counter = Counter()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    machine, tree = machine_busy(), tree_busy()
+    started, machine, tree = time.monotonic(), machine_busy(), tree_busy()
     try:
         return (yield)
     finally:
+        WALL[item.nodeid] += time.monotonic() - started
         MACHINE[item.nodeid] += machine_busy() - machine
         TREE[item.nodeid] += tree_busy() - tree
 
@@ -70,7 +76,7 @@ def pytest_unconfigure(config):
     if not TREE:
         return
     ARTIFACTS.mkdir(exist_ok=True)
-    lines = [f"{MACHINE[test]:8.2f} {TREE[test]:8.2f} {test}" for test, _ in MACHINE.most_common()]
+    lines = [f"{WALL[test]:8.2f} {MACHINE[test]:8.2f} {TREE[test]:8.2f} {test}" for test, _ in MACHINE.most_common()]
     (ARTIFACTS / f"suite-cpu-{os.getpid()}.txt").write_text(
-        "machine     tree  test (CPU seconds)\n" + "\n".join(lines) + "\n", encoding="utf-8"
+        "    wall  machine     tree  test (seconds)\n" + "\n".join(lines) + "\n", encoding="utf-8"
     )
