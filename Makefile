@@ -48,12 +48,11 @@ serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config wanzhou_police/gunicorn.conf.py
 
-# The tests that wait on real clocks run beside the rest in a process of their own (scripts/test.sh).
 # Bytecode on: a shell with PYTHONDONTWRITEBYTECODE set would have each test process compile the project and
 # pytest rewrite every test module's asserts again on every run (about 3 s of each process's 6 s collection);
 # the caches land in __pycache__ folders, which git ignores.
 test: install
-	env -u PYTHONDONTWRITEBYTECODE scripts/test.sh $(PY) $(TEST_WORKERS) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The portal past one machine, on loopback (docs/deploy.md "Several nodes"): PostgreSQL primary and
 # replica of our own, Redis database 13, two gunicorn nodes, nginx; stops only what it started.

@@ -24,26 +24,6 @@ from wanzhou_police import outages
 hypothesis_settings.register_profile("portal", deadline=None)
 hypothesis_settings.load_profile("portal")
 
-#: ``make test`` runs the suite in two shares at once (scripts/test.sh): TEST_SHARE=waits keeps only the tests
-#: marked ``waits``, TEST_SHARE=rest every other one; unset, every test runs.
-TEST_SHARES = {"waits": True, "rest": False}
-
-
-def pytest_collection_modifyitems(config, items):
-    share = os.environ.get("TEST_SHARE")
-    if not share:
-        return
-    if share not in TEST_SHARES:
-        raise pytest.UsageError(f"TEST_SHARE={share!r}: use one of {', '.join(TEST_SHARES)}, or leave it unset")
-    waits = TEST_SHARES[share]
-    kept, left = [], []
-    for item in items:
-        (kept if (item.get_closest_marker("waits") is not None) == waits else left).append(item)
-    if left:
-        config.hook.pytest_deselected(items=left)
-    items[:] = kept
-
-
 #: The report's text lives beside the repository in ../shared/source (README), never in it.
 SOURCE_NAME_2021 = "wanzhou-police-2021-work-report.zh-Hant.txt"
 

@@ -229,7 +229,6 @@ def portal_without_database(tmp_path):
         yield port, database_port, log
 
 
-@pytest.mark.waits
 def test_database_down_every_request_answers_503_and_recovers_by_itself(portal_without_database):
     """From the first request that needs the database, every request answers 503 until it is back.
 
@@ -296,7 +295,6 @@ def timed(port: int, method: str, path: str, **kwargs) -> tuple[int, float]:
     return status, time.monotonic() - start
 
 
-@pytest.mark.waits
 @pytest.mark.slow(reason="watches an outage for several retry intervals, then its end: about 15 s")
 def test_database_that_never_answers_costs_one_connect_timeout_then_nothing_until_it_answers(tmp_path):
     """A database that accepts connections and never replies: the first request waits the

@@ -161,7 +161,6 @@ def worker_process(port: int) -> str:
     return body.split()[-1]
 
 
-@pytest.mark.waits
 @pytest.mark.parametrize("path", ["/_test/sleep/20", "/_test/spin/20"])
 def test_gunicorn_stops_python_work_at_the_request_limit_answers_503_and_replaces_the_worker(limited_portal, path):
     port, log = limited_portal
@@ -174,7 +173,6 @@ def test_gunicorn_stops_python_work_at_the_request_limit_answers_503_and_replace
     assert "replacing worker" in log.read_text()
 
 
-@pytest.mark.waits
 def test_gunicorn_answers_503_when_postgresql_cancels_a_long_statement(limited_portal):
     if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -188,7 +186,6 @@ def test_gunicorn_answers_503_when_postgresql_cancels_a_long_statement(limited_p
     assert "database unavailable" not in log.read_text()
 
 
-@pytest.mark.waits
 @pytest.mark.slow(reason="waits out gunicorn's timeout, then a fresh worker's start: about 7 s")
 def test_gunicorn_timeout_stops_a_request_the_time_limit_cannot_reach_and_answers_503(limited_portal):
     port, log = limited_portal
@@ -202,7 +199,6 @@ def test_gunicorn_timeout_stops_a_request_the_time_limit_cannot_reach_and_answer
     assert "WORKER TIMEOUT" in log.read_text()
 
 
-@pytest.mark.waits
 @pytest.mark.slow(reason="waits out gunicorn's timeout and its kill, then a fresh worker's start: about 8 s")
 def test_gunicorn_kills_a_worker_frozen_where_no_signal_handler_runs(limited_portal):
     port, log = limited_portal
