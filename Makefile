@@ -26,7 +26,7 @@ setup: install
 	@if [ -f "$(SOURCE_2021)" ]; then $(PY) manage.py attach_source 2021 "$(SOURCE_2021)"; fi
 	$(PY) manage.py setup_roles
 	$(PY) manage.py ensure_local_admin
-	$(PY) manage.py render_charts
+	-$(PY) manage.py render_charts
 
 # Plain http on the loopback address: production settings otherwise (DEBUG off).
 run: export DJANGO_HTTPS ?= 0
@@ -37,6 +37,7 @@ run: setup
 
 # render_charts (in setup and serve) draws each chart's SVG on the server with Chromium (kaleido); without
 # Chromium it says so in one line and succeeds, and the pages draw their charts with plotly.js as before.
+# A Chromium that fails or stops answering ends it with an error that does not stop the portal (the `-`).
 # Production: gunicorn against DATABASE_URL with the settings from the environment (README "Deploy").
 # `check --deploy` stops on any warning; DJANGO_SECURE_SSL_REDIRECT=0 passes only together with
 # DJANGO_BEHIND_PROXY=1 (the proxy redirects http itself), as the README's table says.
@@ -44,7 +45,7 @@ serve: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_roles
-	$(PY) manage.py render_charts
+	-$(PY) manage.py render_charts
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config wanzhou_police/gunicorn.conf.py
 

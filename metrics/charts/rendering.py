@@ -10,12 +10,17 @@ Pure: no model, no request. ``Renderer`` keeps one browser for many drawings (th
 2 s, each after it about 0.15 s on this project's machines).
 """
 
+import asyncio
 import base64
+import concurrent.futures
 import hashlib
 import json
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import threading
 from dataclasses import dataclass
 
 #: The widths a chart is drawn at (px): a phone's column (the builders fit labels and notes to about
@@ -29,9 +34,11 @@ PNG_WIDTH = WIDE_WIDTH
 PNG_SCALE = 2
 #: The Chromium builds kaleido may drive, lightest first: Debian's headless shell (``chromium-headless-shell``,
 #: the browser without its desktop compositor: about a quarter less CPU a drawing), then Debian's Chromium.
-#: BROWSER_PATH names another (kaleido's choreographer reads it).
+#: BROWSER_PATH names another.
 BROWSERS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 QUIET_LOGGERS = ("kaleido", "choreographer", "logistro")
+
+logger = logging.getLogger(__name__)
 
 
 def image_key(payload: dict, width: int) -> str:
@@ -77,32 +84,130 @@ class Drawing:
     png: bytes | None
 
 
-class Renderer:
-    """One headless Chromium serving every drawing of a ``with`` block.
+async def _new_kaleido(path: str, draw_timeout: float):
+    """A kaleido browser for ``path``, made on the loop that will drive it."""
+    import kaleido  # imported here: only the command draws
 
-    Raises RuntimeError on entry when no Chromium is found (``browser_path``).
+    return kaleido.Kaleido(path=path, headless=True, timeout=draw_timeout)
+
+
+async def _outcome(coroutine) -> tuple[bool, object]:
+    """``(True, result)`` or ``(False, exception)``: a step given up on still ends without an unread error."""
+    try:
+        return True, await coroutine
+    except Exception as error:  # noqa: BLE001 - handed back to the caller, who raises it
+        return False, error
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel every other task of the running loop (choreographer's watchdog, a drawing that timed out)."""
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
+
+
+def _reason(error: Exception) -> str:
+    """An error's first argument (choreographer's are tuples of sentences), else its class name."""
+    return str(error.args[0]) if error.args else type(error).__name__
+
+
+class RenderingError(RuntimeError):
+    """Chromium did not start or did not draw a chart: it failed, or passed its time limit."""
+
+
+class Renderer:
+    """One headless Chromium serving every drawing of a ``with`` block, each step under a time limit.
+
+    kaleido runs on an event loop in a daemon thread of this object's own (not kaleido's global sync
+    server: its close joins its thread with no limit, and once hung in a test for good). Starting waits at
+    most ``start_timeout`` s and each drawing ``draw_timeout`` s (kaleido's own limit; ours 2 s later), else
+    RenderingError, as for any other failure to start or draw; leaving the block waits ``close_timeout`` s
+    for kaleido to close Chromium, then kills its process group. Raises RuntimeError on entry when no
+    Chromium is found (``browser_path``).
     """
+
+    def __init__(self, *, start_timeout: float = 60, draw_timeout: float = 60, close_timeout: float = 20):
+        self.start_timeout = start_timeout
+        self.draw_timeout = draw_timeout
+        self.close_timeout = close_timeout
 
     def __enter__(self) -> "Renderer":
         path = browser_path()
         if path is None:
             raise RuntimeError(f"no Chromium at {where_browsers_are_looked_for()}")
-        os.environ["BROWSER_PATH"] = path
         for name in QUIET_LOGGERS:  # each browser start and stop logs a dozen lines at INFO
             logging.getLogger(name).setLevel(logging.WARNING)
-        import kaleido  # imported here: only the command draws, and kaleido starts an event loop thread
-
-        self._kaleido = kaleido
-        kaleido.start_sync_server(headless=True, silence_warnings=True)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
+        self._thread.start()
+        self._kaleido = None
+        try:
+            self._kaleido = self._wait(
+                _new_kaleido(path, self.draw_timeout), timeout=self.start_timeout, doing="set up"
+            )
+            self._wait(self._kaleido.open(), timeout=self.start_timeout, doing=f"start Chromium at {path}")
+        except RenderingError:
+            self._leave(graceful=False)  # a browser that did not start in time will not answer a close either
+            raise
+        except Exception as error:  # choreographer's BrowserFailedError and whatever else stops a start
+            self._leave(graceful=False)
+            raise RenderingError(f"Chromium at {path} did not start: {_reason(error)}") from error
         return self
 
     def __exit__(self, *exc) -> None:
-        self._kaleido.stop_sync_server(silence_warnings=True)
+        self._leave()
+
+    @property
+    def browser_process(self) -> subprocess.Popen | None:
+        """The browser's process (the leader of its process group) once started, else None."""
+        return getattr(self._kaleido, "subprocess", None)
+
+    def _wait(self, coroutine, *, timeout: float, doing: str):
+        """Run ``coroutine`` on the renderer's loop; its result, or RenderingError after ``timeout`` s."""
+        future = asyncio.run_coroutine_threadsafe(_outcome(coroutine), self._loop)
+        try:
+            succeeded, value = future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise RenderingError(f"kaleido did not {doing} within {timeout:g} s") from None
+        if not succeeded:
+            raise value
+        return value
+
+    def _leave(self, *, graceful: bool = True) -> None:
+        """Close Chromium (asked when ``graceful``, then its process group killed if it still runs), cancel what
+        still runs on the loop and stop it: never blocks for much longer than ``close_timeout`` s."""
+        if self._kaleido is not None and graceful:
+            try:
+                self._wait(self._kaleido.close(), timeout=self.close_timeout, doing="close Chromium")
+            except Exception as error:  # noqa: BLE001 - whatever went wrong, the browser must not outlive us
+                logger.warning("%s; killing the browser", error)
+        process = self.browser_process
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # choreographer starts it in a session of its own
+                process.wait(timeout=5)
+            except (ProcessLookupError, subprocess.TimeoutExpired) as error:  # gone already, or stuck in the kernel
+                logger.warning("killing the browser: %s", error)
+        try:
+            self._wait(_cancel_the_rest(), timeout=5, doing="cancel its tasks")
+        except RenderingError as error:
+            logger.warning("%s", error)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     def _image(self, payload: dict, *, width: int, fmt: str, scale: int = 1) -> bytes:
         figure = {"data": payload["data"], "layout": payload["layout"]}
         opts = {"format": fmt, "width": width, "height": image_height(payload), "scale": scale}
-        return self._kaleido.calc_fig_sync(figure, opts=opts)
+        try:
+            return self._wait(self._kaleido.calc_fig(figure, opts=opts), timeout=self.draw_timeout + 2, doing="draw")
+        except RenderingError:
+            raise
+        except Exception as error:  # kaleido's own time limit, a plotly.js error, a browser gone
+            raise RenderingError(f"kaleido could not draw a {fmt}: {_reason(error)}") from error
 
     def draw(self, payload: dict, *, width: int) -> Drawing:
         """``payload`` drawn ``width`` px wide as SVG, with the PNG when ``width`` is ``PNG_WIDTH``."""

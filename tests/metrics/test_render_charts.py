@@ -5,16 +5,22 @@ language of the 2021 report). Without Chromium they skip on a developer machine 
 as the browser tests do.
 """
 
+import asyncio
 import io
 import os
 import re
+import threading
+import time
 from xml.etree import ElementTree
 
+import kaleido
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from metrics.charts.rendering import PHONE_WIDTH, PNG_WIDTH, WIDE_WIDTH, browser_path
+from metrics.charts.rendering import PHONE_WIDTH, PNG_WIDTH, WIDE_WIDTH, Renderer, RenderingError, browser_path
+from metrics.management.commands.render_charts import wanted_drawings
 from metrics.models import ChartImage
+from tests.metrics.charts.test_rendering import group_is_gone, two_bars
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # slow: a real Chromium draws 36 images (10-15 s)
 
@@ -71,3 +77,44 @@ def test_render_charts_without_chromium_says_so_in_one_line(report_2021, monkeyp
     out = run()
     assert out.count("\n") == 1 and "no Chromium" in out and "plotly.js" in out
     assert not ChartImage.objects.exists()
+
+
+async def never(*args, **kwargs):
+    await asyncio.Event().wait()
+
+
+def test_renderer_kills_a_browser_that_does_not_close_in_time_and_the_next_one_starts(chromium, monkeypatch):
+    monkeypatch.setattr(kaleido.Kaleido, "close", never)
+    with Renderer(close_timeout=1) as renderer:
+        assert renderer.draw(two_bars(), width=PHONE_WIDTH).svg.startswith("<svg")
+        process, leaving = renderer.browser_process, time.monotonic()
+    assert time.monotonic() - leaving < 8 and process.poll() is not None
+    assert group_is_gone(process.pid), "the headless shell's own children went with it"
+    assert not [thread for thread in threading.enumerate() if thread.name == "kaleido"]
+
+    monkeypatch.undo()
+    with Renderer() as renderer:
+        assert renderer.draw(two_bars(), width=PHONE_WIDTH).svg.startswith("<svg")
+
+
+def test_renderer_gives_up_on_a_drawing_that_never_finishes(chromium, monkeypatch):
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", never)
+    with Renderer(draw_timeout=1) as renderer:
+        with pytest.raises(RenderingError, match="kaleido did not draw within 3 s"):
+            renderer.draw(two_bars(), width=PHONE_WIDTH)
+
+
+def test_render_charts_keeps_what_it_drew_before_a_drawing_failed(chromium, report_2021, monkeypatch):
+    draw, calls = Renderer.draw, []
+
+    def fails_on_the_fourth(self, payload, *, width):
+        calls.append(width)
+        if len(calls) == 4:
+            raise RenderingError("kaleido could not draw a svg: the browser went away")
+        return draw(self, payload, width=width)
+
+    monkeypatch.setattr(Renderer, "draw", fails_on_the_fourth)
+    with pytest.raises(CommandError, match="the browser went away; the drawings made before it are stored"):
+        run("--language", "en")
+    wanted = list(wanted_drawings(["en"]))
+    assert sorted(ChartImage.objects.values_list("key", flat=True)) == sorted(wanted[:3])

@@ -10,17 +10,19 @@ browser as before. One headless Chromium (kaleido) draws them all: about 2 s to 
     manage.py render_charts --watch 10 # keep drawing: look for a new content revision every 10 s
     manage.py render_charts --language en  # English only (repeatable)
 
-Without Chromium (BROWSER_PATH, else Debian's chromium-headless-shell or chromium) it prints one line and succeeds.
+A Chromium that does not start or draw in time (``Renderer``'s limits) ends it with an error; what it
+drew before is stored. Without Chromium (BROWSER_PATH, else Debian's chromium-headless-shell or
+chromium) it prints one line and succeeds.
 """
 
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from metrics import selectors, services
-from metrics.charts.rendering import Renderer, browser_path, where_browsers_are_looked_for
+from metrics.charts.rendering import Renderer, RenderingError, browser_path, where_browsers_are_looked_for
 from metrics.models import ChartImage
 from reports.models import ContentRevision
 
@@ -51,23 +53,33 @@ class Command(BaseCommand):
                 "pages draw their charts with plotly.js in the browser."
             )
             return
-        with Renderer() as renderer:
-            while True:
-                self.render_pass(renderer, languages=languages, prune=prune)
-                if watch is None:
-                    return
-                # The pass's own drawings bump the revision: wait for a change made after it.
-                revision = ContentRevision.current()
-                while ContentRevision.current() == revision:
-                    time.sleep(watch)
+        try:
+            with Renderer() as renderer:
+                while True:
+                    self.render_pass(renderer, languages=languages, prune=prune)
+                    if watch is None:
+                        return
+                    # The pass's own drawings bump the revision: wait for a change made after it.
+                    revision = ContentRevision.current()
+                    while ContentRevision.current() == revision:
+                        time.sleep(watch)
+        except RenderingError as error:
+            raise CommandError(
+                f"render_charts: {error}; the drawings made before it are stored, pages draw the rest in the browser"
+            ) from error
 
     def render_pass(self, renderer: Renderer, *, languages: list[str], prune: bool) -> None:
         started = time.monotonic()
         wanted = wanted_drawings(languages)
         stored = set(ChartImage.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
-        drawings = [
-            renderer.draw(payload, width=width) for key, (payload, width) in wanted.items() if key not in stored
-        ]
+        drawings = []
+        try:
+            for key, (payload, width) in wanted.items():
+                if key not in stored:
+                    drawings.append(renderer.draw(payload, width=width))
+        except RenderingError:
+            services.store_chart_images(drawings=drawings)  # what was drawn before the fault is kept
+            raise
         new = services.store_chart_images(drawings=drawings)
         pruned = 0
         if prune:

@@ -1,14 +1,25 @@
-"""A server drawing is named by its chart's content: any change of a value, a label or the language is a new name."""
+"""A server drawing is named by its chart's content: any change of a value, a label or the language is a new name.
+
+And a browser that does not start gives a clear error within the renderer's limit (scripts stand in for it;
+``tests/metrics/test_render_charts.py`` drives the real one).
+"""
 
 import base64
 import dataclasses
+import io
+import os
+import time
 
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from metrics.charts.builders import build_bar_chart, chart_payload
 from metrics.charts.rendering import (
     PHONE_WIDTH,
     WIDE_WIDTH,
+    Renderer,
+    RenderingError,
     browser_path,
     data_uri,
     image_height,
@@ -16,6 +27,7 @@ from metrics.charts.rendering import (
     where_browsers_are_looked_for,
 )
 from metrics.charts.rows import Chart
+from metrics.models import ChartImage
 from tests.metrics.charts.test_builders import SOURCE, row
 
 
@@ -105,3 +117,47 @@ def test_browser_path_prefers_the_headless_shell_and_obeys_browser_path(monkeypa
     monkeypatch.setattr("metrics.charts.rendering.shutil.which", lambda name: None)
     assert browser_path() is None, "a BROWSER_PATH that is not there is not replaced by another build"
     assert where_browsers_are_looked_for() == shell
+
+
+def script(path, body: str) -> str:
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def group_is_gone(pid: int, *, within: float = 5) -> bool:
+    """Whether no process of the group ``pid`` leads is left (killed ones are reaped by init a moment later)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_renderer_says_which_browser_did_not_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", script(tmp_path / "chromium", "exit 3"))
+    with pytest.raises(RenderingError, match=r"Chromium at .*/chromium did not start: The browser seemed to close"):
+        with Renderer():
+            pass
+
+
+def test_renderer_gives_up_on_a_browser_that_never_answers_and_kills_it(monkeypatch, tmp_path):
+    pid_file = tmp_path / "pid"
+    monkeypatch.setenv("BROWSER_PATH", script(tmp_path / "chromium", f"echo $$ > {pid_file}\nexec sleep 600"))
+    started = time.monotonic()
+    with pytest.raises(RenderingError, match=r"did not start Chromium at .*/chromium within 1 s"):
+        with Renderer(start_timeout=1):
+            pass
+    assert time.monotonic() - started < 10, "no graceful close is asked of a browser that never answered"
+    assert group_is_gone(int(pid_file.read_text()))
+
+
+@pytest.mark.django_db
+def test_render_charts_turns_a_browser_that_does_not_start_into_a_command_error(report_2021, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", script(tmp_path / "chromium", "exit 3"))
+    with pytest.raises(CommandError, match="did not start.*pages draw the rest in the browser"):
+        call_command("render_charts", stdout=io.StringIO())
+    assert not ChartImage.objects.exists()
