@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -30,7 +29,7 @@ from common.conditional import etag, not_modified, request_tag_parts, stamp
 from common.roles import SEE_DRAFTS_PERMISSION
 from metrics import selectors as metric_selectors
 from metrics.explorer.filters import FigureFilter
-from metrics.explorer.tables import FigureExplorerTable
+from metrics.explorer.tables import figures_in_order
 from metrics.export import (
     CONTENT_TYPES,
     EXPORT_COLUMNS,
@@ -262,9 +261,7 @@ class FigureListView(ApiView):
         filterset = FigureFilter(query, queryset=selectors.explorer_figures(), request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.form.errors.get_json_data())
-        table = FigureExplorerTable(filterset.qs)
-        RequestConfig(request._request, paginate=False).configure(table)
-        figures = table.data.data
+        figures = figures_in_order(filterset.qs, sort=filterset.sort_value())
         export_format = request.accepted_renderer.format
         if export_format in ("csv", "xlsx"):
             return self.download(export_format, figures, filterset)

@@ -221,6 +221,10 @@ class FigureFilter(django_filters.FilterSet):
         chosen = self.form.cleaned_data.get("per_page") if self.is_bound else None
         return int(chosen) if chosen else DEFAULT_PAGE_SIZE
 
+    def sort_value(self) -> str:
+        """The chosen ``?sort=`` (one of ``SORT_CHOICES``), else "" (none, or the form is invalid)."""
+        return (self.form.cleaned_data.get("sort") or "") if self.is_bound and self.is_valid() else ""
+
     def selected_years(self) -> list[int]:
         """The years filtered on, ascending; empty for all years. Only for a valid form."""
         return sorted(int(year) for year in self.form.cleaned_data.get("year") or ())

@@ -56,6 +56,19 @@ def test_figures_csv_by_accept_header_equals_the_web_export(client, token_of, an
     assert body(api) == body(web)
 
 
+def test_figures_sort_only_by_the_sort_the_filter_checked(client, token_of):
+    secret = token_of("analyst")
+
+    def codes(query: str) -> list[str]:
+        page = client.get(f"{FIGURES}?{query}&page_size=100&fields=metric_code", **bearer(secret)).json()
+        return [row["metric_code"] for row in page["results"]]
+
+    ascending = codes("sort=value")
+    assert ascending != codes("sort=-value")
+    assert codes("sort=-value&sort=value") == ascending, "the first of two sorts does not sort the rows"
+    assert client.get(f"{FIGURES}?sort=0.5", **bearer(secret)).status_code == 400
+
+
 def test_figures_json_pages_follow_next_to_every_row_in_export_order(client, token_of):
     secret = token_of("analyst")
     url, codes = f"{FIGURES}?page_size=40&fields=report_year,metric_code,correction", []
