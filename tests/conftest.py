@@ -18,6 +18,9 @@ from reports.models import Report
 from search.indexing import rebuild as rebuild_search_index
 from wanzhou_police import outages
 
+# Each test above one large frame: CPython 3.11 maps and unmaps its frame stack less (tests/frame_stack.py).
+pytest_plugins = ["tests.frame_stack"]
+
 # Hypothesis's 200 ms deadline per example measures the machine, not the code: on a CI machine running both
 # databases' suites side by side one example can take half a second, and the deadline then fails a correct test.
 # Bounded work has tests of its own (tests/wanzhou_police/test_limits.py, the extraction timing tests).
