@@ -9,13 +9,15 @@ crossing a chunk's edge maps and unmaps it again each time: ``tests/metrics/test
 A frame too large for the current chunk gets a chunk of its own, rounded up to a power of two: a frame of
 ``SLOTS`` unused locals (512 KB) opens a 1 MB chunk, and the test's own frames fit in the other half. Each
 test is called from such a frame by taking the place of pytest's own ``pytest_runtest_protocol`` (the
-hook wrappers around it, warnings and assertion rewriting among them, still wrap it). The same test's
-kernel time went from 4.7 s to 0.2 s and its wall time down by a seventh. Only the calling thread is
-affected; frames past the spare half (over about 10,000 ordinary ones) open chunks as before.
+hook wrappers around it, warnings and assertion rewriting among them, still wrap it), and so is each
+request the live server answers for the browser tests, each in a thread of its own. The same test's
+kernel time went from 4.7 s to 0.2 s and its wall time down by a seventh; two admin-heavy browser tests'
+from 3.2 s to 2.2 s. Frames past the spare half (over about 10,000 ordinary ones) open chunks as before.
 """
 
 import pytest
 from _pytest import runner  # pytest's own runner: the hook this one stands in for
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 #: Unused local slots of the carrying frame (8 bytes each): just over half of the 1 MB chunk it opens.
 SLOTS = 65_536
@@ -35,3 +37,13 @@ _call.__code__ = _call.__code__.replace(
 def pytest_runtest_protocol(item, nextitem):
     """pytest's own protocol for ``item`` (set-up, call, tear-down, reports), called from the large frame."""
     return _call(lambda: runner.pytest_runtest_protocol(item, nextitem))
+
+
+def pytest_configure(config):
+    """The live server's request threads (``live_server``, the browser tests) start from the large frame too."""
+    answer = ThreadedWSGIServer.process_request_thread
+
+    def process_request_thread(server, request, client_address):
+        return _call(lambda: answer(server, request, client_address))
+
+    ThreadedWSGIServer.process_request_thread = process_request_thread
