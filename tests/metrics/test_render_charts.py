@@ -1,8 +1,9 @@
 """``render_charts`` with the real kaleido and Debian's Chromium: it draws and stores every chart once.
 
-Few tests, one module: starting Chromium takes about 2 s and each drawing about 0.2 s (36 for one
-language of the 2021 report). Without Chromium they skip on a developer machine and fail under CI=true,
-as the browser tests do.
+Few tests, one module: starting Chromium takes about 1 s and each drawing about 0.15 s (36 for one
+language of the 2021 report). A browser that does not close, or a drawing that never ends, is given up
+on within the renderer's limits. Without Chromium they skip on a developer machine and fail under
+CI=true, as the browser tests do.
 """
 
 import asyncio
@@ -22,7 +23,7 @@ from metrics.management.commands.render_charts import wanted_drawings
 from metrics.models import ChartImage
 from tests.metrics.charts.test_rendering import group_is_gone, two_bars
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # slow: a real Chromium draws 36 images (10-15 s)
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # slow: a real Chromium draws 36 images (5-10 s)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -2,8 +2,8 @@
 
 Pages show a chart's stored drawing (an SVG named by its content, ``metrics.charts.rendering``) and
 load no plotly.js when every bar chart of the page has one; a chart without one is drawn in the
-browser as before. One headless Chromium (kaleido) draws them all: about 2 s to start, then about
-0.15 s a drawing. Storing new drawings bumps the content revision, so cached pages pick them up.
+browser as before. One headless Chromium (kaleido) draws them all: about 1 s to start, then about
+0.1 s a drawing. Storing new drawings bumps the content revision, so cached pages pick them up.
 
     manage.py render_charts            # draw what is missing, print counts
     manage.py render_charts --prune    # also delete drawings no page shows any more
