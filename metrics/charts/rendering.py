@@ -136,6 +136,7 @@ class Renderer:
         self.start_timeout = start_timeout
         self.draw_timeout = draw_timeout
         self.close_timeout = close_timeout
+        self._kaleido = None
 
     def __enter__(self) -> "Renderer":
         path = browser_path()
@@ -146,7 +147,6 @@ class Renderer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
         self._thread.start()
-        self._kaleido = None
         try:
             self._kaleido = self._wait(
                 _new_kaleido(path, self.draw_timeout), timeout=self.start_timeout, doing="set up"

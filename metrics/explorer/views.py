@@ -104,18 +104,6 @@ class FigureExportMixin:
         """The filtered rows in the order ``?sort=`` gives the table; without it, the queryset's own order."""
         return figures_in_order(self.filterset.qs, sort=self.filterset.sort_value())
 
-    def table_request(self, table) -> HttpRequest:
-        """This request as django-tables2 is to read it: ``?sort=`` only as the validated form has it.
-
-        RequestConfig reads every ``?sort=`` itself: an unknown one (``0.5``) would reach django-tables2's
-        parsing of accessors, and of two the first would sort the rows though the form checked the last.
-        """
-        request = copy.copy(self.request)
-        request.GET = self.request.GET.copy()
-        sort = self.filterset.sort_value()
-        request.GET.setlist(table.prefixed_order_by_field, [sort] if sort else [])
-        return request
-
     def export_response(self, export_format: str, figures):
         exported_at = timezone.now()
         filename = export_filename(
@@ -199,6 +187,18 @@ class FigureExplorerView(PermissionRequiredMixin, FigureExportMixin, SingleTable
             self.missing_page_of = Paginator(self.object_list, pagination["per_page"]).num_pages
             empty = self.get_table_class()(data=self.object_list.none(), **kwargs)
             return RequestConfig(self.table_request(empty), paginate=False).configure(empty)
+
+    def table_request(self, table) -> HttpRequest:
+        """This request as django-tables2 is to read it: ``?sort=`` only as the validated form has it.
+
+        RequestConfig reads every ``?sort=`` itself: an unknown one (``0.5``) would reach django-tables2's
+        parsing of accessors, and of two the first would sort the rows though the form checked the last.
+        """
+        request = copy.copy(self.request)
+        request.GET = self.request.GET.copy()
+        sort = self.filterset.sort_value()
+        request.GET.setlist(table.prefixed_order_by_field, [sort] if sort else [])
+        return request
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
