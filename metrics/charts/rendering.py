@@ -89,10 +89,8 @@ class Drawing:
     png: bytes | None
 
 
-async def _new_kaleido(path: str, draw_timeout: float):
-    """A kaleido browser for ``path``, made on the loop that will drive it."""
-    import kaleido  # imported here: only the command draws
-
+async def _new_kaleido(kaleido, path: str, draw_timeout: float):
+    """A browser of the ``kaleido`` module for ``path``, made on the loop that will drive it."""
     return kaleido.Kaleido(path=path, headless=True, timeout=draw_timeout, plotlyjs=str(PLOTLY_JS), mathjax=False)
 
 
@@ -144,12 +142,14 @@ class Renderer:
             raise RuntimeError(f"no Chromium at {where_browsers_are_looked_for()}")
         for name in QUIET_LOGGERS:  # each browser start and stop logs a dozen lines at INFO
             logging.getLogger(name).setLevel(logging.WARNING)
+        import kaleido  # imported here, before any time limit runs: only the command draws
+
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
         self._thread.start()
         try:
             self._kaleido = self._wait(
-                _new_kaleido(path, self.draw_timeout), timeout=self.start_timeout, doing="set up"
+                _new_kaleido(kaleido, path, self.draw_timeout), timeout=self.start_timeout, doing="set up"
             )
             self._wait(self._kaleido.open(), timeout=self.start_timeout, doing=f"start Chromium at {path}")
         except RenderingError:
