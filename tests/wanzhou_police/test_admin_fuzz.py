@@ -415,7 +415,12 @@ def test_admin_form_fields_with_garbage_never_fail_nor_write(fuzzer, model, form
     names = field_names(page)
     for name in names:
         for bad in BAD_FORM_VALUES:
-            fuzzer.send(kind, "POST", url, valid | {name: bad}, field=name, may_save=True)
+            saved = fuzzer.send(kind, "POST", url, valid | {name: bad}, field=name, may_save=True).status_code == 302
+            if saved and form != "add":
+                # Garbage that is valid text was saved: the page as it reads now, with the row's new version,
+                # so the next garbage meets the field checks an editor meets, not the stale-version refusal
+                # (tests/metrics/test_admin.py and tests/common/test_admin.py test that one).
+                valid = page_form_data(fuzzer.client.get(url))
     fuzzer.check()
 
 
