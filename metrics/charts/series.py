@@ -7,13 +7,14 @@ plain, lines broken with ``LINE_BREAK``; ``builders.chart_payload`` escapes them
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from common.languages import localized, newest_with_text
 from metrics.charts.builders import (
     CHART_MARGIN,
     LINE_BREAK,
+    NO_TEMPLATE,
+    PlotlyFigure,
     bar_trace,
     chart_payload,
     font_family,
@@ -43,7 +44,7 @@ def chartable_points(points: Sequence[ChartRow]) -> list[ChartRow]:
     return shown if len(shown) >= 2 else []
 
 
-def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -> go.Figure:
+def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -> PlotlyFigure:
     """Vertical bars, one per year, on one zero-based axis titled with the unit.
 
     ``points`` must share one unit and number at least two (``chartable_points``);
@@ -54,32 +55,30 @@ def build_series_chart(points: Sequence[ChartRow], *, title: str, source: str) -
         raise ValueError(
             f"a series chart needs two or more years of one unit, got {len(points)} in {sorted(map(unit_code, units))}"
         )
-    figure = go.Figure(bar_trace(points, [str(point.year) for point in points], horizontal=False))
-    figure.update_xaxes(title_text=_("年度"), type="category")
-    unit = points[0].unit
-    figure.update_yaxes(
-        title_text=_("單位：%(unit)s") % {"unit": unit_label(unit)},
-        rangemode="tozero",
-        tickformat=",",
-        automargin=True,
-    )
     note = wrap_lines(source, 40)
     if any(point.is_approximate for point in points):
         note += LINE_BREAK + _("標「近」「餘」及斜線條者為約數")
     if any(point.is_correction for point in points):
         note += LINE_BREAK + wrap_lines(_("標「更正」者為更正後的數值，原文所載見數據表"), 40)
-    figure.update_layout(
-        template="none",
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": font_family(), "size": 13},
-        height=360,
-        margin=SERIES_MARGIN,
-        dragmode=False,
-        showlegend=False,
-        separators=".,",
-        annotations=[note_annotation(note, bottom=SERIES_BOTTOM_MARGIN)],
-    )
-    return figure
+    layout = {
+        "template": NO_TEMPLATE,
+        "xaxis": {"title": {"text": _("年度")}, "type": "category"},
+        "yaxis": {
+            "title": {"text": _("單位：%(unit)s") % {"unit": unit_label(points[0].unit)}},
+            "rangemode": "tozero",
+            "tickformat": ",",
+            "automargin": True,
+        },
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": font_family(), "size": 13},
+        "height": 360,
+        "margin": SERIES_MARGIN,
+        "dragmode": False,
+        "showlegend": False,
+        "separators": ".,",
+        "annotations": [note_annotation(note, bottom=SERIES_BOTTOM_MARGIN)],
+    }
+    return {"data": [bar_trace(points, [str(point.year) for point in points], horizontal=False)], "layout": layout}
 
 
 def series_chart(code: str, series: Sequence[Figure], *, csv_url: str) -> Chart | None:

@@ -1,8 +1,10 @@
 """Chart builders are pure: rows in, a plotly figure or tiles out. These check the rules on the traces, not pixels."""
 
+import json
 import re
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,6 +34,11 @@ from metrics.models import Figure
 from tests.factories import make_figure, make_mediation_2022, make_report, make_section
 
 SOURCE = "萬州區公安局《2021年工作綜述》"
+
+
+def bar_chart(rows, **options) -> go.Figure:
+    """``build_bar_chart``'s figure as plotly.py reads it, which refuses any property plotly.js does not know."""
+    return go.Figure(build_bar_chart(rows, **options))
 
 
 def row(code, value, unit="起", qualifier="exact", paragraph=19, display=None, **extra):
@@ -85,6 +92,21 @@ def test_section_charts_every_2021_chart_follows_the_comparison_rules(report_202
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+def test_every_chart_is_the_figure_plotly_itself_writes(report_2021, language):
+    """The builders write plotly.js's JSON by hand: plotly.py loads each 2021 chart, one year and two,
+    refusing any property plotly.js does not know, and writes back exactly the same figure."""
+    with translation.override(language):
+        charts = [*(chart for charts in charts_2021(report_2021).values() for chart in charts)]
+        charts += two_year_charts(report_2021).values()
+    drawn = [chart for chart in charts if chart.kind == "bars"]
+    assert len(drawn) >= 12 and any(len(chart.payload["data"]) == 2 for chart in drawn)
+    for chart in drawn:
+        figure = {"data": chart.payload["data"], "layout": chart.payload["layout"]}
+        assert json.loads(go.Figure(figure).to_json()) == figure, chart.key
+
+
+@pytest.mark.django_db
 def test_section_charts_label_the_report_figures_exactly(report_2021):
     charts = {chart.key: chart for chart in charts_2021(report_2021)["mediation"]}
     assert charts["resolution-rates"].payload["data"][0]["text"] == ["98.66%", "99.12%", "90.98%", "87.75%"]
@@ -133,7 +155,7 @@ def test_build_bar_chart_refuses_rows_that_may_not_share_an_axis(rows):
 
 
 def test_build_bar_chart_one_zero_based_fixed_axis_with_wan_ticks():
-    figure = build_bar_chart(
+    figure = bar_chart(
         [row("screened", "18161", display="18,161起"), row("resolved", "17918", display="17,918起")],
         title="矛盾糾紛：排查與化解（起）",
         source=SOURCE,
@@ -148,7 +170,7 @@ def test_build_bar_chart_one_zero_based_fixed_axis_with_wan_ticks():
 
 
 def test_build_bar_chart_hatches_approximate_values_and_writes_their_label_outside():
-    figure = build_bar_chart(
+    figure = bar_chart(
         [row("households", "90000", "戶", "approx", display="近9萬戶"), row("more", "80000", "戶")],
         title="走訪",
         source=SOURCE,
@@ -162,7 +184,7 @@ def test_build_bar_chart_hatches_approximate_values_and_writes_their_label_outsi
 
 
 def test_build_bar_chart_marks_corrected_values_and_says_so_in_the_note():
-    figure = build_bar_chart(
+    figure = bar_chart(
         [row("a", "23", is_correction=True, stated_display="32起"), row("b", "38")], title="t", source=SOURCE
     )
     assert list(figure.data[0].text) == ["23起（更正）", "38起"]
@@ -315,7 +337,7 @@ def test_section_charts_name_both_years_in_the_page_language(report_2021, langua
 def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
     last = row("a", "30", paragraph=7, display="30起", is_correction=True, stated_display="33起")
     rows = [row("a", "23", previous=last), row("b", "38")]
-    figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
+    figure = bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
     previous, current = figure.data
     assert list(previous.x) == [30.0, None] and list(previous.text) == ["30起（更正）", ""]
     assert list(current.x) == [23.0, 38.0]
@@ -327,7 +349,7 @@ def test_build_bar_chart_says_so_where_last_year_did_not_state_a_metric():
 
 def test_build_bar_chart_draws_this_year_only_when_last_years_values_break_the_axis():
     rows = [row("a", "500", previous=row("a", "1")), row("b", "400", previous=row("b", "300"))]
-    figure = build_bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
+    figure = bar_chart(rows, title="t", source=SOURCE, year=2022, previous_year=2021, previous_source="上年")
     (trace,) = figure.data
     assert list(trace.x) == [500.0, 400.0] and figure.layout.showlegend is False
     assert "見數據表" in figure.layout.annotations[-1].text.replace(LINE_BREAK, "")
@@ -525,8 +547,8 @@ def test_wrap_balanced_english_label_breaks_between_words_in_half_width_characte
 def test_build_bar_chart_rows_grow_with_their_labels_so_labels_never_overlap():
     short = [row("甲", 10), row("乙", 20)]
     long = [row("一二三四五六七八九十一二三四五六七八九十", 10), row("乙", 20)]
-    short_height = build_bar_chart(short, title="t", source=SOURCE).layout.height
-    long_figure = build_bar_chart(long, title="t", source=SOURCE)
+    short_height = bar_chart(short, title="t", source=SOURCE).layout.height
+    long_figure = bar_chart(long, title="t", source=SOURCE)
     lines = long_figure.data[0].y[0].count(LINE_BREAK) + 1
     assert lines == 3
     # Each category is at least as tall as its tallest label (16 px a line) plus a gap.
@@ -536,7 +558,7 @@ def test_build_bar_chart_rows_grow_with_their_labels_so_labels_never_overlap():
 def test_build_bar_chart_english_uses_a_latin_first_font():
     rows = [row("a.one", 10), row("a.two", 20)]
     with translation.override("en"):
-        english = build_bar_chart(rows, title="t", source="Source").layout.font.family
-    chinese = build_bar_chart(rows, title="t", source=SOURCE).layout.font.family
+        english = bar_chart(rows, title="t", source="Source").layout.font.family
+    chinese = bar_chart(rows, title="t", source=SOURCE).layout.font.family
     assert english.startswith("system-ui")
     assert chinese.startswith('"Noto Sans CJK TC"')

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 
 from metrics.charts.rows import ChartRow
@@ -23,7 +24,7 @@ def test_chartable_points_keep_the_latest_unit_in_year_order():
 
 
 def test_build_series_chart_draws_bars_on_a_zero_based_axis_naming_the_unit():
-    figure = build_series_chart([point(2020, 3), point(2021, 4, qualifier="over")], title="t", source="s")
+    figure = go.Figure(build_series_chart([point(2020, 3), point(2021, 4, qualifier="over")], title="t", source="s"))
     bar = figure.data[0]
     assert list(bar.x) == ["2020", "2021"] and list(bar.y) == [3.0, 4.0]
     assert list(bar.marker.pattern.shape) == ["", "/"]
