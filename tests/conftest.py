@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from reports.models import Report
 from search.indexing import rebuild as rebuild_search_index
+from tests.loading import load_fixture
 from wanzhou_police import outages
 
 # Each test above one large frame: CPython 3.11 maps and unmaps its frame stack less (tests/frame_stack.py).
@@ -132,7 +133,7 @@ def report_2021_for_module(django_db_setup, django_db_blocker):
         loaded.__enter__()
     try:
         with django_db_blocker.unblock():
-            call_command("loaddata", "wanzhou_2021", verbosity=0)
+            load_fixture()
             # The index is written when a transaction commits; this one never does.
             rebuild_search_index()
             call_command("setup_roles", verbosity=0)
@@ -145,9 +146,9 @@ def report_2021_for_module(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def report_2021(request, db) -> Report:
-    """The 2021 report, loaded from fixtures/wanzhou_2021.json exactly as `make run` loads it."""
+    """The 2021 report from fixtures/wanzhou_2021.json, in the state `make run`'s loaddata leaves (tests/loading.py)."""
     if "report_2021_for_module" not in request.fixturenames:
-        call_command("loaddata", "wanzhou_2021", verbosity=0)
+        load_fixture()
         # The search index is written when a transaction commits, which a test's never does.
         rebuild_search_index()
     return Report.objects.get(year=2021)

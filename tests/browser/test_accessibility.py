@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -62,7 +63,7 @@ FOCUSED = """
 @pytest.fixture
 def analyst_portal(live_server, django_user_model):
     """The 2021 report and the roles in the live server's database, plus an analyst (who sees every control)."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="analyst", password=PASSWORD)
     user.groups.add(Group.objects.get(name="analyst"))

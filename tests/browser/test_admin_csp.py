@@ -13,6 +13,7 @@ from django.urls import reverse
 from metrics.management.commands.seed_report import record_history_baseline
 from metrics.models import Figure
 from reports.models import Section
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [
@@ -37,7 +38,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture
 def editor_site(live_server, django_user_model):
     """The 2021 report with its history baseline, and an editor account, in the live server's database."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     record_history_baseline()
     user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)

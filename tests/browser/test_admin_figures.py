@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from metrics.models import Figure
 from tests.browser.test_portal_pages import ALL_DRAWN
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [
@@ -21,7 +22,7 @@ PASSWORD = "browser-test-pw"
 @pytest.fixture
 def admin_portal(live_server, django_user_model):
     """The 2021 report in the live server's database, one figure corrected, and an editor account."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     Figure.objects.filter(code="stability.permitted_event_plans").update(value=15, correction_reason="核對後更正")
     user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from tests.loading import load_fixture
+
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +19,7 @@ MIN_COLUMN_PX = 90
 
 @pytest.fixture
 def import_portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="editor"))

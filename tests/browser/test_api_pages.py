@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.browser.test_admin_csp import RECORD_CSP_VIOLATIONS
+from tests.loading import load_fixture
 
 # Drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -15,7 +16,7 @@ PASSWORD = "browser-test-pw"
 
 
 def test_token_page_and_api_docs(browser, live_server, django_user_model, artifacts_dir):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="analyst", password=PASSWORD)
     user.groups.add(Group.objects.get(name="analyst"))

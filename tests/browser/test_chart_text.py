@@ -12,6 +12,7 @@ from metrics.models import Figure
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN, PASSWORD, PageWatch, log_in
 from tests.factories import make_mediation_2022
+from tests.loading import load_fixture
 from tests.metrics.charts.test_builders import MARKUP_AGENCY, MARKUP_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +47,7 @@ IMAGE_SVG = """async (id) => {
 @pytest.fixture
 def markup_portal(live_server, django_user_model):
     """The 2021 report, and a 2022 one whose agency and two figure names (a bar and a tile) are markup."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
     user.groups.add(Group.objects.get(name="viewer"))

@@ -5,6 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from tests.loading import load_fixture
+
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +17,7 @@ EXPORT = "/metrics/?year=2021&q=%E5%8C%96%E8%A7%A3&_export=csv"
 @pytest.fixture
 def accounts(live_server, django_user_model):
     """The 2021 report, the roles, a viewer and an account with no role yet."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     viewer = django_user_model.objects.create_user(username="wang.viewer", password=PASSWORD)
     viewer.groups.add(Group.objects.get(name="viewer"))

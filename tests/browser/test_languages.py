@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from common.languages import to_simplified
 from tests.language_check import CJK
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ VISIBLE_TEXTS = """
 
 @pytest.fixture
 def portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
     user.groups.add(Group.objects.get(name="viewer"))

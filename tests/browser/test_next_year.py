@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,7 @@ CHINESE_OUTSIDE_CHINESE = """() => {
 
 @pytest.fixture
 def portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     for role in ("editor", "approver"):
         user = django_user_model.objects.create_user(username=role, password=PASSWORD, is_staff=True)

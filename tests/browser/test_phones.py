@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from metrics.models import Figure
 from tests.browser.test_portal_pages import ALL_DRAWN, PASSWORD, log_in
+from tests.loading import load_fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ READ_FIT = """() => {
 
 @pytest.fixture
 def portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
     user.groups.add(Group.objects.get(name="viewer"))

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from reports.models import Report
 from tests.factories import make_mediation_2022
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ MAX_AXIS_RATIO = 100
 @pytest.fixture
 def portal(live_server, django_user_model):
     """The 2021 report and the roles loaded into the live server's database, plus a viewer account."""
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
     user.groups.add(Group.objects.get(name="viewer"))

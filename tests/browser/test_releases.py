@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.utils import timezone
 
 from reports.models import Report
 from tests.browser.test_accessibility import WCAG_22_AA
 from tests.browser.test_portal_pages import PageWatch
 from tests.factories import make_ready_draft
+from tests.loading import load_fixture
 
 # Chromium against the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture
 def public_portal(live_server, settings):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     draft = make_ready_draft(title="2022年工作綜述（測試數據：排定發布）")
     Report.objects.filter(pk=draft.pk).update(release_at=timezone.now() + timedelta(days=30))
     settings.PUBLIC_MODE = True

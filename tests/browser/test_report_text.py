@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from reports.models import Report
 from reports.services import attach_source
+from tests.loading import load_fixture
 
 # Drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -16,7 +17,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 @pytest.fixture
 def portal(live_server, django_user_model, source_text_2021):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     attach_source(report=Report.objects.get(year=2021), text=source_text_2021, origin="wanzhou-2021.txt")
     user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)

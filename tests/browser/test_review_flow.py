@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from metrics.models import Figure, Proposal
 from tests.admin_forms import PLAIN
+from tests.loading import load_fixture
 
 # Two accounts drive Chromium through a dozen pages of the live server: seconds, not milliseconds.
 pytestmark = [
@@ -26,7 +27,7 @@ LANGUAGES = {"zh-hant": "", "zh-hans": "/zh-hans", "en": "/en"}
 
 @pytest.fixture
 def portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     for role in ("editor", "approver"):
         user = django_user_model.objects.create_user(username=role, password=PASSWORD, is_staff=True)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from reports.models import Report
 from reports.services import attach_source
 from search.models import SearchEntry
+from tests.loading import load_fixture
 
 # Drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ MARKED = {"": "糾紛", "/zh-hans": "纠纷", "/en": "糾紛"}
 @pytest.fixture
 def portal(live_server, django_user_model, source_text_2021):
     # Committed (a transactional test): the index is written as it is on a real save.
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     attach_source(report=Report.objects.get(year=2021), text=source_text_2021, origin="wanzhou-2021.txt")
     assert SearchEntry.objects.filter(kind="paragraph").exists()

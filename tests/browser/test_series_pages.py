@@ -9,6 +9,7 @@ from django.core.management import call_command
 from metrics.models import Figure
 from reports.models import Report
 from tests.browser.test_portal_pages import ALL_DRAWN, PageWatch
+from tests.loading import load_fixture
 
 # Each test drives Chromium through pages of the live server: seconds, not milliseconds.
 pytestmark = [
@@ -23,7 +24,7 @@ PASSWORD = "browser-test-pw"
 
 @pytest.fixture
 def portal(live_server, django_user_model):
-    call_command("loaddata", "wanzhou_2021", verbosity=0)
+    load_fixture()
     call_command("setup_roles", verbosity=0)
     user = django_user_model.objects.create_user(username="editor", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="editor"))

@@ -78,6 +78,14 @@ def test_setup_roles_removes_a_permission_added_by_hand():
     assert viewer.permissions.count() == len(ROLE_PERMISSIONS["viewer"])
 
 
+def test_setup_roles_names_a_permission_the_database_lacks_and_changes_no_group(monkeypatch):
+    roles = {"viewer": ("metrics.view_figure", "metrics.publish_everything")}
+    monkeypatch.setattr("reports.management.commands.setup_roles.ROLE_PERMISSIONS", roles)
+    with pytest.raises(CommandError, match=r"metrics\.publish_everything does not exist\. Run `manage\.py migrate`"):
+        run("setup_roles")
+    assert not Group.objects.exists()
+
+
 def test_ensure_local_admin_uses_the_password_from_the_environment(monkeypatch):
     monkeypatch.setenv("WANZHOU_ADMIN_PASSWORD", "a-chosen-password")
     output = run("ensure_local_admin")
