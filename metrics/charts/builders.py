@@ -1,9 +1,9 @@
 """Chart builders: plain rows in, a plotly figure or number tiles out (no request, no template).
 
 A figure is plotly.js's own JSON (``PlotlyFigure``: the ``data`` and ``layout`` that ``Plotly.newPlot``
-takes), written as dicts: building it through plotly.py's validating objects took four fifths of a section
-page's time, 25 ms a chart. The tests load every figure the builders make into ``plotly.graph_objects.Figure``,
-which refuses any property plotly.js does not know.
+takes), written as dicts: building it through plotly.py's validating objects took about 20 ms a chart,
+three fifths of a section page's time. The tests load every figure the builders make into
+``plotly.graph_objects.Figure``, which refuses any property plotly.js does not know.
 
 Which figures each section's charts show is data (``metrics.charts.specs``). The comparison rules:
 
@@ -89,7 +89,7 @@ LINE_BREAK = "\n"
 PlotlyFigure = dict
 #: plotly's "none" template (no theme: every colour, font and margin is the builders'), as plotly.py wrote
 #: it into each figure's JSON when figures were built with it; kept, so the figures and the names of their
-#: server-drawn drawings (``rendering.drawing_key``) stay the same.
+#: server-drawn drawings (``rendering.image_key``) stay the same.
 NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 
 #: plotly.js options: a static drawing (every bar is labelled with its value, so hover, zoom
