@@ -12,7 +12,7 @@ half. Stack slots, not locals: whatever reads a frame's ``f_locals`` (Playwright
 to name the caller) would otherwise copy 65,536 empty locals into a dict each time, 8 ms a call. Each
 test is called from such a frame by taking the place of pytest's own ``pytest_runtest_protocol`` (the
 hook wrappers around it, warnings and assertion rewriting among them, still wrap it), and so is each
-request the live server answers for the browser tests, each in a thread of its own. The same test's
+request the live server answers for the browser tests, each in a thread of its own. test_admin.py's
 kernel time went from 4.7 s to 0.2 s and its wall time down by a seventh; two admin-heavy browser tests'
 from 3.2 s to 2.2 s. Frames past the spare half (over about 10,000 ordinary ones) open chunks as before.
 """
