@@ -246,15 +246,30 @@ def figure_series(*, code: str, drafts: bool = False) -> list[Figure]:
     """
     if not re.fullmatch(CODE_PATTERN, code):
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
-    figures = Figure.objects.with_context().with_previous().with_source_text().filter(code=code)
-    if not drafts:
-        figures = figures.filter(released("report__"))
-    series = list(figures.order_by("report__year"))
+    series = list(_series_figures(drafts=drafts).filter(code=code).order_by("report__year"))
     if not series:
         raise Http404(_("沒有代碼為「%(code)s」的數據。") % {"code": code})
     for figure in series:
         figure.section.report = figure.report
     return series
+
+
+def every_figure_series(*, drafts: bool = False) -> dict[str, list[Figure]]:
+    """``figure_series`` of every code at once: each code with a figure the reader may see, in the
+    database's order of codes, and its figures oldest year first. 1 query.
+    """
+    series: dict[str, list[Figure]] = {}
+    for figure in _series_figures(drafts=drafts).order_by("code", "report__year"):
+        figure.section.report = figure.report
+        series.setdefault(figure.code, []).append(figure)
+    return series
+
+
+def _series_figures(*, drafts: bool) -> QuerySet:
+    """The figures a series is made of: context joined, each with the year before and whether its report's
+    text is attached; drafts' only when ``drafts``."""
+    figures = Figure.objects.with_context().with_previous().with_source_text()
+    return figures if drafts else figures.filter(released("report__"))
 
 
 @dataclass(frozen=True)
@@ -479,7 +494,7 @@ def with_images(charts: list[Chart]) -> list[Chart]:
 def every_chart() -> Iterator[Chart]:
     """Every bar chart a page may show in the active language: each section's of every report, drafts
     included (the overview shows each section's first), and each metric's series, as readers and as
-    editors see it. For ``render_charts``; about 3 queries a report and 2 a metric code.
+    editors see it. For ``render_charts``; about 3 queries a report, and 2 for the series of every code.
     """
     for report in Report.objects.order_by("year"):
         overview = report_overview(year=report.year, drafts=True)
@@ -487,13 +502,10 @@ def every_chart() -> Iterator[Chart]:
         comparisons = earlier.comparisons(figure for part in overview.sections for figure in part.figures)
         for part in overview.sections:
             yield from charts_for(part.section, part.figures, year_before=earlier, comparisons=comparisons)
-    codes = Figure.objects.order_by("code").values_list("code", flat=True).distinct()
-    for code in codes:
-        for drafts in (False, True):
-            try:
-                series = figure_series(code=code, drafts=drafts)
-            except Http404:  # a code stated only in drafts has no published series
-                continue
-            chart = series_chart(code, series, csv_url="")
+    published, with_drafts = every_figure_series(), every_figure_series(drafts=True)
+    for code, series_with_drafts in with_drafts.items():
+        # A code stated only in drafts has no published series.
+        for series in (published.get(code), series_with_drafts):
+            chart = series_chart(code, series, csv_url="") if series else None
             if chart is not None:
                 yield chart

@@ -9,7 +9,8 @@ from common.languages import citation
 from metrics import selectors
 from metrics.charts.specs import chart_spec
 from metrics.choices import Qualifier, Unit
-from tests.factories import make_figure, make_report, make_report_with_figures, make_section
+from metrics.models import Figure
+from tests.factories import make_figure, make_mediation_2022, make_report, make_report_with_figures, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,23 @@ def test_chart_figures_of_a_draft_only_with_drafts(report_2021):
 def test_chart_figures_of_an_unknown_year_or_chart_is_a_404(report_2021, year, slug, key):
     with pytest.raises(Http404):
         selectors.chart_figures(year=year, slug=slug, key=key)
+
+
+@pytest.mark.parametrize("drafts", [False, True], ids=["readers", "editors"])
+def test_every_figure_series_is_figure_series_of_each_code_in_one_query(report_2021, django_assert_num_queries, drafts):
+    make_mediation_2022()
+    draft = make_section(make_report(2023, published=False), "mediation")
+    make_figure(draft, 1, code="mediation.disputes_resolved", value=Decimal(20000))
+    make_figure(draft, 2, code="mediation.only_in_a_draft")
+
+    def rows(series):
+        return [(f.pk, f.section.report.year, f.previous_value, f.source_text_attached) for f in series]
+
+    with django_assert_num_queries(1):
+        every = {code: rows(series) for code, series in selectors.every_figure_series(drafts=drafts).items()}
+
+    codes = Figure.objects.order_by("code").values_list("code", flat=True).distinct()
+    assert list(every) == [code for code in codes if drafts or code != "mediation.only_in_a_draft"]
+    assert every == {code: rows(selectors.figure_series(code=code, drafts=drafts)) for code in every}
+    resolved = [(year, previous) for _pk, year, previous, _text in every["mediation.disputes_resolved"]]
+    assert resolved == [(2021, None), (2022, Decimal(17918)), (2023, Decimal(19726))][: 3 if drafts else 2]
