@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.constraints import ChecksInOneQuery
 from common.languages import to_simplified
 from common.versioning import ChangeSetRecord, Versioned
 from metrics.choices import ProposalKind, ProposalStatus, Qualifier, RevisionKind, UnitKind
@@ -120,7 +121,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(Exists(Figure.objects.filter(released("report__"), unit=OuterRef("pk")))).order_by("code")
 
 
-class Unit(Versioned):
+class Unit(ChecksInOneQuery, Versioned):
     """A unit figures are stated in, written as the report writes it (名 stays 名, 宗 stays 宗).
 
     The primary key is that text, so a figure's ``unit`` column holds the unit itself, as
@@ -193,7 +194,7 @@ class Unit(Versioned):
         super().save(*args, **kwargs)
 
 
-class Figure(Versioned):
+class Figure(ChecksInOneQuery, Versioned):
     """One number stated by a report, with its unit, qualifier and the clause that states it.
 
     ``value`` is the number the portal publishes, in ``unit`` with any 萬/億

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.constraints import ChecksInOneQuery
 from common.source_text import paragraphs
 from common.versioning import ChangeSetRecord, Versioned
 from reports.choices import ListKind
@@ -72,7 +73,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(year=year).first()
 
 
-class Report(Versioned):
+class Report(ChecksInOneQuery, Versioned):
     """One annual work report of the bureau."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
@@ -147,7 +148,7 @@ class Report(Versioned):
         return max(times) if times else None
 
 
-class Section(Versioned):
+class Section(ChecksInOneQuery, Versioned):
     """One part of a report, as many as its text has, with the report's own heading.
 
     ``slug`` names the part in its report's URLs; ``topic`` is what links parts of different
@@ -223,7 +224,7 @@ class Section(Versioned):
         return reverse("metrics:section", kwargs={"year": self.report.year, "slug": self.slug})
 
 
-class NotableCase(Versioned):
+class NotableCase(ChecksInOneQuery, Versioned):
     """A case the report tells as a story, written up in our own words."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="cases", verbose_name=_("章節"))
@@ -268,7 +269,7 @@ class NotableCase(Versioned):
         return f"{self.section.get_absolute_url()}#case-{self.pk}"
 
 
-class NamedItem(Versioned):
+class NamedItem(ChecksInOneQuery, Versioned):
     """One entry of a named list the report gives: an event, a key period, a campaign, a patrol force."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="named_items", verbose_name=_("章節"))
