@@ -4,7 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reports.models import MAX_SOURCE_PARAGRAPH, NamedItem, NotableCase, Section, SourceText, source_paragraph_errors
+from reports.models import (
+    MAX_SOURCE_PARAGRAPH,
+    ContentRevision,
+    NamedItem,
+    NotableCase,
+    Section,
+    SourceText,
+    source_paragraph_errors,
+)
 from reports.services import attach_source
 from tests.factories import figure_for, make_case, make_named_item, make_report, make_section
 
@@ -98,3 +106,15 @@ def test_a_report_instance_reads_its_texts_length_once_and_attaching_updates_it(
     attach_source(report=report, text="甲\n乙", origin="a.txt")
     with django_assert_num_queries(0):
         assert source_paragraph_errors(5, report=report) == ["報告原文只有 2 段：填入的第 5 段不在原文之內。"]
+
+
+def test_content_revision_bump_counts_each_edit_in_one_update_and_restores_a_flushed_row(django_assert_num_queries):
+    ContentRevision.objects.all().delete()  # as a flushed test database has it
+    ContentRevision.bump()
+    assert ContentRevision.current().split(".")[0] == "1"
+    with django_assert_num_queries(1) as queries:
+        ContentRevision.bump()
+    assert queries.captured_queries[0]["sql"].startswith("UPDATE")
+    assert ContentRevision.objects.get(pk=ContentRevision.ROW).edits == 2
+    make_named_item(make_section(make_report(2030)))  # three saves of content
+    assert ContentRevision.objects.get(pk=ContentRevision.ROW).edits == 5
