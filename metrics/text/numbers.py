@@ -108,6 +108,9 @@ ROUND_ONLY = ("上", "過", "过")
 NOT_UP_TO = "晚早線线網网以馬马"
 #: A currency named before the number, between its qualifier and its digits: 約澳門幣3,000萬元.
 CURRENCIES_BEFORE = ("港幣", "港币", "澳門幣", "澳门币", "新臺幣", "新台幣", "新台币", "人民幣", "人民币")
+#: The characters the words above end with: before any other, no word need be tried (a number has many).
+PREFIX_ENDS = frozenset(word[-1] for word, _qualifier in PREFIXES)
+CURRENCY_ENDS = frozenset(currency[-1] for currency in CURRENCIES_BEFORE)
 SUFFIXES = (("以上", OVER), ("左右", APPROX), ("上下", APPROX))
 
 POINTS = re.compile(r"個百分點|个百分点|百分點|百分点")
@@ -298,12 +301,14 @@ def _prefix(text: str, pos: int, *, bare_round: bool) -> tuple[int, str] | None:
     end = pos
     while end > 0 and pos - end < MAX_SPACES and text[end - 1] in SPACES:
         end -= 1
-    for currency in CURRENCIES_BEFORE:
+    for currency in CURRENCIES_BEFORE if end and text[end - 1] in CURRENCY_ENDS else ():
         if text.endswith(currency, 0, end):
             end -= len(currency)
             while end > 0 and text[end - 1] in SPACES:
                 end -= 1
             break
+    if not end or text[end - 1] not in PREFIX_ENDS:
+        return None
     for word, qualifier in PREFIXES:
         if not text.endswith(word, 0, end):
             continue
