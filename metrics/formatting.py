@@ -11,7 +11,6 @@ things, percent for '%', with no English word (an English page then shows the nu
 alone). Nothing here reads the database.
 """
 
-import html
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -231,17 +230,3 @@ def format_figure_in_language(
     if language == SIMPLIFIED:
         return to_simplified(format_figure(value, unit, qualifier, decimals))
     return format_figure(value, unit, qualifier, decimals)
-
-
-def escape(value) -> str:
-    """``conditional_escape`` without its lazy-string wrapper: safe text as it is, anything else escaped.
-
-    The same output as Django's ``escape`` (``html.escape`` of ``str(value)``). The
-    explorer calls it for every option, attribute and table cell it writes, where the
-    wrapper cost more than the escaping.
-    """
-    if type(value) is str:
-        return html.escape(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))

@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.languages import SIMPLIFIED, current_language, localized, to_simplified
-from metrics.formatting import escape, format_figure_in_language
+from common.rendering import escape
+from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 
 

@@ -119,6 +119,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets and error lists written in Python, byte for byte Django's templates (common/rendering.py).
+FORM_RENDERER = "common.rendering.PythonFormRenderer"
+
 WSGI_APPLICATION = "wanzhou_police.wsgi.application"
 
 DATABASES = {

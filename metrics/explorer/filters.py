@@ -17,7 +17,6 @@ from django_filters.constants import EMPTY_VALUES
 from common.languages import in_language
 from metrics.changes import DOWN, SAME, UP
 from metrics.choices import Qualifier
-from metrics.explorer import widgets
 from metrics.explorer.tables import FigureExplorerTable, sort_choices
 from metrics.formatting import plain_number, unit_label
 from metrics.models import Figure, Unit
@@ -103,67 +102,67 @@ class FigureFilter(django_filters.FilterSet):
     """
 
     year = django_filters.MultipleChoiceFilter(
-        label=_("年度"), field_name="report__year", distinct=False, widget=widgets.CheckboxSelectMultiple
+        label=_("年度"), field_name="report__year", distinct=False, widget=forms.CheckboxSelectMultiple
     )
     q = django_filters.CharFilter(
         label=_("搜尋名稱或代碼"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        widget=widgets.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     section = django_filters.ChoiceFilter(
         label=_("章節"),
         field_name="section__topic",
         choices=list,
         empty_label=_("全部章節"),
-        widget=widgets.Select,
+        widget=forms.Select,
     )
     kind = django_filters.ChoiceFilter(
         label=_("類型"),
         choices=lambda: KIND_CHOICES,
         empty_label=_("比率與數量"),
         method="filter_kind",
-        widget=widgets.Select,
+        widget=forms.Select,
     )
     unit = django_filters.ChoiceFilter(
-        label=_("單位"), choices=unit_choices, empty_label=_("全部單位"), widget=widgets.Select
+        label=_("單位"), choices=unit_choices, empty_label=_("全部單位"), widget=forms.Select
     )
     qualifier = django_filters.ChoiceFilter(
-        label=_("精確度"), choices=lambda: Qualifier.choices, empty_label=_("全部"), widget=widgets.Select
+        label=_("精確度"), choices=lambda: Qualifier.choices, empty_label=_("全部"), widget=forms.Select
     )
     value_min = django_filters.NumberFilter(
-        label=_("數值下限"), field_name="value", lookup_expr="gte", widget=widgets.NumberInput, **VALUE_DIGITS
+        label=_("數值下限"), field_name="value", lookup_expr="gte", widget=forms.NumberInput, **VALUE_DIGITS
     )
     value_max = django_filters.NumberFilter(
-        label=_("數值上限"), field_name="value", lookup_expr="lte", widget=widgets.NumberInput, **VALUE_DIGITS
+        label=_("數值上限"), field_name="value", lookup_expr="lte", widget=forms.NumberInput, **VALUE_DIGITS
     )
     corrected = django_filters.ChoiceFilter(
         label=_("更正"),
         choices=lambda: CORRECTED_CHOICES,
         empty_label=_("全部數據"),
         method="filter_corrected",
-        widget=widgets.Select,
+        widget=forms.Select,
     )
     change = django_filters.ChoiceFilter(
         label=_("與上年相比"),
         choices=lambda: CHANGE_CHOICES,
         empty_label=_("全部"),
         method="filter_change",
-        widget=widgets.Select,
+        widget=forms.Select,
     )
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=lambda: SORT_CHOICES,
         empty_label=_("預設順序"),
         method="leave_rows",
-        widget=widgets.Select,
+        widget=forms.Select,
     )
     per_page = django_filters.ChoiceFilter(
         label=_("每頁筆數"),
         choices=lambda: PAGE_SIZE_CHOICES,
         empty_label=None,
         method="leave_rows",
-        widget=widgets.Select,
+        widget=forms.Select,
     )
 
     class Meta:

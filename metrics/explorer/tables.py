@@ -12,8 +12,9 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.templatetags.django_tables2 import table_page_range
 
 from common.languages import localized
+from common.rendering import escape
 from metrics import changes
-from metrics.formatting import escape, format_figure_in_language
+from metrics.formatting import format_figure_in_language
 from metrics.models import Figure
 from metrics.tables import figure_anchor, provenance_html
 
