@@ -16,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from reports.models import Report
 from search.indexing import rebuild as rebuild_search_index
-from tests.loading import load_fixture
+from tests.loading import load_fixture, put_back_units
 from wanzhou_police import outages
 
 # Each test above one large frame: CPython 3.11 maps and unmaps its frame stack less (tests/frame_stack.py).
@@ -237,11 +237,8 @@ def units_back_after_a_flush(request, django_db_blocker):
         return
 
     def put_units_back():
-        from tests.factories import fixture_unit_codes, unit
-
         with django_db_blocker.unblock():
-            for code in fixture_unit_codes():
-                unit(code)
+            put_back_units()
 
     request.node.stash[UNITS_BACK] = put_units_back
 

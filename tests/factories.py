@@ -34,11 +34,6 @@ def _fixture_units() -> dict[str, dict]:
     return {row["pk"]: row["fields"] for row in rows if row["model"] == "metrics.unit"}
 
 
-def fixture_unit_codes() -> list[str]:
-    """The codes of the fixture's units: the 22 units of 2021, which migration metrics/0005 seeds."""
-    return list(_fixture_units())
-
-
 def unit(code: str, **fields) -> UnitRow:
     """The Unit row ``code``; when missing, created from the fixture's entry for it (or as a count), with ``fields``."""
     known = {name: value for name, value in _fixture_units().get(code, {}).items() if name != "version"}

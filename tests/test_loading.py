@@ -5,8 +5,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from metrics.models import Unit
 from reports.models import ContentRevision, Report
-from tests.loading import load_fixture
+from tests.loading import load_fixture, put_back_units
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,18 @@ def test_load_fixture_leaves_every_table_and_sequence_as_loaddata_leaves_them():
     # The second load changes only the edit counter, which counts each row's save (its post_save signal).
     once, twice = by_loaddata["once"], by_loaddata["twice"]
     assert {name for name in once if once[name] != twice[name]} == {ContentRevision._meta.db_table}
+
+
+def test_put_back_units_leaves_the_units_as_the_migrations_left_them(django_assert_num_queries):
+    def units():
+        return list(Unit.objects.order_by("pk").values_list()), list(Unit.history.order_by("pk").values_list())
+
+    migrated = units()
+    assert len(migrated[0]) == 22 and migrated[1] == []
+    Unit.objects.all().delete()  # as a transactional test's flush leaves the tables
+    Unit.history.all().delete()
+    with django_assert_num_queries(1):
+        put_back_units()
+    assert units() == migrated
+    put_back_units()  # units already there are kept as they are
+    assert units() == migrated
