@@ -19,7 +19,10 @@ from django.utils.functional import Promise
 
 WIDGETS = "django/forms/widgets/"
 #: The widget templates that are nothing but ``{% include "django/forms/widgets/input.html" %}``.
-INPUT_TEMPLATES = ("hidden", "text", "number", "checkbox", "email", "url", "password", "search", "tel", "date")
+INPUT_TEMPLATES = (
+    *("hidden", "text", "number", "checkbox", "email", "url", "password", "search", "tel", "color"),
+    *("date", "datetime", "time"),
+)
 
 
 class NotBuilt(Exception):

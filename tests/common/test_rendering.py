@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from common.rendering import BUILDERS, PythonFormRenderer
+from common.rendering import BUILDERS, INPUT_TEMPLATES, PythonFormRenderer
 from metrics.explorer.filters import FigureFilter
 from metrics.models import Figure
 from reports.models import Section
@@ -91,6 +91,18 @@ def test_error_list_renders_as_djangos_template_renders_it(errors):
 def test_every_template_written_in_python_is_one_django_renders():
     for template_name in BUILDERS:
         DJANGOS.get_template(template_name)
+    # Each input template is the one include the builders write: a Django that changed one fails here.
+    for name in INPUT_TEMPLATES:
+        source = DJANGOS.get_template(f"django/forms/widgets/{name}.html").template.source
+        assert source.strip() == '{% include "django/forms/widgets/input.html" %}', name
+
+
+@pytest.mark.parametrize("name", INPUT_TEMPLATES)
+def test_each_input_template_renders_as_djangos_renders_it(name):
+    widget = forms.TextInput(attrs={"class": "v<", "autofocus": True})
+    widget.input_type, widget.template_name = name, f"django/forms/widgets/{name}.html"
+    ours, djangos = both(widget, "f", 'a"&b', {"id": "id_f"})
+    assert ours == djangos and f'type="{name}"' in ours
 
 
 def test_a_context_the_builders_do_not_write_goes_to_the_template(monkeypatch):
