@@ -18,6 +18,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_save, pre_save
 
+from metrics.models import Unit
+
 FIXTURE_2021 = Path(settings.BASE_DIR) / "fixtures" / "wanzhou_2021.json"
 
 
@@ -67,7 +69,5 @@ def load_fixture(path: Path = FIXTURE_2021, *, using: str = DEFAULT_DB_ALIAS) ->
 def put_back_units(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """The 22 units of 2021 into a database a flush emptied, as migration metrics/0005 left them: with one
     INSERT, and, as in a migration, without history rows or signals. A unit already there is kept."""
-    from metrics.models import Unit
-
     units = [Unit(**values) for model, values in _fixture_rows(FIXTURE_2021) if model is Unit]
     Unit.objects.using(using).bulk_create(units, ignore_conflicts=True)
