@@ -4,10 +4,12 @@ The numbers live in ``metrics.Figure``; this app holds the text around them.
 Every year's report is data: a 2022 report is entered, not coded.
 """
 
+import functools
 import hashlib
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models, router
 from django.db.models import F, Func, Q, Subquery
@@ -35,17 +37,18 @@ RESERVED_SLUGS = ("text",)
 MAX_SOURCE_PARAGRAPH = 32767
 
 
-def released(prefix: str = "") -> Q:
+def released(prefix: str = "", *, now: datetime | None = None) -> Q:
     """The one rule of what readers who may not see drafts see: a report an editor has published whose
     release time (``release_at``), if any, has come. ``prefix`` reaches the report from another model
     (``"report__"`` for a figure or a section).
 
-    Read at the time of the query (``timezone.now()``), so a scheduled report appears when its
-    time passes, with nobody acting; the page cache sees the moment through
+    Read at the time of the query (``timezone.now()``, or ``now``), so a scheduled report appears when
+    its time passes, with nobody acting; the page cache sees the moment through
     ``ContentRevision.current()``, which counts the release times passed.
     """
     return Q(**{f"{prefix}published": True}) & (
-        Q(**{f"{prefix}release_at__isnull": True}) | Q(**{f"{prefix}release_at__lte": timezone.now()})
+        Q(**{f"{prefix}release_at__isnull": True})
+        | Q(**{f"{prefix}release_at__lte": timezone.now() if now is None else now})
     )
 
 
@@ -417,17 +420,50 @@ class ContentRevision(models.Model):
         the count of released reports with a release time changes at that moment, so every page
         cached before it is never read again. Within one count of edits that count only grows
         (time does not go back), so no two moments share a revision with different content.
+
+        Every page asks for it, so its statement is compiled from ``released`` once per database
+        (``_statement``) and only the moment changes from one call to the next.
         """
-        passed = Report.objects.filter(released(), release_at__isnull=False).order_by()
-        row = (
-            cls.objects.filter(pk=cls.ROW)
-            .annotate(passed=Coalesce(Subquery(passed.annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0))
-            .values_list("edits", "passed")
-            .first()
-        )
+        using = router.db_for_read(cls)
+        connection = connections[using]
+        sql, params, now_at = cls._statement(using, connection.vendor)
+        params = list(params)
+        params[now_at] = Report._meta.get_field("release_at").get_db_prep_value(timezone.now(), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
         # Migration 0002 creates the row; only a database flushed since (tests) lacks it.
-        edits, released_count = row if row is not None else (0, passed.count())
+        edits, released_count = row if row is not None else (0, cls._released_with_a_time().count())
         return f"{edits}.{released_count}"
+
+    @staticmethod
+    def _released_with_a_time(now: datetime | None = None):
+        return Report.objects.filter(released(now=now), release_at__isnull=False).order_by()
+
+    @classmethod
+    def _query(cls, now: datetime | None = None):
+        passed = cls._released_with_a_time(now).annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        return (
+            cls.objects.filter(pk=cls.ROW).annotate(passed=Coalesce(Subquery(passed), 0)).values_list("edits", "passed")
+        )
+
+    @classmethod
+    @functools.cache
+    def _statement(cls, using: str, vendor: str) -> tuple[str, tuple, int]:
+        """``current``'s SQL and parameters on one database, and which parameter is the moment.
+
+        Compiled at two moments, the parameter that differs is the moment; there is exactly one.
+        ``vendor`` keys the cache too, for a test that points an alias at another database.
+        """
+        compiled = [
+            cls._query(moment)[:1].query.get_compiler(using).as_sql()
+            for moment in (datetime(2001, 1, 1, tzinfo=UTC), datetime(2002, 2, 2, tzinfo=UTC))
+        ]
+        (sql, params), (other_sql, other_params) = compiled
+        moments = [index for index, (one, other) in enumerate(zip(params, other_params)) if one != other]
+        if sql != other_sql or len(moments) != 1:
+            raise ImproperlyConfigured(f"ContentRevision.current: no single moment in {sql!r}")
+        return sql, tuple(params), moments[0]
 
     @classmethod
     def bump(cls, **signal_kwargs) -> None:

@@ -1,5 +1,8 @@
 """The report's text (SourceText) and the rules on source paragraphs, in the models and the database."""
 
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -118,3 +121,26 @@ def test_content_revision_bump_counts_each_edit_in_one_update_and_restores_a_flu
     assert ContentRevision.objects.get(pk=ContentRevision.ROW).edits == 2
     make_named_item(make_section(make_report(2030)))  # three saves of content
     assert ContentRevision.objects.get(pk=ContentRevision.ROW).edits == 5
+
+
+@pytest.mark.parametrize("flushed", [False, True], ids=["row", "flushed"])
+def test_content_revision_counts_the_release_times_passed_at_the_moment_of_asking(flushed, django_assert_num_queries):
+    """The statement is compiled once; the moment it judges by is each call's own ``timezone.now()``."""
+    first, second = datetime(2031, 3, 1, 9, 30, tzinfo=UTC), datetime(2032, 3, 1, 9, 30, 0, 1, tzinfo=UTC)
+    make_report(2030, published=True, release_at=first)
+    make_report(2031, published=True, release_at=second)
+    make_report(2032, published=False, release_at=first)  # a draft's time counts for nothing
+    make_report(2033, published=True)  # released with no time: seen through edits, not here
+    if flushed:
+        ContentRevision.objects.all().delete()
+    edits = "0" if flushed else str(ContentRevision.objects.get().edits)
+    moments = {
+        first - timedelta(microseconds=1): "0",
+        first: "1",
+        second - timedelta(microseconds=1): "1",
+        second: "2",
+        second + timedelta(days=400): "2",
+    }
+    for moment, passed in moments.items():
+        with mock.patch("django.utils.timezone.now", return_value=moment), django_assert_num_queries(1 + flushed):
+            assert ContentRevision.current() == f"{edits}.{passed}", moment
