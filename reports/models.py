@@ -460,8 +460,9 @@ class ContentRevision(models.Model):
             for moment in (datetime(2001, 1, 1, tzinfo=UTC), datetime(2002, 2, 2, tzinfo=UTC))
         ]
         (sql, params), (other_sql, other_params) = compiled
-        moments = [index for index, (one, other) in enumerate(zip(params, other_params)) if one != other]
-        if sql != other_sql or len(moments) != 1:
+        same_shape = sql == other_sql and len(params) == len(other_params)
+        moments = [i for i, (one, other) in enumerate(zip(params, other_params, strict=same_shape)) if one != other]
+        if not same_shape or len(moments) != 1:
             raise ImproperlyConfigured(f"ContentRevision.current: no single moment in {sql!r}")
         return sql, tuple(params), moments[0]
 
