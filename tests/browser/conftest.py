@@ -37,7 +37,8 @@ def browser():
     Django then refuses ORM calls there; the ORM calls these tests make (creating users,
     loading data, the flush after each test) are plain synchronous ones, so they are allowed
     while Playwright runs. Per module, not per session: every test of a browser module is a
-    browser test, so no other test runs with the check off. Starting Playwright and the headless shell costs about 0.3 s.
+    browser test, so no other test runs with the check off. Starting Playwright and the headless
+    shell costs about 0.3 s.
     """
     if not CHROMIUM.exists():
         message = (
