@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 
 from reports.models import (
@@ -144,3 +144,11 @@ def test_content_revision_counts_the_release_times_passed_at_the_moment_of_askin
     for moment, passed in moments.items():
         with mock.patch("django.utils.timezone.now", return_value=moment), django_assert_num_queries(1 + flushed):
             assert ContentRevision.current() == f"{edits}.{passed}", moment
+
+
+def test_content_revision_refuses_a_statement_without_exactly_one_moment(monkeypatch):
+    """A change to ``released`` that left the moment out (or put it in twice) stops at once, not in stale counts."""
+    no_moment = ContentRevision.objects.filter(pk=ContentRevision.ROW).values_list("edits", "edits")
+    monkeypatch.setattr(ContentRevision, "_query", classmethod(lambda cls, now=None: no_moment))
+    with pytest.raises(ImproperlyConfigured, match="no single moment"):
+        ContentRevision._statement("default", "a vendor no other test uses")
