@@ -19,8 +19,9 @@ from search.indexing import rebuild as rebuild_search_index
 from tests.loading import load_fixture, put_back_units
 from wanzhou_police import outages
 
-# Each test above one large frame: CPython 3.11 maps and unmaps its frame stack less (tests/frame_stack.py).
-pytest_plugins = ["tests.frame_stack"]
+# Each test above one large frame: CPython 3.11 maps and unmaps its frame stack less (tests/frame_stack.py);
+# the garbage collector frozen after collection and run less often on young objects (tests/garbage_collection.py).
+pytest_plugins = ["tests.frame_stack", "tests.garbage_collection"]
 
 # Hypothesis's 200 ms deadline per example measures the machine, not the code: on a CI machine running both
 # databases' suites side by side one example can take half a second, and the deadline then fails a correct test.
